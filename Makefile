@@ -1,0 +1,53 @@
+# POS terminal firmware: see README.md. Every target installs what it needs first.
+BOARD ?= pos-esp32-v1
+PORT ?= /dev/ttyUSB0
+TSX := node_modules/.bin/tsx
+MOCHA := node_modules/.bin/mocha
+export NODE_OPTIONS ?= --max-old-space-size=4096
+
+.PHONY: all install build selftest check test test-fast sim bench fuzz soak flash flash-dry clean
+
+all: build selftest
+
+# npm ci on a fresh clone (or when the lock file changes).
+node_modules/.install-stamp: package-lock.json package.json
+	npm ci --no-audit --no-fund
+	@touch $@
+install: node_modules/.install-stamp
+
+# One bundle per board: dist/<board>/firmware.js (+ .map), gated and size-reported.
+build: install
+	$(TSX) sim/toolchain/build.ts firmware
+
+# dist/<board>/selftest.js: the pure-logic self-tests, for the simulator and bare boards.
+selftest: install
+	$(TSX) sim/toolchain/build.ts selftest
+
+# Type-check both worlds.
+check: install
+	node_modules/.bin/tsc -p tsconfig.json --noEmit
+	node_modules/.bin/tsc -p sim/tsconfig.json
+
+test: build selftest check
+	$(MOCHA)
+
+sim: build
+	$(TSX) sim/cli.ts sim --board $(BOARD)
+
+bench: build
+	$(TSX) test/bench/run.ts
+
+fuzz: install
+	$(TSX) test/fuzz/run.ts --iterations 1000000
+
+soak: install
+	$(TSX) test/journal/soak.ts --cuts 1000000
+
+flash: build
+	$(TSX) sim/toolchain/flash.ts --board $(BOARD) --port $(PORT)
+
+flash-dry: build
+	$(TSX) sim/toolchain/flash.ts --board $(BOARD) --dry-run dist/$(BOARD)/upload.js
+
+clean:
+	rm -rf build dist

@@ -88,3 +88,25 @@ export interface VirtualPart {
   powerOn?(): void;
 }
 export type PartFactory = (role: string, spec: any, ctx: PartContext) => VirtualPart;
+
+/** The virtual IP network behind the simulated WiFi. Hosts (the acquirer simulator) listen
+ *  on host:port; the runtime's require("net").connect goes through here. Faults: the link
+ *  can be dropped (connects fail, open sockets close after a timeout) and bytes delayed. */
+export interface VirtualSocket {
+  /** bytes from this end to the peer (latin1 string, Espruino style) */
+  write(data: string): void;
+  end(): void;
+  onData(fn: (data: string) => void): void;
+  onClose(fn: () => void): void;
+}
+export interface VirtualNetwork {
+  listen(host: string, port: number, onConnection: (socket: VirtualSocket) => void): void;
+  unlisten(host: string, port: number): void;
+  /** throws an Error with a message if the host is unreachable or the link is down */
+  connect(host: string, port: number): VirtualSocket;
+  /** link state as WiFi sees it */
+  up: boolean;
+  setUp(up: boolean): void;
+  /** one-way latency, seconds */
+  latency: number;
+}

@@ -39,13 +39,15 @@ export interface Board {
   name: string;
   description: string;
   mcu: { family: "esp32"; module: string; flashSize: number; jsVars: number };
-  /** raw partitions of the Espruino ESP32 build */
-  partitions: { flash: PartitionSpec; storage: PartitionSpec };
+  /** partitions of the Espruino ESP32 build: "free" (8 KB at 0xE000) and "flash" (64 KB at
+   *  0x310000) are raw and ours; "storage" holds the boot code and must not be touched */
+  partitions: { free?: PartitionSpec; flash: PartitionSpec; storage: PartitionSpec };
   buses: { [id: string]: BusSpec };
   /** roles the firmware asks for: display, keypad, printer, msr, nfc */
   parts: { [role: string]: PartSpec };
-  /** flash regions inside partitions.flash */
-  flashRegions: { journal: FlashRegionSpec; [name: string]: FlashRegionSpec };
+  /** flash regions, each inside a raw partition (free or flash): the journal, and the
+   *  A/B settings store */
+  flashRegions: { journal: FlashRegionSpec; settings: FlashRegionSpec; [name: string]: FlashRegionSpec };
   /** pins documented but not driven by the firmware (LEDs, spare); checked for double use */
   reserved?: { [pin: string]: string };
 }

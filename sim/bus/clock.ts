@@ -1,0 +1,98 @@
+// The one virtual clock: a min-heap of (time, sequence) so events at the same instant run in
+// the order they were scheduled. Nothing here reads the wall clock.
+import type { Clock } from "./types";
+
+interface Entry { t: number; seq: number; fn: () => void; handle: number; }
+
+export class VirtualClock implements Clock {
+  private heap: Entry[] = [];
+  private live = new Map<number, Entry>();
+  private seq = 0;
+  private nextHandle = 1;
+  private t = 0;
+
+  now(): number { return this.t; }
+
+  at(t: number, fn: () => void): number {
+    const e: Entry = { t: Math.max(t, this.t), seq: this.seq++, fn, handle: this.nextHandle++ };
+    this.push(e);
+    this.live.set(e.handle, e);
+    return e.handle;
+  }
+
+  after(dt: number, fn: () => void): number { return this.at(this.t + Math.max(0, dt), fn); }
+
+  cancel(handle: number): void { this.live.delete(handle); }
+
+  /** time of the earliest pending event, or Infinity */
+  nextTime(): number {
+    this.dropCancelled();
+    return this.heap.length ? this.heap[0]!.t : Infinity;
+  }
+
+  pending(): number { return this.live.size; }
+
+  /** Run every event due at or before t in (time, schedule) order, then set now = t.
+   *  Re-entrant: an event may itself advance the clock (a blocking UART write). */
+  advanceTo(t: number): void {
+    for (;;) {
+      this.dropCancelled();
+      const top = this.heap[0];
+      if (!top || top.t > t) break;
+      this.pop();
+      this.live.delete(top.handle);
+      if (top.t > this.t) this.t = top.t;
+      top.fn();
+    }
+    if (t > this.t) this.t = t;
+  }
+
+  /** run one event if any is due by `limit`; returns false when none */
+  step(limit = Infinity): boolean {
+    const next = this.nextTime();
+    if (next > limit) return false;
+    this.advanceTo(next);
+    return true;
+  }
+
+  /** forget every pending event (power cut of the whole world is not this: parts keep theirs) */
+  clear(): void { this.heap = []; this.live.clear(); }
+
+  private dropCancelled(): void {
+    while (this.heap.length && !this.live.has(this.heap[0]!.handle)) this.pop();
+  }
+
+  private less(a: Entry, b: Entry): boolean { return a.t < b.t || (a.t === b.t && a.seq < b.seq); }
+
+  private push(e: Entry): void {
+    const h = this.heap;
+    h.push(e);
+    let i = h.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.less(h[i]!, h[p]!)) break;
+      [h[i], h[p]] = [h[p]!, h[i]!];
+      i = p;
+    }
+  }
+
+  private pop(): Entry | undefined {
+    const h = this.heap;
+    const top = h[0];
+    const last = h.pop();
+    if (h.length && last) {
+      h[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1, r = l + 1;
+        let m = i;
+        if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
+        if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
+        if (m === i) break;
+        [h[i], h[m]] = [h[m]!, h[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}

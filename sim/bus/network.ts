@@ -1,0 +1,111 @@
+// The virtual IP network behind the simulated WiFi (contract in ./types.ts). Everything is
+// delivered through the virtual clock after `latency` seconds, in order. When the link goes
+// down, connects fail at once, bytes written are lost, and open sockets close after
+// `dropTimeout` seconds (the TCP stack noticing), on both ends.
+import type { Clock, VirtualNetwork, VirtualSocket } from "./types";
+
+class SocketEnd implements VirtualSocket {
+  peer!: SocketEnd;
+  closed = false;
+  private dataFns: ((d: string) => void)[] = [];
+  private closeFns: (() => void)[] = [];
+  private backlog: string[] = [];
+
+  constructor(private net: VirtualNetworkImpl, readonly label: string) {}
+
+  write(data: string): void {
+    if (this.closed) throw new Error("socket closed");
+    const s = String(data);
+    this.net.stats.bytes += s.length;
+    if (!this.net.up) return; // lost on a dead link
+    const peer = this.peer;
+    this.net.deliver(() => { if (!peer.closed) peer.receive(s); });
+  }
+
+  end(): void {
+    if (this.closed) return;
+    this.closeNow();
+    const peer = this.peer;
+    this.net.deliver(() => peer.closeNow());
+  }
+
+  onData(fn: (data: string) => void): void {
+    this.dataFns.push(fn);
+    const pending = this.backlog.splice(0);
+    for (const d of pending) fn(d);
+  }
+
+  onClose(fn: () => void): void { this.closeFns.push(fn); if (this.closed) fn(); }
+
+  receive(s: string): void {
+    if (this.dataFns.length === 0) { this.backlog.push(s); return; }
+    for (const fn of this.dataFns) fn(s);
+  }
+
+  closeNow(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.net.forget(this);
+    for (const fn of this.closeFns) fn();
+  }
+}
+
+export class VirtualNetworkImpl implements VirtualNetwork {
+  up = true;
+  latency = 0.02;
+  /** seconds after a link drop until open sockets see their close */
+  dropTimeout = 2;
+  stats = { connects: 0, refused: 0, bytes: 0 };
+  private servers = new Map<string, (s: VirtualSocket) => void>();
+  private open = new Set<SocketEnd>();
+  private linkFns: ((up: boolean) => void)[] = [];
+
+  constructor(private clock: Clock) {}
+
+  listen(host: string, port: number, onConnection: (socket: VirtualSocket) => void): void {
+    const key = host + ":" + port;
+    if (this.servers.has(key)) throw new Error(`${key} is already listening`);
+    this.servers.set(key, onConnection);
+  }
+
+  unlisten(host: string, port: number): void { this.servers.delete(host + ":" + port); }
+
+  connect(host: string, port: number): VirtualSocket {
+    this.stats.connects++;
+    if (!this.up) { this.stats.refused++; throw new Error("network link is down"); }
+    const server = this.servers.get(host + ":" + port);
+    if (!server) { this.stats.refused++; throw new Error(`connection refused: nothing listens on ${host}:${port}`); }
+    const client = new SocketEnd(this, "client");
+    const remote = new SocketEnd(this, "server");
+    client.peer = remote;
+    remote.peer = client;
+    this.open.add(client);
+    this.open.add(remote);
+    this.deliver(() => { if (!remote.closed) server(remote); });
+    return client;
+  }
+
+  setUp(up: boolean): void {
+    if (up === this.up) return;
+    this.up = up;
+    for (const fn of this.linkFns) fn(up);
+    if (!up) {
+      const victims = [...this.open];
+      this.clock.after(this.dropTimeout, () => { if (!this.up) for (const s of victims) s.closeNow(); });
+    }
+  }
+
+  /** link state changes (the runtime's Wifi listens) */
+  onLink(fn: (up: boolean) => void): void { this.linkFns.push(fn); }
+
+  /** sockets still open (both ends count) */
+  openSockets(): number { return this.open.size; }
+
+  /** close every socket at once (the MCU end lost power: the peer sees a reset) */
+  resetAll(filter?: (label: string) => boolean): void {
+    for (const s of [...this.open]) if (!filter || filter(s.label)) { s.closeNow(); s.peer.closeNow(); }
+  }
+
+  deliver(fn: () => void): void { this.clock.after(this.latency, fn); }
+  forget(s: SocketEnd): void { this.open.delete(s); }
+}

@@ -1,0 +1,107 @@
+// The board's GPIO nets. Parts drive or resolve nets; the MCU side (sim/runtime) sets modes
+// and output levels. Every change re-resolves all nets and reports edges to listeners, so a
+// key matrix (a part whose column level depends on the MCU's row outputs) just works.
+import type { Clock, Level, PinNets } from "./types";
+
+export const GPIO_COUNT = 40;
+const NO_PULLS_FROM = 34; // GPIO 34-39: input only, no pull-up/down
+
+type Listener = (level: Level, t: number) => void;
+
+export class PinNetsImpl implements PinNets {
+  private modes: PinMode[] = [];
+  private outputs: Level[] = [];
+  private drives: Map<string, Level>[] = [];
+  private resolvers: Map<string, () => Level | null>[] = [];
+  private levels: Level[] = [];
+  private listeners: Listener[][] = [];
+  private mcuListeners: ((gpio: number, level: Level, t: number) => void)[] = [];
+  private powered = true;
+  private updating = false;
+  private again = false;
+
+  constructor(private clock: Clock) {
+    for (let g = 0; g < GPIO_COUNT; g++) {
+      this.modes.push("input_pullup");
+      this.outputs.push(0);
+      this.drives.push(new Map());
+      this.resolvers.push(new Map());
+      this.listeners.push([]);
+      this.levels.push(0);
+    }
+    for (let g = 0; g < GPIO_COUNT; g++) this.levels[g] = this.compute(g);
+  }
+
+  level(gpio: number): Level { this.check(gpio); return this.levels[gpio]!; }
+
+  drive(gpio: number, owner: string, level: Level | null): void {
+    this.check(gpio);
+    if (level === null) this.drives[gpio]!.delete(owner); else this.drives[gpio]!.set(owner, level);
+    this.update();
+  }
+
+  resolve(gpio: number, owner: string, resolver: () => Level | null): void {
+    this.check(gpio);
+    this.resolvers[gpio]!.set(owner, resolver);
+    this.update();
+  }
+
+  onChange(gpio: number, fn: Listener): void { this.check(gpio); this.listeners[gpio]!.push(fn); }
+
+  mode(gpio: number): PinMode { this.check(gpio); return this.modes[gpio]!; }
+
+  /** re-resolve every net; edges go to part listeners, then to the MCU (watch ISRs) */
+  update(): void {
+    if (this.updating) { this.again = true; return; }
+    this.updating = true;
+    try {
+      do {
+        this.again = false;
+        const t = this.clock.now();
+        for (let g = 0; g < GPIO_COUNT; g++) {
+          const l = this.compute(g);
+          if (l === this.levels[g]) continue;
+          this.levels[g] = l;
+          for (const fn of this.listeners[g]!) fn(l, t);
+          for (const fn of this.mcuListeners) fn(g, l, t);
+        }
+      } while (this.again);
+    } finally { this.updating = false; }
+  }
+
+  // ---- MCU side (sim/runtime) ----
+  setMode(gpio: number, mode: PinMode): void { this.check(gpio); this.modes[gpio] = mode; this.update(); }
+  setOutput(gpio: number, level: Level): void { this.check(gpio); this.outputs[gpio] = level; this.update(); }
+  outputLevel(gpio: number): Level { return this.outputs[gpio]!; }
+  /** the MCU's edge interrupt: every change of any net */
+  onMcuEdge(fn: (gpio: number, level: Level, t: number) => void): void { this.mcuListeners.push(fn); }
+  /** the supply went away: the MCU drives nothing and pulls nothing; its ISRs are gone */
+  powerCut(): void { this.powered = false; this.mcuListeners = []; this.update(); }
+  /** reset state after power-on: every pin input_pullup, outputs low */
+  powerOn(): void {
+    this.powered = true;
+    for (let g = 0; g < GPIO_COUNT; g++) { this.modes[g] = "input_pullup"; this.outputs[g] = 0; }
+    this.update();
+  }
+
+  private compute(g: number): Level {
+    const mode = this.modes[g]!;
+    if (this.powered && mode === "output") return this.outputs[g]!;
+    let low = this.powered && (mode === "opendrain" || mode === "opendrain_pullup") && this.outputs[g] === 0;
+    let high = false;
+    for (const l of this.drives[g]!.values()) { if (l === 0) low = true; else high = true; }
+    for (const r of this.resolvers[g]!.values()) {
+      const l = r();
+      if (l === 0) low = true; else if (l === 1) high = true;
+    }
+    if (low) return 0;
+    if (high) return 1;
+    if (!this.powered || g >= NO_PULLS_FROM) return 0;
+    if (mode === "input_pullup" || mode === "opendrain_pullup") return 1;
+    return 0;
+  }
+
+  private check(gpio: number): void {
+    if (!(gpio >= 0 && gpio < GPIO_COUNT && Math.floor(gpio) === gpio)) throw new Error("no such GPIO: " + gpio);
+  }
+}

@@ -1,0 +1,120 @@
+// Sale/refund/void receipt layout, 32 columns (58 mm, font A). Input is what the journal
+// keeps: no PAN, only the last four digits; amounts in integer minor units.
+import { EscPosEncoder, Align, Hri, QrEc } from "../../drivers/escpos/encoder";
+import { PrintJob } from "../../drivers/escpos/job";
+import { formatAmount, zeroPad } from "../util/money";
+import { maskedPan, lastFour } from "../util/mask";
+import { COLUMNS, pair, rule, wrap, dateTime } from "./format";
+
+export interface MerchantInfo {
+  name: string;
+  /** address lines, printed centred */
+  address: string[];
+  mid: string;
+  tid: string;
+  /** ISO 4217 letters, e.g. "USD" */
+  currency: string;
+}
+
+export interface ReceiptTxn {
+  /** "SALE", "REFUND", "VOID" ... */
+  type: string;
+  amount: number;
+  stan: number;
+  invoice: number;
+  batch: number;
+  last4: string;
+  /** "VISA", "MASTERCARD" ... */
+  cardType?: string;
+  /** "CHIP", "SWIPE", "TAP", "MANUAL" */
+  entryMode?: string;
+  authCode?: string;
+  rrn?: string;
+  /** unix seconds in local time, or an already formatted "YYYY-MM-DD HH:MM:SS" */
+  time: number | string;
+  approved: boolean;
+  /** host response code, shown on declines */
+  responseCode?: string;
+}
+
+export const enum Copy { Merchant = 0, Customer = 1 }
+
+/** the transaction reference printed as text and QR: TID-BATCH-INVOICE-STAN */
+export function txnReference(m: MerchantInfo, t: ReceiptTxn): string {
+  return m.tid + "-" + zeroPad(t.batch, 6) + "-" + zeroPad(t.invoice, 6) + "-" + zeroPad(t.stan, 6);
+}
+
+/** centred name/address block with the REPRINT banner when needed (shared with reports) */
+export function renderHeader(e: EscPosEncoder, m: MerchantInfo, reprint: boolean): void {
+  e.init().codePage(0).align(Align.Center);
+  if (reprint) e.bold(true).line("***** REPRINT *****").bold(false);
+  if (m.name.length <= COLUMNS / 2) e.size(2, 2).line(m.name).size(1, 1);
+  else e.bold(true).line(m.name.substr(0, COLUMNS)).bold(false);
+  for (var i = 0; i < m.address.length; i++) e.line(m.address[i]!.substr(0, COLUMNS));
+  e.align(Align.Left).newline();
+  e.line(pair("MID:", m.mid, COLUMNS));
+  e.line(pair("TID:", m.tid, COLUMNS));
+}
+
+export function renderFooter(e: EscPosEncoder, label: string, reprint: boolean): void {
+  e.align(Align.Center).line(label);
+  if (reprint) e.bold(true).line("***** REPRINT *****").bold(false);
+  e.align(Align.Left).feed(3).cut();
+}
+
+function lines(e: EscPosEncoder, s: string): void {
+  var parts = s.split("\n");
+  for (var i = 0; i < parts.length; i++) e.line(parts[i]!);
+}
+
+export function renderReceipt(e: EscPosEncoder, m: MerchantInfo, t: ReceiptTxn, copy: Copy, reprint: boolean): void {
+  var dt = dateTime(t.time);
+  renderHeader(e, m, reprint);
+  lines(e, pair("DATE: " + dt[0], "TIME: " + dt[1], COLUMNS));
+  lines(e, pair("BATCH: " + zeroPad(t.batch, 6), "INVOICE: " + zeroPad(t.invoice, 6), COLUMNS));
+  e.line("STAN: " + zeroPad(t.stan, 6));
+  e.line(rule("-", COLUMNS));
+  e.bold(true).size(2, 1).line(t.type.substr(0, COLUMNS / 2)).size(1, 1).bold(false);
+  lines(e, pair(t.cardType || "CARD", t.entryMode || "", COLUMNS));
+  e.line(maskedPan(lastFour(t.last4)));
+  e.newline();
+  var amount = (t.type === "REFUND" || t.type === "VOID" ? "-" : "") + formatAmount(t.amount);
+  e.bold(true);
+  lines(e, pair("TOTAL", m.currency + " " + amount, COLUMNS));
+  e.bold(false);
+  e.line(rule("-", COLUMNS));
+  if (t.approved) {
+    if (t.authCode) e.line(pair("AUTH CODE:", t.authCode, COLUMNS));
+    if (t.rrn) e.line(pair("RRN:", t.rrn, COLUMNS));
+  } else if (t.rrn) {
+    e.line(pair("RRN:", t.rrn, COLUMNS));
+  }
+  e.align(Align.Center).size(2, 2);
+  e.line(t.approved ? "APPROVED" : "DECLINED");
+  e.size(1, 1);
+  if (!t.approved && t.responseCode) e.line("RESPONSE CODE " + t.responseCode);
+  e.newline();
+  var ref = txnReference(m, t);
+  e.qr(ref, 4, QrEc.M);
+  e.line(ref);
+  e.align(Align.Left);
+  if (copy === Copy.Merchant && t.approved) {
+    e.newline().newline().line("X" + rule("_", COLUMNS - 1));
+    var agree = wrap("CARDHOLDER AGREES TO PAY THE ABOVE TOTAL ACCORDING TO THE CARD ISSUER AGREEMENT", COLUMNS);
+    for (var i = 0; i < agree.length; i++) e.line(agree[i]!);
+  }
+  e.newline();
+  renderFooter(e, copy === Copy.Merchant ? "--- MERCHANT COPY ---" : "--- CUSTOMER COPY ---", reprint);
+}
+
+/** the job the printer driver takes (re-rendered with reprint = true after paper out) */
+export function receiptJob(m: MerchantInfo, t: ReceiptTxn, copy: Copy, reprint?: boolean): PrintJob {
+  return {
+    render: function (e: EscPosEncoder, again: boolean) { renderReceipt(e, m, t, copy, again || !!reprint); },
+  };
+}
+
+/** a CODE128 of the reference, for terminals configured to print one (not on by default) */
+export function renderReferenceBarcode(e: EscPosEncoder, m: MerchantInfo, t: ReceiptTxn): void {
+  e.align(Align.Center).barcode128(zeroPad(t.batch, 6) + zeroPad(t.invoice, 6), 60, 2, Hri.Below).align(Align.Left);
+}

@@ -1,0 +1,95 @@
+// X/Z (batch totals) and settlement report layouts, 32 columns. Totals are integer minor units.
+import { EscPosEncoder, Align } from "../../drivers/escpos/encoder";
+import { PrintJob } from "../../drivers/escpos/job";
+import { formatAmount, zeroPad } from "../util/money";
+import { COLUMNS, pair, rule, dateTime } from "./format";
+import { MerchantInfo, renderHeader, renderFooter } from "./receipt";
+
+export interface Totals {
+  saleCount: number; saleAmount: number;
+  refundCount: number; refundAmount: number;
+  voidCount: number; voidAmount: number;
+}
+
+/** one journal line in a detailed report */
+export interface ReportLine { invoice: number; type: string; last4: string; amount: number; }
+
+export interface BatchReport {
+  /** "X": running totals, batch stays open; "Z": end of day, batch closes */
+  kind: "X" | "Z";
+  batch: number;
+  time: number | string;
+  totals: Totals;
+  /** optional per-transaction lines */
+  lines?: ReportLine[];
+}
+
+export interface SettlementReport {
+  batch: number;
+  time: number | string;
+  totals: Totals;
+  /** host accepted the totals (response 00) */
+  approved: boolean;
+  responseCode?: string;
+  /** settlement had to upload the batch because totals differed */
+  reconciled?: boolean;
+}
+
+/** sales minus refunds (voids are already excluded from sales) */
+export function netAmount(t: Totals): number {
+  return t.saleAmount - t.refundAmount;
+}
+
+function totalsBlock(e: EscPosEncoder, cur: string, t: Totals): void {
+  e.line(pair("SALES   " + zeroPad(t.saleCount, 3), cur + " " + formatAmount(t.saleAmount), COLUMNS));
+  e.line(pair("REFUNDS " + zeroPad(t.refundCount, 3), cur + " -" + formatAmount(t.refundAmount), COLUMNS));
+  e.line(pair("VOIDS   " + zeroPad(t.voidCount, 3), cur + " " + formatAmount(t.voidAmount), COLUMNS));
+  e.line(rule("-", COLUMNS));
+  e.bold(true).line(pair("NET", cur + " " + formatAmount(netAmount(t)), COLUMNS)).bold(false);
+}
+
+function stamp(e: EscPosEncoder, batch: number, time: number | string): void {
+  var dt = dateTime(time);
+  e.line(pair("DATE: " + dt[0], "TIME: " + dt[1], COLUMNS));
+  e.line("BATCH: " + zeroPad(batch, 6));
+  e.line(rule("=", COLUMNS));
+}
+
+export function renderBatchReport(e: EscPosEncoder, m: MerchantInfo, r: BatchReport, reprint: boolean): void {
+  renderHeader(e, m, reprint);
+  stamp(e, r.batch, r.time);
+  e.align(Align.Center).size(2, 2).line(r.kind + " REPORT").size(1, 1).align(Align.Left);
+  if (r.lines && r.lines.length) {
+    e.line(rule("-", COLUMNS));
+    for (var i = 0; i < r.lines.length; i++) {
+      var l = r.lines[i]!;
+      var neg = l.type === "REFUND" ? "-" : "";
+      e.line(pair(zeroPad(l.invoice, 6) + " " + l.type.substr(0, 6) + " *" + l.last4, neg + formatAmount(l.amount), COLUMNS));
+    }
+  }
+  e.line(rule("-", COLUMNS));
+  totalsBlock(e, m.currency, r.totals);
+  renderFooter(e, r.kind === "Z" ? "--- BATCH CLOSED ---" : "--- BATCH OPEN ---", reprint);
+}
+
+export function renderSettlement(e: EscPosEncoder, m: MerchantInfo, s: SettlementReport, reprint: boolean): void {
+  renderHeader(e, m, reprint);
+  stamp(e, s.batch, s.time);
+  e.align(Align.Center).size(2, 2).line("SETTLEMENT").size(1, 1).align(Align.Left);
+  e.line(rule("-", COLUMNS));
+  totalsBlock(e, m.currency, s.totals);
+  e.newline();
+  e.align(Align.Center).size(2, 2).line(s.approved ? "SETTLED" : "FAILED").size(1, 1);
+  if (s.reconciled) e.line("BATCH UPLOADED");
+  if (!s.approved && s.responseCode) e.line("RESPONSE CODE " + s.responseCode);
+  e.align(Align.Left);
+  renderFooter(e, "--- END OF SETTLEMENT ---", reprint);
+}
+
+export function batchReportJob(m: MerchantInfo, r: BatchReport): PrintJob {
+  return { render: function (e: EscPosEncoder, reprint: boolean) { renderBatchReport(e, m, r, reprint); } };
+}
+
+export function settlementJob(m: MerchantInfo, s: SettlementReport): PrintJob {
+  return { render: function (e: EscPosEncoder, reprint: boolean) { renderSettlement(e, m, s, reprint); } };
+}

@@ -1,0 +1,81 @@
+// Start-up order: settings (provision on first boot) -> journal state (a fault refuses to
+// transact and says why; the supervisor can recover) -> the host engine's boot work
+// (pending reversal, in-doubt messages) -> an unfinished receipt is reprinted (REPRINT) ->
+// idle.
+import { App, State, screen, busy, message, numberEntry } from "./flow";
+import { Ports } from "./ports";
+import { SettingsStore } from "./settings";
+import { provision, requirePin } from "./supervisor";
+import { idleState } from "./menu";
+
+import { printReceipt } from "./printing";
+import { parseDigits } from "../util/money";
+
+export function startApp(ports: Ports, settings: SettingsStore): App {
+  if (!settings.load()) ports.log("settings: no valid copy, using defaults");
+  var app = new App(ports, settings, idleState);
+  provision(app);
+  checkJournal(app);
+  return app;
+}
+
+function checkJournal(app: App): void {
+  var why = app.ports.journal.fault();
+  if (why) { app.go(faultState(app, why)); return; }
+  var s = busy("STARTING", "Checking host...");
+  app.go(s);
+  app.ports.host.boot(function (err) {
+    if (!app.isCurrent(s)) return;
+    if (err) app.ports.log("boot: " + err.message);
+    var t = app.ports.journal.unfinishedReceipt();
+    if (t) {
+      var txn = t;
+      app.go(message(app, "RECEIPT", ["Receipt INV " + txn.invoice, "was not finished:", "reprinting"], 3, function () {
+        printReceipt(app, txn, "merchant", true, [], function () {
+          app.ports.journal.receiptDone(txn.invoice, function () { app.idle(); });
+        });
+      }));
+      return;
+    }
+    app.idle();
+  });
+}
+
+/** Journal fault: no transactions. MENU -> PIN -> minimum STAN and invoice -> recover. */
+function faultState(app: App, why: string): State {
+  return {
+    name: "fault", timeout: 0,
+    screen: function () { return screen("JOURNAL FAULT", [why, "No transactions.", "Supervisor: MENU"], "MENU=recover"); },
+    key: function (k) {
+      if (k !== "MENU" && k !== "FUNC") return;
+      var back = function () { app.go(faultState(app, why)); };
+      requirePin(app, "to RECOVER", function () { recoverEntry(app, back); }, back);
+    },
+  };
+}
+
+function recoverEntry(app: App, back: () => void): void {
+  app.go(numberEntry(app, {
+    title: "RECOVER", prompt: "Min STAN (host):", maxDigits: 6, cancel: back,
+    done: function (stanDigits) {
+      var minStan = parseDigits(stanDigits);
+      app.go(numberEntry(app, {
+        title: "RECOVER", prompt: "Min invoice:", maxDigits: 6, cancel: back,
+        done: function (invDigits) {
+          var minInv = parseDigits(invDigits);
+          var s = busy("RECOVER", "Rebuilding journal...");
+          app.go(s);
+          app.ports.journal.recover(minStan, minInv, function (err) {
+            if (!app.isCurrent(s)) return;
+            if (err) { app.go(message(app, "RECOVER FAILED", [err.message], 15, back)); return; }
+            app.go(message(app, "RECOVERED", ["STAN >= " + minStan, "Invoice >= " + minInv], 5, function () { checkJournal(app); }));
+          });
+          return null;
+        },
+      }));
+      return null;
+    },
+  }));
+}
+
+

@@ -1,0 +1,155 @@
+// Idle screen and the function menu (MENU/FUNC): void, refund, reprint, X/Z reports,
+// settlement, echo, logon, settings. Supervisor functions go through the PIN gate.
+import { App, State, screen, isDigitKey, message, confirm, busy, numberEntry } from "./flow";
+import { Totals, TxnInfo } from "./ports";
+import { formatAmount, parseDigits } from "../util/money";
+import { amountEntry, voidEntry } from "./sale";
+import { requirePin, changePin } from "./supervisor";
+import { printReceipt, printReport } from "./printing";
+
+export function idleState(app: App): State {
+  return {
+    name: "idle", timeout: 0,
+    screen: function () { return screen("READY", [app.settings.values.merchantName, "Key in amount", "for a sale"], "MENU=functions"); },
+    key: function (k) {
+      if (isDigitKey(k)) app.go(amountEntry(app, "sale", k));
+      else if (k === "ENTER") app.go(amountEntry(app, "sale"));
+      else if (k === "MENU" || k === "FUNC") app.go(menu(app, 0));
+    },
+  };
+}
+
+const PAGES = [
+  ["1 VOID", "2 REFUND", "3 REPRINT", "4 X REPORT", "5 Z REPORT"],
+  ["6 SETTLEMENT", "7 ECHO TEST", "8 LOGON", "9 SETTINGS"],
+];
+
+export function menu(app: App, page: number): State {
+  return {
+    name: "menu", timeout: 30,
+    screen: function () { return screen("MENU " + (page + 1) + "/" + PAGES.length, PAGES[page]!, "MENU=more CANCEL=exit"); },
+    key: function (k) {
+      if (k === "CANCEL") app.idle();
+      else if (k === "MENU" || k === "FUNC") app.go(menu(app, (page + 1) % PAGES.length));
+      else if (k.length === 1 && k >= "1" && k <= "9") choose(app, k);
+    },
+  };
+}
+
+function choose(app: App, k: string): void {
+  var back = function () { app.go(menu(app, 0)); };
+  if (k === "1") requirePin(app, "for VOID", function () { app.go(voidEntry(app)); }, back);
+  else if (k === "2") requirePin(app, "for REFUND", function () { app.go(amountEntry(app, "refund")); }, back);
+  else if (k === "3") app.go(reprintMenu(app));
+  else if (k === "4") printReport(app, { title: "X REPORT", batch: batchOf(app), totals: app.ports.journal.shiftTotals() }, function () { app.idle(); });
+  else if (k === "5") zReport(app);
+  else if (k === "6") requirePin(app, "for SETTLEMENT", function () { settleConfirm(app); }, back);
+  else if (k === "7") hostCheck(app, "ECHO TEST", false);
+  else if (k === "8") hostCheck(app, "LOGON", true);
+  else if (k === "9") requirePin(app, "for SETTINGS", function () { app.go(settingsMenu(app)); }, back);
+}
+
+function batchOf(app: App): number {
+  var last = app.ports.journal.last();
+  return last ? last.batch : 0;
+}
+
+export function totalsLines(t: Totals): string[] {
+  return ["Sales " + t.saleCount + " " + formatAmount(t.saleAmount), "Refunds " + t.refundCount + " " + formatAmount(t.refundAmount)];
+}
+
+function reprintMenu(app: App): State {
+  var reprint = function (t: TxnInfo | null): string | null {
+    if (!t) return "Not found";
+    if (!t.approved) return "Not approved";
+    printReceipt(app, t, "merchant", true, [], function () { app.idle(); });
+    return null;
+  };
+  return {
+    name: "reprint", timeout: 30,
+    screen: function () { return screen("REPRINT", ["1 LAST RECEIPT", "2 BY INVOICE"], "CANCEL=exit"); },
+    key: function (k) {
+      if (k === "CANCEL") app.idle();
+      else if (k === "1") {
+        var err = reprint(app.ports.journal.last());
+        if (err) app.go(message(app, "REPRINT", [err], 10));
+      } else if (k === "2") {
+        app.go(numberEntry(app, {
+          title: "REPRINT", prompt: "Invoice no:", maxDigits: 6,
+          done: function (d) { return reprint(app.ports.journal.byInvoice(parseDigits(d))); },
+        }));
+      }
+    },
+  };
+}
+
+function zReport(app: App): void {
+  var doc = { title: "Z REPORT", batch: batchOf(app), totals: app.ports.journal.shiftTotals() };
+  app.go(confirm(app, "Z REPORT?", totalsLines(doc.totals).concat(["Ends the shift"]), function () {
+    printReport(app, doc, function () {
+      var s = busy("Z REPORT", "Closing shift...");
+      app.go(s);
+      app.ports.journal.closeShift(function (err) {
+        if (!app.isCurrent(s)) return;
+        app.go(message(app, "Z REPORT", [err ? "Failed: " + err.message : "Shift closed"], 10));
+      });
+    });
+  }));
+}
+
+function settleConfirm(app: App): void {
+  var t = app.ports.journal.batchTotals();
+  app.go(confirm(app, "SETTLE?", totalsLines(t), function () {
+    var s = busy("SETTLEMENT", "Settling...");
+    app.go(s);
+    app.ports.host.settle(function (err, res) {
+      if (!app.isCurrent(s)) return;
+      if (err || !res) { app.go(message(app, "SETTLE FAILED", [err ? err.message : "No result"], 15)); return; }
+      var title = res.approved ? "SETTLED" : "SETTLE FAILED";
+      var lines = ["Batch " + res.batch, "RC " + res.rc + (res.uploaded ? " (uploaded)" : "")];
+      printReport(app, { title: "SETTLEMENT", batch: res.batch, totals: res.totals, settled: res }, function () {
+        app.go(message(app, title, lines, 15));
+      });
+    });
+  }));
+}
+
+function hostCheck(app: App, title: string, logon: boolean): void {
+  var s = busy(title, "Contacting host...");
+  app.go(s);
+  var done = function (err: { message: string } | null, rc?: string) {
+    if (!app.isCurrent(s)) return;
+    var ok = !err && rc === "00";
+    app.go(message(app, title + (ok ? " OK" : " FAILED"), [err ? err.message : "RC " + rc], 10));
+  };
+  if (logon) app.ports.host.logon(done); else app.ports.host.echo(done);
+}
+
+function settingsMenu(app: App): State {
+  var back = function () { app.go(settingsMenu(app)); };
+  var v = app.settings.values;
+  var limit = function (title: string, set: (n: number) => string | null): State {
+    return numberEntry(app, {
+      title: title, prompt: "Amount in cents:", maxDigits: 9, cancel: back,
+      done: function (d) {
+        var err = set(parseDigits(d));
+        if (err) return err;
+        var saveErr = app.settings.save();
+        app.go(message(app, title, [saveErr ? "Not saved: " + saveErr : "Saved"], 10, back));
+        return null;
+      },
+    });
+  };
+  return {
+    name: "settings", timeout: 30,
+    screen: function () {
+      return screen("SETTINGS", ["1 CHANGE PIN", "2 MIN " + formatAmount(v.minAmount), "3 MAX " + formatAmount(v.maxAmount), "TID " + v.tid], "CANCEL=exit");
+    },
+    key: function (k) {
+      if (k === "CANCEL") app.idle();
+      else if (k === "1") app.go(changePin(app, back));
+      else if (k === "2") app.go(limit("MIN AMOUNT", function (n) { if (n < 1 || n > v.maxAmount) return "1.." + v.maxAmount; v.minAmount = n; return null; }));
+      else if (k === "3") app.go(limit("MAX AMOUNT", function (n) { if (n < v.minAmount || n > 999999999) return "Too small/large"; v.maxAmount = n; return null; }));
+    },
+  };
+}

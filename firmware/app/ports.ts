@@ -1,0 +1,136 @@
+// The application's view of the rest of the firmware. The flow (firmware/app/flow.ts) talks
+// only to these small interfaces; firmware/app/wiring.ts adapts the real modules (journal,
+// host engine, card service, printer, screen toolkit, keypad) to them, and the Node tests
+// plug in fakes. Completions are (err, result) callbacks; errors carry a `code`.
+
+/** An error handed to the flow: `code` decides the screen, `message` is shown as is. */
+export interface AppError { code: string; message: string; }
+
+/** Keys as the board's keypad names them. */
+export type Key = string; // "0".."9", "00", "CANCEL", "CLEAR", "ENTER", "FUNC", "MENU"
+
+/** What the display shows: a title bar, up to 5 body lines, a hint line. ASCII only. */
+export interface Screen { title: string; lines: string[]; hint: string; }
+export interface DisplayPort { show(s: Screen): void; }
+
+export interface KeypadPort { onKey(fn: (key: Key) => void): void; }
+
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): number;
+  clearTimeout(id: number): void;
+  /** seconds since boot */
+  getTime(): number;
+}
+
+/** A card as read, RAM only: never journaled, never logged. */
+export interface CardData {
+  pan: string;
+  /** YYMM */
+  expiry: string;
+  /** track 2 equivalent, "PAN=YYMM..." or "PAN D YYMM..." (RAM only) */
+  track2: string;
+  entry: "swipe" | "tap";
+  /** EMV tags for DE 55 (tap), if any */
+  icc?: Uint8Array;
+}
+export interface CardsPort {
+  /** start waiting for a swipe or a tap; cb once with a card or an error (bad read: code
+   *  CARD_ERROR, the flow asks again). cancel() stops waiting without calling cb. */
+  read(amount: number, cb: (err: AppError | null, card?: CardData) => void): void;
+  cancel(): void;
+}
+
+export type TxnKind = "sale" | "refund" | "void";
+
+/** A journaled transaction as the app sees it (token and last four only). */
+export interface TxnInfo {
+  kind: TxnKind;
+  amount: number;
+  stan: number;
+  invoice: number;
+  batch: number;
+  last4: string;
+  entry: string;
+  approved: boolean;
+  rc: string;
+  authCode: string;
+  rrn: string;
+  /** seconds (wall clock if the device knows it, else uptime) */
+  time: number;
+  voided: boolean;
+}
+
+export interface Totals { saleCount: number; saleAmount: number; refundCount: number; refundAmount: number; voidCount: number; voidAmount: number; }
+
+export interface FinancialRequest {
+  kind: TxnKind;
+  amount: number;
+  /** sale/refund: the card (RAM only) and its token; void: undefined */
+  card?: CardData;
+  token?: string;
+  last4?: string;
+  /** void: the invoice to void */
+  invoice?: number;
+}
+
+export interface SettleResult { approved: boolean; rc: string; batch: number; uploaded: boolean; totals: Totals; }
+
+/** The host engine (firmware/host): serials, reversal, SAF and settlement are its job. */
+export interface HostPort {
+  /** boot: send a pending reversal, resolve in-doubt work; cb when the link is idle again
+   *  (an error is shown, not fatal). */
+  boot(cb: (err: AppError | null) => void): void;
+  /** sale, refund or void. Error codes: NO_RESPONSE (reversal pending), NO_LINK (nothing
+   *  sent), HOST_ERROR. Declines come back as a TxnInfo with approved=false. */
+  financial(req: FinancialRequest, cb: (err: AppError | null, txn?: TxnInfo) => void): void;
+  settle(cb: (err: AppError | null, res?: SettleResult) => void): void;
+  echo(cb: (err: AppError | null, rc?: string) => void): void;
+  logon(cb: (err: AppError | null, rc?: string) => void): void;
+}
+
+/** The journal as the app needs it (firmware/journal behind it). */
+export interface JournalPort {
+  /** null when healthy, else why the terminal must not transact */
+  fault(): string | null;
+  last(): TxnInfo | null;
+  byInvoice(invoice: number): TxnInfo | null;
+  /** current batch totals (approved, not voided) */
+  batchTotals(): Totals;
+  /** totals since the last Z report */
+  shiftTotals(): Totals;
+  /** Z report: start a new shift */
+  closeShift(cb: (err: AppError | null) => void): void;
+  /** the transaction whose receipt was started but never finished (power cut), if any */
+  unfinishedReceipt(): TxnInfo | null;
+  receiptStarted(invoice: number, cb: (err: AppError | null) => void): void;
+  receiptDone(invoice: number, cb: (err: AppError | null) => void): void;
+  /** supervisor recovery from a fault: serials resume no lower than these */
+  recover(minStan: number, minInvoice: number, cb: (err: AppError | null) => void): void;
+}
+
+export type ReceiptCopy = "merchant" | "customer";
+export interface ReportDoc { title: string; batch: number; totals: Totals; settled?: SettleResult; }
+export interface PrinterPort {
+  /** err code PAPER_OUT: the flow offers a reprint of the whole receipt marked REPRINT */
+  receipt(txn: TxnInfo, copy: ReceiptCopy, reprint: boolean, cb: (err: AppError | null) => void): void;
+  report(doc: ReportDoc, cb: (err: AppError | null) => void): void;
+}
+
+export interface Ports {
+  display: DisplayPort;
+  keypad: KeypadPort;
+  timers: Timers;
+  cards: CardsPort;
+  host: HostPort;
+  journal: JournalPort;
+  printer: PrinterPort;
+  /** SHA-256 of an 8-bit string, as an 8-bit string of 32 chars */
+  sha256: (data: string) => string;
+  /** a random byte 0..255 (E.hwRand on the device) */
+  randomByte: () => number;
+  log: (line: string) => void;
+}
+
+export function appError(code: string, message: string): AppError {
+  return { code: code, message: message };
+}

@@ -19,9 +19,11 @@ export function idleState(app: App): State {
   };
 }
 
+/** 4 lines a page: the screen toolkit fits 4 lines above the hint */
 const PAGES = [
-  ["1 VOID", "2 REFUND", "3 REPRINT", "4 X REPORT", "5 Z REPORT"],
-  ["6 SETTLEMENT", "7 ECHO TEST", "8 LOGON", "9 SETTINGS"],
+  ["1 VOID", "2 REFUND", "3 REPRINT", "4 X REPORT"],
+  ["5 Z REPORT", "6 SETTLEMENT", "7 ECHO TEST", "8 LOGON"],
+  ["9 SETTINGS"],
 ];
 
 export function menu(app: App, page: number): State {
@@ -32,6 +34,7 @@ export function menu(app: App, page: number): State {
       if (k === "CANCEL") app.idle();
       else if (k === "MENU" || k === "FUNC") app.go(menu(app, (page + 1) % PAGES.length));
       else if (k.length === 1 && k >= "1" && k <= "9") choose(app, k);
+      else if (k === "ENTER") app.go(menu(app, (page + 1) % PAGES.length));
     },
   };
 }

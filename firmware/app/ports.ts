@@ -55,8 +55,9 @@ export interface TxnInfo {
   rc: string;
   authCode: string;
   rrn: string;
-  /** seconds (wall clock if the device knows it, else uptime) */
-  time: number;
+  /** as sent in DE 13 / DE 12: "MMDD", "hhmmss" */
+  date: string;
+  time: string;
   voided: boolean;
 }
 

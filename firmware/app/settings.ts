@@ -25,8 +25,11 @@ export interface Settings {
   maxAmount: number;
   /** HMAC key for PAN tokens, hex */
   deviceKey: string;
-  /** invoice of the last transaction covered by the previous Z report */
+  /** Z report mark: batch and last invoice covered by the previous Z report */
+  shiftBatch: number;
   shiftFrom: number;
+  /** invoice whose merchant receipt was started and not finished (0 = none) */
+  receiptOpen: number;
 }
 
 /** Simulator defaults; a real terminal is provisioned over these. */
@@ -35,7 +38,7 @@ export function defaultSettings(): Settings {
     tid: "POS00001", mid: "000000000000001", merchantName: "DEMO STORE", merchantAddr: "1 MAIN ST",
     host: "acquirer.local", port: 5000, nii: 1, ssid: "pos-lab", wifiPass: "",
     pinSalt: "", pinHash: "", pinFails: 0, minAmount: 100, maxAmount: 500000,
-    deviceKey: "", shiftFrom: 0,
+    deviceKey: "", shiftBatch: 0, shiftFrom: 0, receiptOpen: 0,
   };
 }
 

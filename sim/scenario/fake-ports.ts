@@ -109,7 +109,7 @@ export class FakeWorld {
           const txn: TxnInfo = {
             kind: req.kind, amount: req.amount, stan: w.stan, invoice: approved ? ++w.invoice : 0, batch: w.batch,
             last4: req.last4 || "", entry: req.card ? req.card.entry : "", approved, rc: r.rc || "00",
-            authCode: approved ? "A" + w.stan : "", rrn: "RRN" + w.stan, time: w.clock.t, voided: false,
+            authCode: approved ? "A" + w.stan : "", rrn: "RRN" + w.stan, date: "1126", time: "120000", voided: false,
           };
           if (approved) {
             w.txns.push(txn);

@@ -223,7 +223,7 @@ describe("app flow (fake ports)", () => {
     assert.equal(w.reports[0]!.totals.saleAmount, 100);
     assert.equal(w.screen.title, "SETTLED");
     w.key("ENTER");
-    w.key("MENU"); w.key("MENU"); w.key("7");
+    w.key("MENU"); w.key("7");
     assert.equal(w.screen.title, "ECHO TEST OK");
     w.key("ENTER"); w.key("MENU"); w.key("8");
     assert.equal(w.screen.title, "LOGON OK");

@@ -1,10 +1,34 @@
-// Boot entry. Placeholder until the application lands: proves the bundle boots.
-import board from "@board";
+// Boot entry: platform -> settings -> journal (recovery; a fault refuses to transact) ->
+// host engine (pending reversal / in-doubt work) -> the flow's idle screen.
+// onInit is published on the root scope: the interpreter calls it after loading the code.
+import { bringUp, connectWifi } from "./board";
+import { SettingsStore } from "./app/settings";
+import { startApp } from "./app/boot";
+import { buildPorts, cardsHub, localStamp } from "./app/wiring";
+import { createEngine } from "./host/engine";
+import { createLink } from "./host/link";
+import { createMemoryStore } from "./host/memory-store";
+import { zeroPad } from "./util/money";
+
+var started = false;
 
 function main(): void {
-  console.log("POS firmware on " + board.name);
+  if (started) return;
+  started = true;
+  var p = bringUp();
+  var settings = new SettingsStore({ flash: p.flash, region: p.board.flashRegions.settings, crc32: p.crc32 });
+  if (!settings.load()) p.log("settings: defaults");
+  var v = settings.values;
+  connectWifi(v.ssid, v.wifiPass, p.log);
+  var store = createMemoryStore();
+  var health = { fault: function () { return null; }, recover: function (_s: number, _i: number, cb: (e: null) => void) { cb(null); } };
+  var link = createLink({ net: p.net as NetModule, host: v.host, port: v.port, nii: zeroPad(v.nii, 3), io: p.io });
+  var engine = createEngine({ store: store, link: link, settings: { tid: v.tid, mid: v.mid, nii: zeroPad(v.nii, 3) },
+    io: { setTimeout: p.io.setTimeout, clearTimeout: p.io.clearTimeout, now: localStamp } });
+  var cards = cardsHub();
+  var ports = buildPorts(p, settings, engine, store, health, {}, cards);
+  startApp(ports, settings);
+  p.log("POS firmware on " + p.board.name);
 }
 
-// A module-level onInit is local inside the bundle: publish it on the root scope.
 global.onInit = main;
-main();

@@ -32,7 +32,7 @@ function checkJournal(app: App): void {
       var txn = t;
       app.go(message(app, "RECEIPT", ["Receipt INV " + txn.invoice, "was not finished:", "reprinting"], 3, function () {
         printReceipt(app, txn, "merchant", true, [], function () {
-          app.ports.journal.receiptDone(txn.invoice, function () { app.idle(); });
+          app.ports.journal.receiptDone(txn.stan, function () { app.idle(); });
         });
       }));
       return;

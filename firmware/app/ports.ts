@@ -103,8 +103,9 @@ export interface JournalPort {
   closeShift(cb: (err: AppError | null) => void): void;
   /** the transaction whose receipt was started but never finished (power cut), if any */
   unfinishedReceipt(): TxnInfo | null;
-  receiptStarted(invoice: number, cb: (err: AppError | null) => void): void;
-  receiptDone(invoice: number, cb: (err: AppError | null) => void): void;
+  /** receipt marks, by STAN (a void shares its sale's invoice) */
+  receiptStarted(stan: number, cb: (err: AppError | null) => void): void;
+  receiptDone(stan: number, cb: (err: AppError | null) => void): void;
   /** supervisor recovery from a fault: serials resume no lower than these */
   recover(minStan: number, minInvoice: number, cb: (err: AppError | null) => void): void;
 }

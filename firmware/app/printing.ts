@@ -20,7 +20,7 @@ function printTracked(app: App, txn: TxnInfo, copy: ReceiptCopy, reprint: boolea
   var journal = app.ports.journal;
   var finish = function () {
     if (!tracked) { then(); return; }
-    journal.receiptDone(txn.invoice, function (err) {
+    journal.receiptDone(txn.stan, function (err) {
       if (err) app.ports.log("receipt mark: " + err.message);
       then();
     });
@@ -35,7 +35,7 @@ function printTracked(app: App, txn: TxnInfo, copy: ReceiptCopy, reprint: boolea
     });
   };
   if (tracked && !reprint) {
-    journal.receiptStarted(txn.invoice, function (err) {
+    journal.receiptStarted(txn.stan, function (err) {
       if (err) app.ports.log("receipt mark: " + err.message);
       if (app.isCurrent(s)) print();
     });

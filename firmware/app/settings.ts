@@ -28,7 +28,7 @@ export interface Settings {
   /** Z report mark: batch and last invoice covered by the previous Z report */
   shiftBatch: number;
   shiftFrom: number;
-  /** invoice whose merchant receipt was started and not finished (0 = none) */
+  /** STAN of the transaction whose merchant receipt was started and not finished (0 = none) */
   receiptOpen: number;
 }
 

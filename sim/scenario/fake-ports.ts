@@ -133,7 +133,7 @@ export class FakeWorld {
         batchTotals: () => totalsOf(w.txns.filter((x) => x.batch === w.batch)),
         shiftTotals: () => totalsOf(w.txns.filter((x) => x.invoice > w.shiftFrom)),
         closeShift(cb) { w.shiftFrom = w.invoice; cb(null); },
-        unfinishedReceipt: () => w.receiptOpen > 0 ? w.txns.find((x) => x.invoice === w.receiptOpen) || null : null,
+        unfinishedReceipt: () => w.receiptOpen > 0 ? w.txns.find((x) => x.stan === w.receiptOpen) || null : null,
         receiptStarted(inv, cb) { w.receiptOpen = inv; cb(null); },
         receiptDone(inv, cb) { if (w.receiptOpen === inv) w.receiptOpen = -1; cb(null); },
         recover(minStan, minInvoice, cb) { w.recovered = [minStan, minInvoice]; w.journalFault = null; w.stan = Math.max(w.stan, minStan); w.invoice = Math.max(w.invoice, minInvoice); cb(null); },

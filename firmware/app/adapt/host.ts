@@ -4,24 +4,7 @@
 // REVERSAL_PENDING -> NO_LINK (an older reversal blocks the link, this one was not sent).
 import { HostPort, TxnInfo, TxnKind, AppError, SettleResult, appError } from "../ports";
 import { TxnResult, PaymentRequest, HostError } from "../../host/types";
-
-export interface SettleOutcome {
-  ok: boolean; rc: string; batch: number; uploaded: boolean; outcome: string;
-  sales: { count: number; amount: number }; refunds: { count: number; amount: number };
-}
-export interface CheckOutcome { ok: boolean; rc: string; outcome: string; stan: number; }
-
-/** The engine's calls as the app uses them (createEngine in firmware/host/engine.ts). */
-export interface EngineLike {
-  sale(req: PaymentRequest, cb: (err: HostError | null, r?: TxnResult) => void): void;
-  refund(req: PaymentRequest, cb: (err: HostError | null, r?: TxnResult) => void): void;
-  voidByInvoice(invoice: number, cb: (err: HostError | null, r?: TxnResult) => void): void;
-  settle(cb: (err: HostError | null, r?: SettleOutcome) => void): void;
-  echo(cb: (err: HostError | null, r?: CheckOutcome) => void): void;
-  logon(cb: (err: HostError | null, r?: CheckOutcome) => void): void;
-  flush(cb: (err: HostError | null, r?: { reversalPending: boolean; advices: number }) => void): void;
-  pendingWork(): { reversal: boolean; advices: number };
-}
+import { Engine, AdminResult } from "../../host/engine";
 
 export function kindOf(k: string): TxnKind {
   return k === "REFUND" ? "refund" : k === "VOID" ? "void" : "sale";
@@ -43,7 +26,7 @@ function outcomeError(r: TxnResult): AppError | null {
   return appError("NO_RESPONSE", o === "BAD_RESPONSE" ? "Bad reply" : "Timeout");
 }
 
-export function hostPort(engine: EngineLike): HostPort {
+export function hostPort(engine: Engine): HostPort {
   var txnDone = function (cb: (err: AppError | null, t?: TxnInfo) => void) {
     return function (err: HostError | null, r?: TxnResult) {
       if (err || !r) { cb(appError("HOST_ERROR", err ? err.message : "no result")); return; }
@@ -51,7 +34,7 @@ export function hostPort(engine: EngineLike): HostPort {
       if (e) cb(e); else cb(null, txnInfo(r));
     };
   };
-  var check = function (call: (cb: (err: HostError | null, r?: CheckOutcome) => void) => void, cb: (err: AppError | null, rc?: string) => void) {
+  var check = function (call: (cb: (err: HostError | null, r?: AdminResult) => void) => void, cb: (err: AppError | null, rc?: string) => void) {
     call(function (err, r) {
       if (err || !r) { cb(appError("HOST_ERROR", err ? err.message : "no result")); return; }
       if (!r.rc) { cb(appError(r.outcome === "NOT_SENT" ? "NO_LINK" : "NO_RESPONSE", r.outcome)); return; }
@@ -81,7 +64,7 @@ export function hostPort(engine: EngineLike): HostPort {
       engine.settle(function (err, r) {
         if (err || !r) { cb(appError("HOST_ERROR", err ? err.message : "no result")); return; }
         var res: SettleResult = {
-          approved: r.ok, rc: r.rc || r.outcome, batch: r.batch, uploaded: r.uploaded,
+          approved: r.ok, rc: r.rc || r.outcome, batch: r.batch, uploaded: r.uploaded > 0,
           totals: { saleCount: r.sales.count, saleAmount: r.sales.amount, refundCount: r.refunds.count, refundAmount: r.refunds.amount, voidCount: 0, voidAmount: 0 },
         };
         cb(null, res);

@@ -70,8 +70,9 @@ export function journalPort(store: HostStore, health: JournalHealth, settings: S
     unfinishedReceipt: function () {
       var n = settings.values.receiptOpen;
       if (!n) return null;
-      var r = store.findByInvoice(n);
-      return r ? recordInfo(r) : null;
+      var all = store.batchRecords();
+      for (var i = all.length - 1; i >= 0; i--) if (all[i]!.stan === n) return recordInfo(all[i]!);
+      return null;
     },
     receiptStarted: function (n, cb) { settings.values.receiptOpen = n; save(cb); },
     receiptDone: function (n, cb) {

@@ -1,0 +1,105 @@
+// Bring-up: the only file that touches Espruino's hardware globals. It reads the embedded
+// board file, sets up the buses it declares, and hands out the platform services (Io, flash,
+// network, crypto) and the drivers by role; roles the board does not declare are skipped.
+import board from "@board";
+import { Board, BusSpec, I2CBusSpec, UartBusSpec } from "../boards/types";
+import { Io, FlashDevice } from "../drivers/hal";
+
+export interface Platform {
+  board: Board;
+  io: Io;
+  flash: FlashDevice;
+  /** require("net"), or null when the build has none */
+  net: NetModule | null;
+  /** SHA-256 of an 8-bit string, as an 8-bit string */
+  sha256: (s: string) => string;
+  randomByte: () => number;
+  crc32: (d: Uint8Array) => number;
+  errorFlags: () => string[];
+  /** buses by id, set up from the board file */
+  i2c: { [id: string]: I2C };
+  uart: { [id: string]: Serial };
+  log: (line: string) => void;
+}
+
+function makeIo(): Io {
+  return {
+    digitalWrite: function (pin, value) { digitalWrite(pin, value); },
+    digitalRead: function (pin) { return digitalRead(pin); },
+    pinMode: function (pin, mode, automatic) { pinMode(pin, mode, automatic); },
+    setWatch: function (fn, pin, options) { return setWatch(fn, pin, options); },
+    clearWatch: function (id) { clearWatch(id); },
+    setTimeout: function (fn, ms) { return setTimeout(fn, ms); },
+    clearTimeout: function (id) { clearTimeout(id); },
+    setInterval: function (fn, ms) { return setInterval(fn, ms); },
+    clearInterval: function (id) { clearInterval(id); },
+    getTime: function () { return getTime(); },
+  };
+}
+
+function setupI2C(spec: I2CBusSpec): I2C {
+  var bus = spec.hw === "I2C2" ? I2C2 : I2C1;
+  bus.setup({ scl: spec.scl, sda: spec.sda, bitrate: spec.bitrate });
+  return bus;
+}
+
+function setupUart(spec: UartBusSpec): Serial {
+  var port = spec.hw === "Serial3" ? Serial3 : Serial2;
+  port.setup(spec.baud, { tx: spec.tx, rx: spec.rx });
+  return port;
+}
+
+function bytesToLatin1(buf: ArrayBuffer): string {
+  var b = new Uint8Array(buf);
+  var s = "";
+  for (var i = 0; i < b.length; i++) s += String.fromCharCode(b[i]!);
+  return s;
+}
+
+/** Only buses that some declared part uses are set up. */
+export function bringUp(): Platform {
+  var i2c: { [id: string]: I2C } = {};
+  var uart: { [id: string]: Serial } = {};
+  var used: { [id: string]: boolean } = {};
+  for (var role in board.parts) {
+    var p = board.parts[role] as any;
+    if (p && p.bus) used[p.bus] = true;
+  }
+  for (var id in board.buses) {
+    if (!used[id]) continue;
+    var spec: BusSpec = board.buses[id]!;
+    if (spec.kind === "i2c") i2c[id] = setupI2C(spec);
+    else uart[id] = setupUart(spec);
+  }
+  var net: NetModule | null = null;
+  try { net = require("net"); } catch (e) { net = null; }
+  var crypto = require("crypto");
+  var flash = require("Flash");
+  return {
+    board: board,
+    io: makeIo(),
+    flash: {
+      read: function (length, address) { return flash.read(length, address); },
+      write: function (data, address) { flash.write(data, address); },
+      erasePage: function (address) { flash.erasePage(address); },
+    },
+    net: net,
+    sha256: function (s) { return bytesToLatin1(crypto.SHA256(s)); },
+    randomByte: function () { return E.hwRand() & 255; },
+    crc32: function (d) { return E.CRC32(d); },
+    errorFlags: function () { return E.getErrorFlags(); },
+    i2c: i2c,
+    uart: uart,
+    log: function (line) { console.log(line); },
+  };
+}
+
+/** WiFi from the settings (the simulator's virtual network is up without it). */
+export function connectWifi(ssid: string, password: string, log: (line: string) => void): void {
+  if (!ssid) return;
+  var wifi: WifiModule;
+  try { wifi = require("Wifi"); } catch (e) { return; }
+  wifi.connect(ssid, { password: password }, function (err) {
+    log(err ? "wifi: " + err : "wifi: connected to " + ssid);
+  });
+}

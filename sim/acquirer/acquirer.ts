@@ -1,0 +1,358 @@
+// The acquirer simulator: answers the terminal's ISO 8583 messages (docs/host-protocol.md),
+// keeps a ledger per terminal (TID) and checks the terminal's promises: no STAN reused, every
+// reversal matches an original, settlement totals equal the ledger, no double charge.
+// Transport-agnostic: `handle(socket)` serves one connection of the VirtualSocket shape
+// (sim/bus/types.ts); ./tcp.ts adapts real TCP sockets to it.
+import { IsoMsg, digits, pack, trimRight, unpack } from "../../firmware/host/iso8583";
+import { createDeframer, frame } from "../../firmware/host/frame";
+import { parseTotals, Totals, formatTotals } from "../../firmware/host/messages";
+import type { VirtualNetwork, VirtualSocket } from "../bus/types";
+
+export type FaultKind = "noResponse" | "drop" | "late" | "garbled" | "disconnectMid" | "duplicate" | "rc";
+
+export interface FaultRule {
+  /** request MTI to match ("0200"); any when absent */
+  mti?: string;
+  /** DE 3 to match; any when absent */
+  procCode?: string;
+  /** how many matching messages it applies to (default 1) */
+  count?: number;
+  fault: FaultKind;
+  /** late: reply delay */
+  delayMs?: number;
+  /** rc: the response code to answer */
+  rc?: string;
+  /** whether the host processes (charges) the message before the fault; defaults: drop and
+   *  rc -> false, every other fault -> true (the worst case for the terminal) */
+  process?: boolean;
+}
+
+export interface DeclineRule { endsWith: string; rc: string; }
+
+export type ChargeState = "approved" | "reversed" | "voided";
+
+export interface Charge {
+  stan: number;
+  invoice: number;
+  amount: number;
+  kind: "sale" | "refund" | "offline";
+  procCode: string;
+  rrn: string;
+  authCode: string;
+  state: ChargeState;
+  batch: number;
+}
+
+export interface Violation { type: string; stan: number; detail: string; }
+
+interface Seen { mti: string; procCode: string; amount: number; invoice: number; rc: string; charge?: Charge; voidOf?: Charge; }
+
+export interface Ledger {
+  tid: string;
+  batch: number;
+  charges: Charge[];
+  /** every STAN seen from this TID (reversals excluded: they repeat the original's) */
+  seen: Map<number, Seen>;
+  uploads: { stan: number; origStan: number; invoice: number; amount: number; procCode: string }[];
+  reversed: number;
+  orphanReversals: number;
+  duplicateAdvices: number;
+  settlements: number;
+  violations: Violation[];
+}
+
+export interface LedgerView {
+  tid: string;
+  batch: number;
+  /** live charges: approved, not reversed, not voided */
+  charges: Charge[];
+  all: Charge[];
+  reversed: number;
+  orphanReversals: number;
+  duplicateAdvices: number;
+  settlements: number;
+  /** live charges sharing an invoice with another live charge, plus charges found at batch
+   *  upload that the terminal does not know (it was charged without a receipt) */
+  doubleCharges: number;
+  violations: Violation[];
+  totals: Totals;
+}
+
+export interface AcquirerOptions {
+  declineRules?: DeclineRule[];
+  /** scheduler for late replies (virtual clock in tests); default setTimeout */
+  after?: (ms: number, fn: () => void) => void;
+  log?: (line: string) => void;
+}
+
+function liveTotals(charges: Charge[], batch: number): Totals {
+  const t: Totals = { saleCount: 0, saleAmount: 0, refundCount: 0, refundAmount: 0 };
+  for (const c of charges) {
+    if (c.state !== "approved" || c.batch !== batch) continue;
+    if (c.kind === "refund") { t.refundCount++; t.refundAmount += c.amount; } else { t.saleCount++; t.saleAmount += c.amount; }
+  }
+  return t;
+}
+
+function sameTotals(a: Totals, b: Totals): boolean {
+  return a.saleCount === b.saleCount && a.saleAmount === b.saleAmount && a.refundCount === b.refundCount && a.refundAmount === b.refundAmount;
+}
+
+export class Acquirer {
+  private ledgers = new Map<string, Ledger>();
+  private faults: FaultRule[] = [];
+  private rrnSeq = 0;
+  private authSeq = 0;
+  private declineRules: DeclineRule[];
+  private after: (ms: number, fn: () => void) => void;
+  private log: (line: string) => void;
+  /** malformed requests received (the connection is closed on them) */
+  readonly errors: string[] = [];
+  /** every request and what was done with it, for tests and the UI */
+  readonly trace: { mti: string; stan: string; tid: string; rc: string; fault?: FaultKind }[] = [];
+
+  constructor(opts: AcquirerOptions = {}) {
+    this.declineRules = opts.declineRules ?? [{ endsWith: "51", rc: "51" }];
+    this.after = opts.after ?? ((ms, fn) => { setTimeout(fn, ms); });
+    this.log = opts.log ?? (() => {});
+  }
+
+  /** Listen on the simulator's virtual network. */
+  attach(net: VirtualNetwork, host: string, port: number): void {
+    net.listen(host, port, (sock) => this.handle(sock));
+  }
+
+  /** Script faults: rules are consumed in order, each for `count` matching messages. */
+  inject(rule: FaultRule): void { this.faults.push({ ...rule, count: rule.count ?? 1 }); }
+  clearFaults(): void { this.faults.splice(0); }
+  pendingFaults(): FaultRule[] { return this.faults.map((f) => ({ ...f })); }
+
+  private takeFault(m: IsoMsg): FaultRule | undefined {
+    for (let i = 0; i < this.faults.length; i++) {
+      const f = this.faults[i]!;
+      if (f.mti && f.mti !== m.mti) continue;
+      if (f.procCode && f.procCode !== m.f[3]) continue;
+      f.count = (f.count ?? 1) - 1;
+      if (f.count <= 0) this.faults.splice(i, 1);
+      return f;
+    }
+    return undefined;
+  }
+
+  /** Serve one connection: any number of framed requests, one reply each. */
+  handle(sock: VirtualSocket): void {
+    let closed = false;
+    sock.onClose(() => { closed = true; });
+    const deframer = createDeframer((tpdu, body) => {
+      let req: IsoMsg;
+      try { req = unpack(body); } catch (e) {
+        this.errors.push((e as Error).message);
+        this.log("acquirer: malformed request: " + (e as Error).message);
+        if (!closed) sock.end();
+        return;
+      }
+      const nii = (((tpdu[1]! >> 4) * 10 + (tpdu[1]! & 15)) * 100 + (tpdu[2]! >> 4) * 10 + (tpdu[2]! & 15));
+      this.respond(req, digits(nii, 3), (bytes) => { if (!closed) sock.write(bytes); }, () => { if (!closed) sock.end(); });
+    }, (code) => {
+      this.errors.push(code);
+      if (!closed) sock.end();
+    });
+    sock.onData((d) => deframer.push(d));
+  }
+
+  /** Process one request with the scripted faults; `send` gets latin1 frames. */
+  respond(req: IsoMsg, nii: string, send: (latin1: string) => void, close: () => void): void {
+    const fault = this.takeFault(req);
+    const kind = fault?.fault;
+    const processIt = fault?.process ?? !(kind === "drop" || kind === "rc");
+    let resp: IsoMsg;
+    if (processIt) resp = this.process(req);
+    else resp = this.reply(req, fault?.rc ?? "96");
+    if (kind === "rc" && processIt) resp.f[39] = fault!.rc ?? "96";
+    this.trace.push({ mti: req.mti, stan: String(req.f[11] ?? ""), tid: String(req.f[41] ?? ""), rc: String(resp.f[39] ?? ""), fault: kind });
+    if (kind === "noResponse" || kind === "drop") return;
+    const bytes = frame(pack(resp), nii);
+    // jPOS swaps source and destination in replies; the terminal must accept it
+    const tp1 = bytes[3]!, tp2 = bytes[4]!;
+    bytes[3] = bytes[5]!; bytes[4] = bytes[6]!; bytes[5] = tp1; bytes[6] = tp2;
+    const latin1 = Buffer.from(bytes).toString("latin1");
+    switch (kind) {
+      case "late": this.after(fault!.delayMs ?? 60000, () => send(latin1)); return;
+      case "garbled": {
+        const g = Buffer.from(bytes);
+        g[7] = 0xff; g[8] = 0xff; // MTI is no longer BCD
+        send(g.toString("latin1"));
+        return;
+      }
+      case "disconnectMid": send(latin1.slice(0, Math.max(3, latin1.length >> 1))); close(); return;
+      case "duplicate": send(latin1); send(latin1); return;
+      default: send(latin1);
+    }
+  }
+
+  ledgerOf(tid: string): Ledger {
+    let l = this.ledgers.get(tid);
+    if (!l) {
+      l = { tid, batch: 0, charges: [], seen: new Map(), uploads: [], reversed: 0, orphanReversals: 0, duplicateAdvices: 0, settlements: 0, violations: [] };
+      this.ledgers.set(tid, l);
+    }
+    return l;
+  }
+
+  /** The ledger as tests and the UI read it. */
+  ledger(tid: string): LedgerView {
+    const l = this.ledgerOf(tid);
+    const live = l.charges.filter((c) => c.state === "approved");
+    const byInvoice = new Map<number, number>();
+    for (const c of live) byInvoice.set(c.invoice, (byInvoice.get(c.invoice) ?? 0) + 1);
+    let dup = 0;
+    for (const n of byInvoice.values()) if (n > 1) dup += n - 1;
+    const unaccounted = l.violations.filter((v) => v.type === "UNACCOUNTED_CHARGE").length;
+    return {
+      tid, batch: l.batch, charges: live, all: l.charges.slice(), reversed: l.reversed,
+      orphanReversals: l.orphanReversals, duplicateAdvices: l.duplicateAdvices, settlements: l.settlements,
+      doubleCharges: dup + unaccounted, violations: l.violations.slice(), totals: liveTotals(l.charges, l.batch),
+    };
+  }
+
+  tids(): string[] { return [...this.ledgers.keys()]; }
+
+  private reply(req: IsoMsg, rc: string): IsoMsg {
+    const r: IsoMsg = { mti: req.mti.slice(0, 2) + String(Number(req.mti[2]) + 1) + req.mti[3], f: {} };
+    for (const de of [3, 4, 11, 12, 13, 24, 41, 42, 60, 62]) if (req.f[de] !== undefined) r.f[de] = req.f[de]!;
+    r.f[39] = rc;
+    return r;
+  }
+
+  private approve(r: IsoMsg): { rrn: string; auth: string } {
+    const rrn = digits(++this.rrnSeq, 12);
+    const auth = digits((++this.authSeq * 7919) % 1000000, 6);
+    r.f[37] = rrn;
+    r.f[38] = auth;
+    return { rrn, auth };
+  }
+
+  private violation(l: Ledger, type: string, stan: number, detail: string): void {
+    l.violations.push({ type, stan, detail });
+    this.log(`acquirer: ${l.tid} ${type} STAN ${stan}: ${detail}`);
+  }
+
+  /** The host's decision and ledger effect for one request (no faults). */
+  process(req: IsoMsg): IsoMsg {
+    const tid = trimRight(String(req.f[41] ?? ""));
+    const l = this.ledgerOf(tid);
+    const stan = Number(req.f[11] ?? 0);
+    const procCode = String(req.f[3] ?? "");
+    const amount = Number(req.f[4] ?? 0);
+    const invoice = Number(req.f[62] ?? 0);
+    if (req.mti === "0400" || req.mti === "0401") return this.reversal(l, req, stan, procCode, amount);
+    if (l.seen.has(stan)) {
+      this.violation(l, "STAN_REUSE", stan, `${req.mti} reuses STAN of ${l.seen.get(stan)!.mti}`);
+      return this.reply(req, "94");
+    }
+    const seen: Seen = { mti: req.mti, procCode, amount, invoice, rc: "" };
+    l.seen.set(stan, seen);
+    const r = this.reply(req, "00");
+    switch (req.mti) {
+      case "0200": this.financial(l, req, r, seen, stan, procCode, amount, invoice); break;
+      case "0220": this.advice(l, req, r, stan, procCode, amount, invoice); break;
+      case "0320":
+        l.uploads.push({ stan, origStan: Number(String(req.f[60] ?? "").slice(4, 10)), invoice, amount, procCode });
+        break;
+      case "0500": this.settlement(l, req, r, procCode); break;
+      case "0800": break;
+      default: r.f[39] = "12"; // invalid transaction
+    }
+    seen.rc = String(r.f[39]);
+    return r;
+  }
+
+  private financial(l: Ledger, req: IsoMsg, r: IsoMsg, seen: Seen, stan: number, procCode: string, amount: number, invoice: number): void {
+    if (procCode === "020000" || procCode === "220000") {
+      const orig = l.charges.find((c) => c.invoice === invoice && c.state === "approved" && c.amount === amount && c.batch === l.batch);
+      if (!orig) { r.f[39] = "25"; return; } // unable to locate the original
+      orig.state = "voided";
+      seen.voidOf = orig;
+      this.approve(r);
+      return;
+    }
+    if (procCode !== "000000" && procCode !== "200000") { r.f[39] = "12"; return; }
+    if (!(req.f[2] || req.f[35])) { r.f[39] = "30"; return; } // format error: no card
+    for (const rule of this.declineRules) {
+      if (String(amount).endsWith(rule.endsWith)) { r.f[39] = rule.rc; return; }
+    }
+    const { rrn, auth } = this.approve(r);
+    const c: Charge = { stan, invoice, amount, kind: procCode === "200000" ? "refund" : "sale", procCode, rrn, authCode: auth, state: "approved", batch: l.batch };
+    l.charges.push(c);
+    seen.charge = c;
+  }
+
+  private advice(l: Ledger, req: IsoMsg, r: IsoMsg, stan: number, procCode: string, amount: number, invoice: number): void {
+    const auth = trimRight(String(req.f[38] ?? ""));
+    const dup = l.charges.find((c) => c.kind === "offline" && c.invoice === invoice && c.amount === amount && c.authCode === auth);
+    if (dup) { l.duplicateAdvices++; return; } // a lost 0230: acknowledge again, charge once
+    const rrn = digits(++this.rrnSeq, 12);
+    r.f[37] = rrn;
+    l.charges.push({ stan, invoice, amount, kind: "offline", procCode, rrn, authCode: auth, state: "approved", batch: l.batch });
+  }
+
+  private reversal(l: Ledger, req: IsoMsg, stan: number, procCode: string, amount: number): IsoMsg {
+    const r = this.reply(req, "00");
+    const orig = l.seen.get(stan);
+    if (!orig || orig.mti !== "0200") {
+      // nothing to undo: the request never arrived (persist-before-send makes this normal)
+      l.orphanReversals++;
+      return r;
+    }
+    if (orig.procCode !== procCode || orig.amount !== amount) {
+      this.violation(l, "REVERSAL_MISMATCH", stan, `0400 ${procCode}/${amount} vs original ${orig.procCode}/${orig.amount}`);
+      return r;
+    }
+    if (orig.charge && orig.charge.state === "approved") { orig.charge.state = "reversed"; l.reversed++; }
+    if (orig.voidOf && orig.voidOf.state === "voided") { orig.voidOf.state = "approved"; orig.voidOf = undefined; l.reversed++; }
+    return r;
+  }
+
+  private settlement(l: Ledger, req: IsoMsg, r: IsoMsg, procCode: string): void {
+    const t = parseTotals(String(req.f[63] ?? ""));
+    if (!t) { r.f[39] = "30"; return; }
+    const batch = Number(req.f[60] ?? 0);
+    if (procCode === "920000") {
+      const mine = liveTotals(l.charges, l.batch);
+      if (!sameTotals(t, mine)) {
+        this.log(`acquirer: ${l.tid} totals ${formatTotals(t).slice(0, 30)} != ledger ${formatTotals(mine).slice(0, 30)}: 95`);
+        l.uploads.splice(0);
+        r.f[39] = "95";
+        return;
+      }
+    } else if (procCode === "960000") {
+      this.reconcileUpload(l, t);
+    } else { r.f[39] = "12"; return; }
+    l.settlements++;
+    for (const c of l.charges) if (c.batch === l.batch && c.state === "approved") c.batch = -batch; // archived as settled
+    l.batch++;
+    l.uploads.splice(0);
+  }
+
+  /** After a batch upload the terminal's view wins; differences are the terminal's failures. */
+  private reconcileUpload(l: Ledger, t: Totals): void {
+    const up = l.uploads;
+    const upTotals: Totals = { saleCount: 0, saleAmount: 0, refundCount: 0, refundAmount: 0 };
+    for (const u of up) {
+      if (u.procCode === "200000") { upTotals.refundCount++; upTotals.refundAmount += u.amount; } else { upTotals.saleCount++; upTotals.saleAmount += u.amount; }
+    }
+    if (!sameTotals(upTotals, t)) this.violation(l, "UPLOAD_MISMATCH", 0, "uploaded records do not add up to the 0500 totals");
+    for (const c of l.charges) {
+      if (c.state !== "approved" || c.batch !== l.batch) continue;
+      if (!up.some((u) => u.invoice === c.invoice && u.amount === c.amount)) {
+        this.violation(l, "UNACCOUNTED_CHARGE", c.stan, `host charged ${c.amount} (invoice ${c.invoice}) that the terminal does not have`);
+        c.state = "reversed"; // the host refunds it when it closes the batch
+      }
+    }
+    for (const u of up) {
+      if (!l.charges.some((c) => c.state === "approved" && c.invoice === u.invoice && c.amount === u.amount)) {
+        this.violation(l, "UNKNOWN_UPLOAD", u.origStan, `terminal has ${u.amount} (invoice ${u.invoice}) that the host never approved`);
+      }
+    }
+  }
+}

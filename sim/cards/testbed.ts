@@ -22,7 +22,7 @@ export interface TestbedOptions {
   filterCost?: number;
 }
 
-interface Watch { id: number; gpio: number; fn: (e: WatchEvent) => void; edge: string; data: number | null; last: number; }
+interface Watch { id: number; gpio: number; fn: (e: WatchEvent) => void; edge: string; data: number | null; last: number; repeat: boolean; }
 interface QueuedEdge { watch: Watch; state: boolean; time: number; data: boolean | undefined; }
 
 /** Mulberry32: small seeded PRNG. */
@@ -106,7 +106,7 @@ export class Testbed {
       setWatch: (fn, pin, o) => {
         const gpio = Number(pin);
         if (this.pins.mode(gpio) !== "output") this.pins.setMode(gpio, "input_pullup"); // ESP32 forces pull-up
-        const w: Watch = { id: this.nextWatch++, gpio, fn, edge: String(o.edge ?? "both"), data: o.data === undefined ? null : Number(o.data), last: clock.now() };
+        const w: Watch = { id: this.nextWatch++, gpio, fn, edge: String(o.edge ?? "both"), data: o.data === undefined ? null : Number(o.data), last: clock.now(), repeat: !!o.repeat };
         this.watches.push(w);
         return w.id;
       },
@@ -196,6 +196,7 @@ export class Testbed {
       const e: WatchEvent = { state: ev.state, time: ev.time, lastTime: w.last };
       if (ev.data !== undefined) e.data = ev.data;
       w.last = ev.time;
+      if (!w.repeat) this.watches = this.watches.filter((x) => x !== w);
       this.stats.callbacks++;
       cost = this.callbackCost;
       w.fn(e);

@@ -396,7 +396,7 @@ export class EscPosInterpreter {
     let prevEnd = -1;
     for (const it of items) {
       if (prevEnd < 0) {
-        const col = Math.round((shift + it.x) / FONT_A.w);
+        const col = Math.floor((shift + it.x) / FONT_A.w);
         while (s.length < col) s += " ";
       } else if (it.x - prevEnd >= FONT_A.w) {
         const gap = Math.round((it.x - prevEnd) / FONT_A.w);

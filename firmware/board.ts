@@ -4,6 +4,7 @@
 import board from "@board";
 import { Board, BusSpec, I2CBusSpec, UartBusSpec } from "../boards/types";
 import { Io, FlashDevice } from "../drivers/hal";
+import { Ssd1306 } from "../drivers/ssd1306/ssd1306";
 
 export interface Platform {
   board: Board;
@@ -102,4 +103,21 @@ export function connectWifi(ssid: string, password: string, log: (line: string) 
   wifi.connect(ssid, { password: password }, function (err) {
     log(err ? "wifi: " + err : "wifi: connected to " + ssid);
   });
+}
+
+/** The display role: an SSD1306 and its frame buffer in the panel's own RAM layout. The flip
+ *  waits for the driver's init; a frame drawn before that is sent when init completes. */
+export function makeDisplay(p: Platform): { g: Graphics; flip: () => void } | null {
+  var spec = p.board.parts["display"] as any;
+  if (!spec || spec.type !== "ssd1306" || !p.i2c[spec.bus]) return null;
+  var g = Graphics.createArrayBuffer(spec.width, spec.height, 1, { vertical_byte: true, msb: false });
+  var oled = new Ssd1306({ i2c: p.i2c[spec.bus]!, io: p.io, address: spec.address, width: spec.width, height: spec.height,
+    reset: spec.reset, onFault: function (f) { p.log("display: " + f.message); } });
+  var ready = false, pending = false;
+  oled.init(function (err) {
+    if (err) p.log("display: " + err.message);
+    ready = true;
+    if (pending) { pending = false; oled.flip(g); }
+  });
+  return { g: g, flip: function () { if (ready) oled.flip(g); else pending = true; } };
 }

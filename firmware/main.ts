@@ -1,7 +1,7 @@
 // Boot entry: platform -> settings -> journal (recovery; a fault refuses to transact) ->
 // host engine (pending reversal / in-doubt work) -> the flow's idle screen.
 // onInit is published on the root scope: the interpreter calls it after loading the code.
-import { bringUp, connectWifi } from "./board";
+import { bringUp, connectWifi, makeDisplay } from "./board";
 import { SettingsStore } from "./app/settings";
 import { startApp } from "./app/boot";
 import { buildPorts, cardsHub, localStamp } from "./app/wiring";
@@ -26,7 +26,8 @@ function main(): void {
   var engine = createEngine({ store: store, link: link, settings: { tid: v.tid, mid: v.mid, nii: zeroPad(v.nii, 3) },
     io: { setTimeout: p.io.setTimeout, clearTimeout: p.io.clearTimeout, now: localStamp } });
   var cards = cardsHub();
-  var ports = buildPorts(p, settings, engine, store, health, {}, cards);
+  var display = makeDisplay(p);
+  var ports = buildPorts(p, settings, engine, store, health, { graphics: display || undefined }, cards);
   startApp(ports, settings);
   p.log("POS firmware on " + p.board.name);
 }

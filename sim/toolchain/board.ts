@@ -6,7 +6,7 @@ import { BOARDS_DIR, rel } from "./paths";
 
 export class BoardError extends Error {}
 
-export const DEFAULT_BUDGET = 65536;
+export const DEFAULT_BUDGET = 131072;
 
 export function boardNames(): string[] {
   return fs.readdirSync(BOARDS_DIR).filter((f) => f.endsWith(".json") && f !== "esp32-cli.json").map((f) => f.slice(0, -5)).sort();

@@ -94,7 +94,7 @@ export async function bundle(opts: BundleOptions): Promise<Bundle> {
   const chunk = out.output[0];
   const minified = await minify(chunk.code, {
     ecma: 5,
-    compress: { ecma: 5, hoist_funs: true, passes: 2 },
+    compress: { ecma: 5, hoist_funs: true, passes: 2, inline: 1 },
     mangle: { reserved: ["onInit"] },
     format: { ecma: 5, comments: false },
     sourceMap: { content: chunk.map as any, asObject: true },

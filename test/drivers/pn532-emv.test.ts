@@ -1,0 +1,98 @@
+// NfcReader (poll + EMV data read) against the virtual PN532 with scripted cards.
+import { strict as assert } from "assert";
+import { Testbed } from "../../sim/cards/testbed";
+import { Pn532Part } from "../../sim/parts/pn532";
+import { loadTraces, traceByName, traceCard, uidCard } from "../../sim/cards/models";
+import { Pn532 } from "../../drivers/pn532/pn532";
+import { I2CLink } from "../../drivers/pn532/link";
+import { NfcReader } from "../../drivers/emv/nfc-reader";
+
+const term = () => ({ amount: 1234, date: "261126", unpredictable: 0x12345678, country: 840, currency: 840 });
+
+function rig(irq?: number) {
+  const tb = new Testbed({ seed: 3 });
+  const part = new Pn532Part("nfc", { type: "pn532", bus: "i2c1", address: 0x24, irq }, tb.partContext());
+  const io = tb.io();
+  const pn = new Pn532({ link: new I2CLink({ i2c: tb.i2c("i2c1"), io, address: 0x24, irq }), io });
+  const reader = new NfcReader({ pn532: pn, io, terminal: term });
+  const got: any[] = [];
+  // fields are only valid during the callback: copy them
+  reader.start((err, tap) => got.push(err ? { err: err.reason, fault: err.fault } : { uid: tap!.uid, payment: tap!.payment, ...tap!.fields, track2: tap!.track2 }));
+  return { tb, part, reader, got };
+}
+
+describe("NFC reader: EMV contactless read over the virtual PN532", () => {
+  for (const t of loadTraces()) {
+    it(`reads ${t.name}`, () => {
+      const { tb, part, got } = rig(36);
+      tb.run(0.5);
+      part.tap(traceCard(t));
+      assert.ok(tb.runUntil(() => got.length > 0, 3));
+      const g = got[0];
+      assert.equal(g.err, undefined, JSON.stringify(g));
+      assert.equal(g.pan, t.expect.pan);
+      assert.equal(g.uid, t.uid);
+      if (t.expect.expiry) assert.equal(g.expiry, t.expect.expiry);
+      if (t.expect.serviceCode) assert.equal(g.serviceCode, t.expect.serviceCode);
+      if (t.expect.name !== undefined) assert.equal(g.name, t.expect.name);
+      if (t.expect.pan && t.expect.serviceCode) assert.ok(g.track2.startsWith(t.expect.pan + "D"));
+    });
+  }
+
+  it("chooses the AID by priority and fills the PDOL (amount, date, UN)", () => {
+    const { tb, part, got } = rig();
+    const mc = traceCard(traceByName("mastercard-nopdol-format1"));
+    part.tap(mc);
+    tb.runUntil(() => got.length > 0, 3);
+    assert.equal(mc.log[1], "00A4040007A000000004101000", "Mastercard (priority 1) over Maestro (2)");
+    const visa = traceCard(traceByName("visa-qvsdc-pdol-format2"));
+    part.remove(); tb.run(1); part.tap(visa);
+    tb.runUntil(() => got.length > 1, 3);
+    const gpo = visa.log.find((c) => c.startsWith("80A8"))!;
+    // 83 len | TTQ 26000000 | amount 000000001234 | other 0 | country 0840 | TVR | currency 0840 | date 261126 | type 00 | UN
+    assert.equal(gpo, "80A8000023" + "8321" + "26000000" + "000000001234" + "000000000000" + "0840" + "0000000000" + "0840" + "261126" + "00" + "12345678" + "00");
+  });
+
+  it("a UID-only card reports its UID once while it stays in the field", () => {
+    const { tb, part, got } = rig();
+    part.tap(uidCard("04A1B2C3"));
+    tb.run(3);
+    assert.equal(got.length, 1);
+    assert.deepEqual([got[0].uid, got[0].payment, got[0].pan], ["04A1B2C3", false, ""]);
+  });
+
+  it("card removed at any step gives tap again, then a clean read", () => {
+    const t = traceByName("mastercard-nopdol-format1");
+    for (let step = 0; step < t.exchanges.length; step++) {
+      const { tb, part, got } = rig(36);
+      part.tap(traceCard(t));
+      part.removeAfter(step);
+      assert.ok(tb.runUntil(() => got.length > 0, 3), "step " + step);
+      assert.equal(got[0].err, "removed", "step " + step);
+      assert.equal(got[0].fault, false);
+      part.tap(traceCard(t));
+      assert.ok(tb.runUntil(() => got.length > 1, 3));
+      assert.equal(got[1].pan, t.expect.pan, "re-tap after step " + step);
+    }
+  });
+
+  it("a corrupted frame is recovered; the RF field is off while idle", () => {
+    const { tb, part, got } = rig();
+    tb.run(1);
+    assert.equal(part.rfOn, false);
+    part.tap(traceCard(traceByName("visa-qvsdc-pdol-format2")));
+    tb.run(0.02);
+    part.corruptNext("dcs");
+    tb.runUntil(() => got.length > 0, 3);
+    assert.equal(got[0].pan, "4761739001010010");
+    tb.run(0.1);
+    assert.equal(part.rfOn, false);
+  });
+
+  it("a PN532 that does not answer is a reader fault", () => {
+    const { tb, part, got } = rig();
+    part.silent = true;
+    tb.runUntil(() => got.length > 0, 3);
+    assert.deepEqual(got[0], { err: "no_reader", fault: true });
+  });
+});

@@ -139,6 +139,7 @@ function isText(s: string): boolean {
 
 function valueLength(de: number, v: FieldValue): number {
   var t = fieldType(de), max = fieldMax(de);
+  if (t === FT.NONE) throw isoError("UNKNOWN_FIELD", de, "not in the field table");
   var isBin = t === FT.B || t === FT.LLLB;
   if (isBin !== (typeof v !== "string")) throw isoError("BAD_VALUE", de, isBin ? "expects bytes" : "expects a string");
   var n = v.length;

@@ -1,0 +1,112 @@
+// Globals of the interpreter itself: timers, time, console, E, process, global, btoa/atob.
+import * as zlib from "zlib";
+import type { Mcu } from "./mcu";
+import { espruinoError } from "./realm";
+import { toBytes, latin1, isView, isArrayBuffer } from "./bytes";
+
+/** approximate JsVar blocks (14 B each) a value takes; calibrated on espruino.md §10 figures */
+export function sizeOf(v: any, depth = 0, seen = new Set<any>()): number {
+  if (v === null || v === undefined || typeof v === "boolean" || typeof v === "number") return 1;
+  if (typeof v === "string") return v.length <= 4 ? 1 : 1 + Math.ceil(v.length / 12);
+  if (seen.has(v)) return 0;
+  seen.add(v);
+  if (isArrayBuffer(v)) return 1 + Math.ceil(v.byteLength / 13);
+  if (isView(v)) return 1 + Math.ceil(v.byteLength / 13);
+  if (typeof v === "function") return 2 + Math.ceil(Function.prototype.toString.call(v).length / 12);
+  let n = 1;
+  for (const k of Object.keys(v)) {
+    n += k.length > 4 ? 2 : 1;
+    const x = v[k];
+    const inline = x === null || x === undefined || typeof x === "boolean" ||
+      (typeof x === "number" && Number.isInteger(x) && Math.abs(x) < 1 << 30);
+    if (!inline) n += depth < 16 ? sizeOf(x, depth + 1, seen) : 1;
+  }
+  return n;
+}
+
+export function installCore(mcu: Mcu): void {
+  const r = mcu.realm;
+  const g = r.global;
+  const host = mcu.host;
+  g.global = g;
+
+  const timer = (repeat: boolean) => function (fn: any, ms?: any, ...args: any[]) {
+    if (typeof fn !== "function" && typeof fn !== "string") throw espruinoError("Function or String not supplied!");
+    return mcu.addTimer(fn, ms, args, repeat);
+  };
+  const clear = (what: string) => function (...args: any[]) {
+    if (args.length === 0) { mcu.timers.clear(); mcu.reschedule(); return; }
+    const id = args[0];
+    if (id === undefined) throw espruinoError(`${what}(undefined) not allowed. Use ${what}() instead.`);
+    if (!mcu.timers.delete(Number(id))) throw espruinoError(what === "clearTimeout" ? "Unknown Timeout" : "Unknown Interval");
+    mcu.reschedule();
+  };
+  g.setTimeout = r.fn(timer(false));
+  g.setInterval = r.fn(timer(true));
+  g.clearTimeout = r.fn(clear("clearTimeout"));
+  g.clearInterval = r.fn(clear("clearInterval"));
+  g.changeInterval = r.fn((id: number, ms: number) => {
+    const t = mcu.timers.get(Number(id));
+    if (!t) throw espruinoError("Unknown Interval");
+    t.interval = Math.max(Number(ms) / 1000, 0.0001);
+    t.due = host.clock.now() + t.interval;
+    mcu.reschedule();
+  });
+  g.getTime = r.fn(() => mcu.getTime());
+  g.setTime = r.fn((s: number) => { mcu.timeOffset = Number(s) - host.clock.now(); });
+
+  const con = r.obj();
+  r.methods(con, {
+    log: (...a: any[]) => mcu.log(a),
+    error: (...a: any[]) => mcu.log(a),
+    warn: (...a: any[]) => mcu.log(a),
+    info: (...a: any[]) => mcu.log(a),
+    debug: (...a: any[]) => mcu.log(a),
+  });
+  g.console = con;
+  g.print = r.fn((...a: any[]) => mcu.log(a));
+
+  g.btoa = r.fn((s: string) => Buffer.from(String(s), "latin1").toString("base64"));
+  g.atob = r.fn((s: string) => Buffer.from(String(s), "base64").toString("latin1"));
+
+  // process: memory/env/version only
+  const jsVars = host.board.mcu.jsVars;
+  const proc = r.obj({ env: r.obj({ VERSION: "2v29", BOARD: "ESP32", CONSOLE: "Serial1" }), version: "2v29" });
+  r.methods(proc, {
+    memory: () => {
+      const usage = Math.min(jsVars, sizeOf(g));
+      return { free: jsVars - usage, usage, total: jsVars, history: 0, gc: 0, gctime: 0, blocksize: 14 };
+    },
+  });
+  g.process = proc;
+
+  // E
+  const E = r.obj();
+  let watchdog: { timeout: number; auto: boolean; handle: number } | null = null;
+  const armWatchdog = () => {
+    if (!watchdog) return;
+    host.clock.cancel(watchdog.handle);
+    watchdog.handle = host.clock.after(watchdog.timeout, () => { if (!mcu.dead) host.reboot(); });
+  };
+  r.methods(E, {
+    CRC32: (d: any) => zlib.crc32(toBytes(d)) >>> 0,
+    getErrorFlags: () => { const f = [...mcu.errorFlags]; mcu.errorFlags.clear(); return f; },
+    getSizeOf: (v: any) => sizeOf(v),
+    toUint8Array: (...a: any[]) => toBytes(...a),
+    toString: (...a: any[]) => latin1(toBytes(...a)),
+    toArrayBuffer: (s: string) => toBytes(String(s)).buffer,
+    sum: (a: any) => { let s = 0; for (let i = 0; i < a.length; i++) s += Number(a[i]); return s; },
+    hwRand: () => Math.floor(host.random() * 0x100000000) | 0,
+    reboot: () => { host.reboot(); throw espruinoError("power cut: rebooting"); },
+    reset: () => { host.reboot(); throw espruinoError("power cut: rebooting"); },
+    setTimeZone: () => { /* dates stay GMT+0 in the simulator */ },
+    enableWatchdog: (timeout: number, isAuto?: boolean) => {
+      watchdog = { timeout: Number(timeout), auto: isAuto !== false, handle: 0 };
+      if (!watchdog.auto) armWatchdog();
+    },
+    kickWatchdog: () => armWatchdog(),
+    getTemperature: () => 40,
+  });
+  g.E = E;
+  mcu.onCut(() => { if (watchdog) host.clock.cancel(watchdog.handle); });
+}

@@ -1,0 +1,255 @@
+// Graphics.createArrayBuffer for 1 bit per pixel, with Espruino's byte layouts:
+//   horizontal: pixel bit index p = x + y*width; byte p>>3; bit 7-(p&7) if msb else p&7
+//   vertical_byte: byte x + (y>>3)*width; bit 7-(y&7) if msb else y&7
+// msb defaults to TRUE (Espruino 2v25+). Fonts: only setFontCustom (Espruino's format: each
+// glyph stored column by column, `height` bits per column, one continuous MSB-first bit
+// stream; widths a number or a string of per-glyph widths). The built-in 4x6/6x8/Vector
+// glyph data is not ours to copy, so setFont() with them throws.
+import type { Mcu } from "./mcu";
+import { espruinoError } from "./realm";
+import { isArrayBuffer } from "./bytes";
+
+interface Font { bits: Uint8Array; first: number; widths: number[]; offsets: number[]; height: number; }
+
+class Gfx {
+  fg = 1; bg = 0;
+  font: Font | null = null;
+  alignX = -1; alignY = -1;
+  mod: { x1: number; y1: number; x2: number; y2: number } | null = null;
+  constructor(readonly w: number, readonly h: number, readonly bytes: Uint8Array, readonly vertical: boolean, readonly msb: boolean) {}
+
+  private locate(x: number, y: number): [number, number] {
+    if (this.vertical) {
+      const byte = x + (y >> 3) * this.w;
+      return [byte, this.msb ? 7 - (y & 7) : y & 7];
+    }
+    const p = x + y * this.w;
+    return [p >> 3, this.msb ? 7 - (p & 7) : p & 7];
+  }
+  set(x: number, y: number, c: number): void {
+    x = Math.floor(x); y = Math.floor(y);
+    if (x < 0 || y < 0 || x >= this.w || y >= this.h) return;
+    const [i, b] = this.locate(x, y);
+    if (c & 1) this.bytes[i]! |= 1 << b; else this.bytes[i]! &= ~(1 << b);
+    if (!this.mod) this.mod = { x1: x, y1: y, x2: x, y2: y };
+    else {
+      if (x < this.mod.x1) this.mod.x1 = x;
+      if (y < this.mod.y1) this.mod.y1 = y;
+      if (x > this.mod.x2) this.mod.x2 = x;
+      if (y > this.mod.y2) this.mod.y2 = y;
+    }
+  }
+  get(x: number, y: number): number {
+    x = Math.floor(x); y = Math.floor(y);
+    if (x < 0 || y < 0 || x >= this.w || y >= this.h) return 0;
+    const [i, b] = this.locate(x, y);
+    return (this.bytes[i]! >> b) & 1;
+  }
+  fill(x1: number, y1: number, x2: number, y2: number, c: number): void {
+    const xa = Math.max(0, Math.floor(Math.min(x1, x2))), xb = Math.min(this.w - 1, Math.floor(Math.max(x1, x2)));
+    const ya = Math.max(0, Math.floor(Math.min(y1, y2))), yb = Math.min(this.h - 1, Math.floor(Math.max(y1, y2)));
+    for (let y = ya; y <= yb; y++) for (let x = xa; x <= xb; x++) this.set(x, y, c);
+  }
+  line(x1: number, y1: number, x2: number, y2: number): void {
+    x1 = Math.floor(x1); y1 = Math.floor(y1); x2 = Math.floor(x2); y2 = Math.floor(y2);
+    const dx = Math.abs(x2 - x1), dy = -Math.abs(y2 - y1);
+    const sx = x1 < x2 ? 1 : -1, sy = y1 < y2 ? 1 : -1;
+    let err = dx + dy;
+    for (;;) {
+      this.set(x1, y1, this.fg);
+      if (x1 === x2 && y1 === y2) break;
+      const e2 = 2 * err;
+      if (e2 >= dy) { err += dy; x1 += sx; }
+      if (e2 <= dx) { err += dx; y1 += sy; }
+    }
+  }
+  needFont(): Font {
+    if (!this.font) throw espruinoError("Graphics: the built-in font is not emulated in the simulator: use setFontCustom");
+    return this.font;
+  }
+  charWidth(f: Font, code: number): number { const i = code - f.first; return i >= 0 && i < f.widths.length ? f.widths[i]! : 0; }
+  lineWidth(s: string): number { const f = this.needFont(); let n = 0; for (let i = 0; i < s.length; i++) n += this.charWidth(f, s.charCodeAt(i)); return n; }
+  width(s: string): number { return Math.max(0, ...s.split("\n").map((l) => this.lineWidth(l))); }
+  drawChar(f: Font, code: number, x: number, y: number, solid: boolean): number {
+    const i = code - f.first;
+    if (i < 0 || i >= f.widths.length) return 0;
+    const cw = f.widths[i]!;
+    let bit = f.offsets[i]! * f.height;
+    for (let cx = 0; cx < cw; cx++) {
+      for (let cy = 0; cy < f.height; cy++, bit++) {
+        const on = (f.bits[bit >> 3]! >> (7 - (bit & 7))) & 1;
+        if (on) this.set(x + cx, y + cy, this.fg); else if (solid) this.set(x + cx, y + cy, this.bg);
+      }
+    }
+    return cw;
+  }
+  drawString(s: string, x: number, y: number, solid: boolean): void {
+    const f = this.needFont();
+    const lines = s.split("\n");
+    const total = lines.length * f.height;
+    let yy = Math.floor(y - ((this.alignY + 1) * total) / 2);
+    for (const l of lines) {
+      let xx = Math.floor(x - ((this.alignX + 1) * this.lineWidth(l)) / 2);
+      for (let i = 0; i < l.length; i++) xx += this.drawChar(f, l.charCodeAt(i), xx, yy, solid);
+      yy += f.height;
+    }
+  }
+  wrap(s: string, maxW: number): string[] {
+    const out: string[] = [];
+    for (const para of s.split("\n")) {
+      let line = "";
+      for (const word of para.split(" ")) {
+        const cand = line === "" ? word : line + " " + word;
+        if (this.lineWidth(cand) <= maxW) { line = cand; continue; }
+        if (line !== "") out.push(line);
+        // a word wider than the line is split by characters
+        let w = word;
+        while (this.lineWidth(w) > maxW && w.length > 1) {
+          let k = 1;
+          while (k < w.length && this.lineWidth(w.slice(0, k + 1)) <= maxW) k++;
+          out.push(w.slice(0, k));
+          w = w.slice(k);
+        }
+        line = w;
+      }
+      out.push(line);
+    }
+    return out;
+  }
+}
+
+export function installGraphics(mcu: Mcu): void {
+  const r = mcu.realm;
+  const gfxOf = new WeakMap<object, Gfx>();
+  const proto = r.obj();
+  const me = (o: any): Gfx => {
+    const g = gfxOf.get(o);
+    if (!g) throw espruinoError("Not a Graphics object", "TypeError");
+    return g;
+  };
+  const col = (args: any[]) => {
+    if (args.length >= 3) return (Number(args[0]) + Number(args[1]) + Number(args[2])) / 3 >= 0.5 ? 1 : 0;
+    const c = Number(args[0]);
+    return Number.isInteger(c) ? c & 1 : c >= 0.5 ? 1 : 0;
+  };
+  r.methods(proto, {
+    getWidth(this: any) { return me(this).w; },
+    getHeight(this: any) { return me(this).h; },
+    getBPP() { return 1; },
+    clear(this: any, reset?: boolean) {
+      const g = me(this);
+      if (reset) { g.fg = 1; g.bg = 0; g.font = null; g.alignX = g.alignY = -1; }
+      g.bytes.fill(g.bg ? 0xff : 0);
+      g.mod = { x1: 0, y1: 0, x2: g.w - 1, y2: g.h - 1 };
+      return this;
+    },
+    setColor(this: any, ...a: any[]) { me(this).fg = col(a); return this; },
+    setBgColor(this: any, ...a: any[]) { me(this).bg = col(a); return this; },
+    getColor(this: any) { return me(this).fg; },
+    getBgColor(this: any) { return me(this).bg; },
+    setPixel(this: any, x: number, y: number, c?: number) { const g = me(this); g.set(x, y, c === undefined ? g.fg : Number(c) & 1); return this; },
+    getPixel(this: any, x: number, y: number) { return me(this).get(x, y); },
+    fillRect(this: any, x1: any, y1: number, x2: number, y2: number) {
+      const g = me(this);
+      if (typeof x1 === "object") g.fill(x1.x, x1.y, x1.x + x1.w - 1, x1.y + x1.h - 1, g.fg);
+      else g.fill(x1, y1, x2, y2, g.fg);
+      return this;
+    },
+    clearRect(this: any, x1: any, y1: number, x2: number, y2: number) {
+      const g = me(this);
+      if (typeof x1 === "object") g.fill(x1.x, x1.y, x1.x + x1.w - 1, x1.y + x1.h - 1, g.bg);
+      else g.fill(x1, y1, x2, y2, g.bg);
+      return this;
+    },
+    drawRect(this: any, x1: number, y1: number, x2: number, y2: number) {
+      const g = me(this);
+      g.line(x1, y1, x2, y1); g.line(x2, y1, x2, y2); g.line(x2, y2, x1, y2); g.line(x1, y2, x1, y1);
+      return this;
+    },
+    drawLine(this: any, x1: number, y1: number, x2: number, y2: number) { me(this).line(x1, y1, x2, y2); return this; },
+    setFont(this: any, name: string) {
+      throw espruinoError(`Graphics.setFont("${name}"): built-in fonts are not emulated: use setFontCustom`);
+    },
+    getFonts() { return []; },
+    setFontCustom(this: any, bitmap: any, first: number, widths: any, height: number) {
+      const g = me(this);
+      const bits = typeof bitmap === "string" ? Uint8Array.from(bitmap, (c) => c.charCodeAt(0) & 0xff)
+        : isArrayBuffer(bitmap) ? new Uint8Array(bitmap) : Uint8Array.from(bitmap as ArrayLike<number>);
+      const h = Number(height) & 0xff;
+      if ((Number(height) >> 8) > 1) throw espruinoError("setFontCustom: only 1 bpp fonts are emulated");
+      let ws: number[];
+      if (typeof widths === "number") ws = new Array(Math.floor((bits.length * 8) / (widths * h))).fill(widths);
+      else ws = Array.from(String(widths), (c) => c.charCodeAt(0));
+      const offsets: number[] = [];
+      let o = 0;
+      for (const w of ws) { offsets.push(o); o += w; }
+      g.font = { bits, first: Number(first), widths: ws, offsets, height: h };
+      return this;
+    },
+    setFontAlign(this: any, x: number, y?: number, rot?: number) {
+      if (rot) throw espruinoError("setFontAlign: rotated text is not emulated");
+      const g = me(this);
+      g.alignX = Number(x) || 0; g.alignY = Number(y) || 0;
+      return this;
+    },
+    getFontHeight(this: any) { return me(this).needFont().height; },
+    drawString(this: any, s: any, x: number, y: number, solid?: boolean) { me(this).drawString(String(s), Number(x) || 0, Number(y) || 0, !!solid); return this; },
+    stringWidth(this: any, s: any) { return me(this).width(String(s)); },
+    stringMetrics(this: any, s: any) { const g = me(this); const str = String(s); return { width: g.width(str), height: str.split("\n").length * g.needFont().height }; },
+    wrapString(this: any, s: any, w: number) { return me(this).wrap(String(s), Number(w)); },
+    getModified(this: any, reset?: boolean) {
+      const g = me(this);
+      const m = g.mod ? { ...g.mod } : undefined;
+      if (reset) g.mod = null;
+      return m;
+    },
+    drawImage(this: any, img: any, x: number, y: number) {
+      const g = me(this);
+      let w: number, h: number, bits: Uint8Array, transparent: number | undefined;
+      if (typeof img === "string") {
+        w = img.charCodeAt(0); h = img.charCodeAt(1);
+        if ((img.charCodeAt(2) & 0x7f) !== 1) throw espruinoError("drawImage: only 1 bpp images are emulated");
+        if (img.charCodeAt(2) & 0x80) { transparent = img.charCodeAt(3); img = img.slice(4); } else img = img.slice(3);
+        bits = Uint8Array.from(img as string, (c: string) => c.charCodeAt(0));
+      } else {
+        w = img.width; h = img.height;
+        if ((img.bpp || 1) !== 1) throw espruinoError("drawImage: only 1 bpp images are emulated");
+        const b = img.buffer;
+        bits = typeof b === "string" ? Uint8Array.from(b, (c: string) => c.charCodeAt(0)) : isArrayBuffer(b) ? new Uint8Array(b) : Uint8Array.from(b);
+        transparent = img.transparent;
+      }
+      for (let yy = 0; yy < h; yy++) for (let xx = 0; xx < w; xx++) {
+        const p = xx + yy * w;
+        const v = (bits[p >> 3]! >> (7 - (p & 7))) & 1;
+        if (transparent !== undefined && v === transparent) continue;
+        g.set(x + xx, y + yy, v ? g.fg : g.bg);
+      }
+      return this;
+    },
+  });
+
+  const G = r.obj();
+  r.methods(G, {
+    createArrayBuffer(width: number, height: number, bpp: number, opts?: any) {
+      const o = opts || {};
+      const w = Number(width), h = Number(height);
+      if (Number(bpp) !== 1) throw espruinoError("Graphics: only 1 bpp buffers are emulated");
+      if (o.zigzag || o.interleavex) throw espruinoError("Graphics: zigzag/interleavex layouts are not emulated");
+      const vertical = !!o.vertical_byte;
+      if (vertical && h % 8 !== 0) throw espruinoError("Graphics: vertical_byte needs a height that is a multiple of 8");
+      const size = Math.ceil((w * h) / 8);
+      let ab: ArrayBuffer;
+      if (o.buffer !== undefined) {
+        if (!isArrayBuffer(o.buffer) || o.buffer.byteLength < size) throw espruinoError("Graphics: buffer too small");
+        ab = o.buffer;
+      } else ab = new r.Uint8Array(size).buffer as ArrayBuffer;
+      const gfx = new Gfx(w, h, new Uint8Array(ab), vertical, o.msb === undefined ? true : !!o.msb);
+      const obj = r.Object.create(proto);
+      obj.buffer = ab;
+      gfxOf.set(obj, gfx);
+      return obj;
+    },
+  });
+  G.prototype = proto;
+  r.global.Graphics = G;
+}

@@ -1,0 +1,310 @@
+// One power-on of the simulated ESP32 running Espruino: a fresh firmware context, the bounded
+// IO event queue (4,096 B: watch edge 6 B, UART chunk 2 B + data), the timer list, and the
+// idle loop that runs queued events, then due timers, then other queued JS work (Promise
+// reactions, socket and WiFi callbacks), one callback per step. Each callback costs
+// `callbackCost` virtual seconds of interpreter time, plus whatever it blocked for (UART TX
+// queue full, I2C transfers, flash programming), so ISR-side events can pile up and overflow
+// the queue as on the device. A power cut kills this instance for good; powerOn makes a new one.
+import * as vm from "vm";
+import type { Board } from "../../boards/types";
+import type { VirtualClock } from "../bus/clock";
+import type { PinNetsImpl } from "../bus/pins";
+import type { I2CBusImpl } from "../bus/i2c";
+import type { UartWire } from "../bus/uart";
+import type { VirtualNetworkImpl } from "../bus/network";
+import type { NorFlash } from "../parts/nor-flash";
+import { Realm, espruinoError } from "./realm";
+import { PRELUDE } from "./prelude";
+import { PositionMapper } from "./sourcemap";
+import type { StorageFs } from "./storage";
+import { formatLog } from "./format";
+
+export const EVENT_QUEUE_BYTES = 4096;
+export const WATCH_EVENT_BYTES = 6;
+export const UART_EVENT_OVERHEAD = 2;
+export const UART_EVENT_MAX_DATA = 64;
+/** default virtual interpreter time per JS callback; see docs/simulator.md "Cost model" */
+export const DEFAULT_CALLBACK_COST = 0.001;
+export const TIMER_MIN_INTERVAL = 0.0001;
+
+/** timer times on a microsecond grid, as Espruino's integer time base keeps them */
+function micros(t: number): number { return Math.round(t * 1e6) / 1e6; }
+
+export interface McuHost {
+  board: Board;
+  clock: VirtualClock;
+  pins: PinNetsImpl;
+  i2c: Record<string, I2CBusImpl>;
+  uarts: Record<string, UartWire>;
+  flash: NorFlash;
+  net: VirtualNetworkImpl;
+  storage: StorageFs;
+  callbackCost: number;
+  random(): number;
+  /** a console line (already split at newlines) */
+  console(line: string): void;
+  /** an uncaught exception (also printed) */
+  error(e: { message: string; position?: string; time: number }): void;
+  /** the firmware asked for a reset (E.reboot) */
+  reboot(): void;
+  /** a flash operation hit an armed power cut */
+  flashPowerCut(): void;
+}
+
+export type IoEvent =
+  | { kind: "pin"; gpio: number; level: number; time: number; data: [number, number][]; size: number }
+  | { kind: "uart"; port: string; bytes: number[]; size: number };
+
+export interface Timer { id: number; due: number; interval: number; fn: any; args: any[]; seq: number; }
+
+export class Mcu {
+  readonly realm = new Realm();
+  readonly native: any;
+  dead = false;
+  loadError: string | null = null;
+  /** IO event queue (ISR side), bounded by bytes */
+  queue: IoEvent[] = [];
+  queueBytes = 0;
+  /** other queued work (Promise reactions, network callbacks): held in JS memory, unbounded */
+  jsEvents: (() => void)[] = [];
+  /** timers, due in clock time (setTime() does not move them) */
+  timers = new Map<number, Timer>();
+  errorFlags = new Set<string>();
+  stats = { callbacks: 0, ioEvents: 0, dropped: 0, maxQueueBytes: 0, uncaught: 0 };
+  /** handlers per IO event kind, set by the API modules */
+  pinEvent: (e: Extract<IoEvent, { kind: "pin" }>) => number = () => 0;
+  uartEvent: (port: string, chunk: string) => number = () => 0;
+  /** extra teardown on power cut, registered by API modules */
+  private cleanups: (() => void)[] = [];
+  private timerSeq = 0;
+  private wake: { handle: number; at: number } | null = null;
+  private inStep = false;
+  private busyUntil = 0;
+  private lineBuf = "";
+  /** time offset set by setTime() (getTime() = clock + offset) */
+  timeOffset = 0;
+  positions: PositionMapper | null = null;
+
+  constructor(readonly host: McuHost) {
+    const r = this.realm;
+    this.native = r.obj();
+    this.native.queue = r.fn((fn: any) => { this.queueJs(() => this.invoke(fn, undefined, [])); });
+    this.native.unhandled = r.fn((v: any) => { this.reportUncaught(v, "Unhandled promise rejection: "); });
+    this.native.nowMs = r.fn(() => this.getTime() * 1000);
+    r.run(PRELUDE, "sim-prelude.js")(this.native, r.global);
+    r.guard = () => { if (this.dead) throw espruinoError("power cut: the MCU is unpowered"); };
+    host.pins.onMcuEdge((gpio, level, t) => this.onEdge(gpio, level, t));
+  }
+
+  /** the pin-edge ISR hook (set by the GPIO module) */
+  onEdge: (gpio: number, level: number, t: number) => void = () => {};
+
+  getTime(): number { return this.host.clock.now() + this.timeOffset; }
+
+  // ---------- boot ----------
+  boot(source: string, filename: string, useMap = true): boolean {
+    this.positions = new PositionMapper(filename, useMap);
+    try {
+      new vm.Script(source, { filename }).runInContext(this.realm.context);
+    } catch (e) {
+      this.loadError = this.reportUncaught(e);
+      return false;
+    }
+    if (this.dead) return true;
+    // boot order after the code: E.on('init') handlers, then onInit()
+    const E = this.realm.global.E;
+    this.invoke(() => this.native.emit.call(E, "init"), undefined, []);
+    const onInit = this.realm.global.onInit;
+    if (typeof onInit === "function" && !this.dead) this.invoke(onInit, undefined, []);
+    this.reschedule();
+    return true;
+  }
+
+  // ---------- the idle loop ----------
+  /** run a firmware function like Espruino runs a callback: uncaught errors are printed */
+  invoke(fn: any, self: any, args: any[]): void {
+    if (this.dead) return;
+    this.stats.callbacks++;
+    try {
+      if (typeof fn === "string") this.realm.global.eval(fn);
+      else fn.apply(self, args);
+    } catch (e) {
+      if (!this.dead) this.reportUncaught(e);
+    }
+  }
+
+  queueJs(fn: () => void): void {
+    if (this.dead) return;
+    this.jsEvents.push(fn);
+    this.reschedule();
+  }
+
+  /** ISR side: push an IO event; dropped with FIFO_FULL when the 4 KB queue is full */
+  pushEvent(e: IoEvent): boolean {
+    if (this.dead) return false;
+    if (this.queueBytes + e.size > EVENT_QUEUE_BYTES) {
+      this.stats.dropped++;
+      this.setFlag("FIFO_FULL");
+      return false;
+    }
+    this.queue.push(e);
+    this.queueBytes += e.size;
+    if (this.queueBytes > this.stats.maxQueueBytes) this.stats.maxQueueBytes = this.queueBytes;
+    this.reschedule();
+    return true;
+  }
+
+  /** ISR side: one received UART byte, merged into the last event of that port when it fits */
+  pushUartByte(port: string, byte: number): void {
+    if (this.dead) return;
+    const last = this.queue[this.queue.length - 1];
+    if (last && last.kind === "uart" && last.port === port && last.bytes.length < UART_EVENT_MAX_DATA) {
+      if (this.queueBytes + 1 > EVENT_QUEUE_BYTES) { this.stats.dropped++; this.setFlag("FIFO_FULL"); return; }
+      last.bytes.push(byte); last.size++; this.queueBytes++;
+      if (this.queueBytes > this.stats.maxQueueBytes) this.stats.maxQueueBytes = this.queueBytes;
+      return;
+    }
+    this.pushEvent({ kind: "uart", port, bytes: [byte], size: UART_EVENT_OVERHEAD + 1 });
+  }
+
+  setFlag(flag: string): void {
+    if (this.errorFlags.has(flag)) return;
+    this.errorFlags.add(flag);
+    const E = this.realm.global.E;
+    if (E && this.native.hasListeners(E, "errorFlag")) {
+      const flags = [...this.errorFlags];
+      this.queueJs(() => this.invoke(() => this.native.emit.call(E, "errorFlag", this.realm.toCtx(flags)), undefined, []));
+    }
+  }
+
+  /** The interpreter is busy for dt seconds inside a native call (a blocking write): the
+   *  world moves on meanwhile (ISRs fill the queue, bytes travel). */
+  block(dt: number): void {
+    if (dt <= 0 || this.dead) return;
+    this.host.clock.advanceTo(this.host.clock.now() + dt);
+    if (this.dead) throw espruinoError("power cut: the MCU is unpowered");
+  }
+
+  private nextTimer(): Timer | undefined {
+    let best: Timer | undefined;
+    for (const t of this.timers.values()) {
+      if (!best || t.due < best.due || (t.due === best.due && t.seq < best.seq)) best = t;
+    }
+    return best;
+  }
+
+  reschedule(): void {
+    if (this.dead || this.inStep) return;
+    const now = this.host.clock.now();
+    let at = Infinity;
+    if (this.queue.length || this.jsEvents.length) at = now;
+    else {
+      const t = this.nextTimer();
+      if (t) at = Math.max(now, t.due);
+    }
+    if (at !== Infinity) at = Math.max(at, this.busyUntil);
+    if (this.wake && this.wake.at === at) return;
+    if (this.wake) { this.host.clock.cancel(this.wake.handle); this.wake = null; }
+    if (at === Infinity) return;
+    const handle = this.host.clock.at(at, () => { this.wake = null; this.step(); });
+    this.wake = { handle, at };
+  }
+
+  /** one unit of interpreter work */
+  private step(): void {
+    if (this.dead) return;
+    this.inStep = true;
+    const before = this.stats.callbacks;
+    try {
+      const ev = this.queue.shift();
+      if (ev) {
+        this.queueBytes -= ev.size;
+        this.stats.ioEvents++;
+        if (ev.kind === "pin") this.pinEvent(ev);
+        else {
+          // consecutive chunks of one port reach on('data') as one string
+          const bytes = ev.bytes.slice();
+          while (this.queue[0] && this.queue[0].kind === "uart" && (this.queue[0] as any).port === ev.port) {
+            const more = this.queue.shift() as Extract<IoEvent, { kind: "uart" }>;
+            this.queueBytes -= more.size;
+            bytes.push(...more.bytes);
+          }
+          this.uartEvent(ev.port, String.fromCharCode(...bytes));
+        }
+      } else {
+        const t = this.nextTimer();
+        if (t && t.due <= this.host.clock.now()) this.runTimer(t);
+        else {
+          const js = this.jsEvents.shift();
+          if (js) js();
+        }
+      }
+    } finally {
+      this.inStep = false;
+    }
+    const ran = this.stats.callbacks - before;
+    this.busyUntil = this.host.clock.now() + ran * this.host.callbackCost;
+    this.reschedule();
+  }
+
+  private runTimer(t: Timer): void {
+    if (t.interval > 0) t.due = micros(t.due + t.interval); // no drift: from the planned time
+    else this.timers.delete(t.id);
+    this.invoke(t.fn, undefined, t.args);
+  }
+
+  addTimer(fn: any, ms: number, args: any[], repeat: boolean): number {
+    let id = 1;
+    while (this.timers.has(id)) id++;
+    let dt = Number(ms) / 1000;
+    if (!(dt > 0)) dt = 0;
+    if (repeat && dt < TIMER_MIN_INTERVAL) dt = TIMER_MIN_INTERVAL;
+    this.timers.set(id, { id, due: micros(this.host.clock.now() + dt), interval: repeat ? dt : 0, fn, args, seq: this.timerSeq++ });
+    this.reschedule();
+    return id;
+  }
+
+  // ---------- console and errors ----------
+  /** console text (may hold partial lines) */
+  write(text: string): void {
+    if (this.dead) return;
+    this.lineBuf += text.replace(/\r/g, "");
+    let i: number;
+    while ((i = this.lineBuf.indexOf("\n")) >= 0) {
+      this.host.console(this.lineBuf.slice(0, i));
+      this.lineBuf = this.lineBuf.slice(i + 1);
+    }
+  }
+
+  log(args: any[]): void { this.write(formatLog(args) + "\n"); }
+
+  /** print "Uncaught ..." with the bundle (and TypeScript) position; returns the message */
+  reportUncaught(e: any, prefix = ""): string {
+    this.stats.uncaught++;
+    let text: string;
+    if (e !== null && typeof e === "object" && "message" in e) {
+      const kind = e.constructor && e.constructor.name && e.constructor.name !== "Object" ? e.constructor.name : "Error";
+      text = `${kind}: ${e.message}`;
+    } else text = formatLog([e], true);
+    const message = prefix ? `Error: ${prefix}${text}` : text;
+    const position = e && typeof e === "object" ? this.positions?.fromStack(String(e.stack)) : undefined;
+    this.write(`Uncaught ${message}\n`);
+    if (position) this.write(` at ${position}\n`);
+    this.host.error({ message, position, time: this.host.clock.now() });
+    return message + (position ? " at " + position : "");
+  }
+
+  onCut(fn: () => void): void { this.cleanups.push(fn); }
+
+  /** the supply is gone: nothing more runs, lands or leaves */
+  powerCut(): void {
+    if (this.dead) return;
+    this.dead = true;
+    if (this.wake) { this.host.clock.cancel(this.wake.handle); this.wake = null; }
+    this.timers.clear();
+    this.queue = [];
+    this.queueBytes = 0;
+    this.jsEvents = [];
+    for (const fn of this.cleanups) { try { fn(); } catch { /* teardown must finish */ } }
+  }
+}

@@ -1,0 +1,125 @@
+// JavaScript that runs inside the firmware's context before the bundle: what Espruino has
+// natively but a V8 context does not (or has differently). `native` carries host hooks and is
+// only reachable through these closures.
+export const PRELUDE = String.raw`(function (native, global) {
+  "use strict";
+  var hide = function (o, k, v) { Object.defineProperty(o, k, { value: v, writable: true, configurable: true, enumerable: false }); };
+
+  // ---- every object has on/emit (listeners kept in a hidden property) ----
+  var LS = "\u00ffon";
+  function listeners(o, ev, make) {
+    if (!Object.prototype.hasOwnProperty.call(o, LS)) { if (!make) return null; hide(o, LS, {}); }
+    var all = o[LS];
+    if (!all[ev]) { if (!make) return null; all[ev] = []; }
+    return all[ev];
+  }
+  var proto = Object.prototype;
+  hide(proto, "on", function (ev, fn) { listeners(this, String(ev), true).push(fn); return this; });
+  hide(proto, "addListener", proto.on);
+  hide(proto, "prependListener", function (ev, fn) { listeners(this, String(ev), true).unshift(fn); return this; });
+  hide(proto, "emit", function (ev) {
+    var l = listeners(this, String(ev), false);
+    if (!l) return false;
+    var args = [];
+    for (var i = 1; i < arguments.length; i++) args.push(arguments[i]);
+    var copy = l.slice();
+    for (var j = 0; j < copy.length; j++) copy[j].apply(this, args);
+    return true;
+  });
+  hide(proto, "removeListener", function (ev, fn) {
+    var l = listeners(this, String(ev), false);
+    if (l) { var i = l.indexOf(fn); if (i >= 0) l.splice(i, 1); }
+    return this;
+  });
+  hide(proto, "removeAllListeners", function (ev) {
+    if (!Object.prototype.hasOwnProperty.call(this, LS)) return this;
+    if (ev === undefined) this[LS] = {}; else delete this[LS][String(ev)];
+    return this;
+  });
+  native.emit = proto.emit;
+  native.hasListeners = function (o, ev) { var l = listeners(o, ev, false); return !!(l && l.length); };
+
+  // ---- Promise: reactions are queued events (after already-due timers), as in Espruino ----
+  var ST = "\u00ffpromise";
+  function Promise(executor) {
+    if (typeof executor !== "function") throw new TypeError("Promise resolver is not a function");
+    var self = this, done = false;
+    hide(self, ST, { s: 0, v: undefined, h: [], handled: false });
+    function res(v) { if (!done) { done = true; resolveP(self, v); } }
+    function rej(r) { if (!done) { done = true; settle(self, 2, r); } }
+    try { executor(res, rej); } catch (e) { rej(e); }
+  }
+  function resolveP(p, v) {
+    if (v === p) return settle(p, 2, new TypeError("Promise resolved with itself"));
+    if (v !== null && (typeof v === "object" || typeof v === "function")) {
+      var then;
+      try { then = v.then; } catch (e) { return settle(p, 2, e); }
+      if (typeof then === "function") {
+        var called = false;
+        try {
+          then.call(v, function (x) { if (!called) { called = true; resolveP(p, x); } },
+                       function (r) { if (!called) { called = true; settle(p, 2, r); } });
+        } catch (e) { if (!called) { called = true; settle(p, 2, e); } }
+        return;
+      }
+    }
+    settle(p, 1, v);
+  }
+  function settle(p, s, v) {
+    var st = p[ST];
+    if (st.s !== 0) return;
+    st.s = s; st.v = v;
+    var h = st.h; st.h = null;
+    for (var i = 0; i < h.length; i++) react(p, h[i]);
+    if (s === 2 && !st.handled) native.queue(function () { if (!st.handled) native.unhandled(v); });
+  }
+  function react(p, h) {
+    var st = p[ST];
+    st.handled = true;
+    native.queue(function () {
+      var cb = st.s === 1 ? h.f : h.r;
+      if (typeof cb !== "function") { if (st.s === 1) resolveP(h.p, st.v); else settle(h.p, 2, st.v); return; }
+      var out;
+      try { out = cb(st.v); } catch (e) { settle(h.p, 2, e); return; }
+      resolveP(h.p, out);
+    });
+  }
+  function noop() {}
+  hide(Promise.prototype, "then", function (f, r) {
+    var np = new Promise(noop), st = this[ST], h = { f: f, r: r, p: np };
+    if (st.s === 0) { st.h.push(h); st.handled = true; } else react(this, h);
+    return np;
+  });
+  hide(Promise.prototype, "catch", function (r) { return this.then(undefined, r); });
+  hide(Promise, "resolve", function (v) {
+    if (v instanceof Promise) return v;
+    return new Promise(function (res) { res(v); });
+  });
+  hide(Promise, "reject", function (r) { return new Promise(function (res, rej) { rej(r); }); });
+  hide(Promise, "all", function (arr) {
+    return new Promise(function (res, rej) {
+      var out = [], left = arr.length;
+      if (left === 0) { res(out); return; }
+      arr.forEach(function (x, i) {
+        Promise.resolve(x).then(function (v) { out[i] = v; if (--left === 0) res(out); }, rej);
+      });
+    });
+  });
+  hide(global, "Promise", Promise);
+
+  // ---- Date and time from the virtual clock (GMT+0 unless E.setTimeZone) ----
+  var RealDate = Date;
+  function VDate(a, b, c, d, e, f, g) {
+    if (!(this instanceof VDate)) return new RealDate(native.nowMs()).toString();
+    switch (arguments.length) {
+      case 0: return new RealDate(native.nowMs());
+      case 1: return new RealDate(a);
+      default: return new RealDate(a, b, c === undefined ? 1 : c, d || 0, e || 0, f || 0, g || 0);
+    }
+  }
+  VDate.prototype = RealDate.prototype;
+  hide(VDate, "now", function () { return native.nowMs(); });
+  hide(VDate, "parse", RealDate.parse);
+  hide(RealDate.prototype, "constructor", VDate);
+  hide(global, "Date", VDate);
+})`;

@@ -1,0 +1,165 @@
+// The firmware's JavaScript world: a fresh vm context whose intrinsics are trimmed to what
+// Espruino 2v29 has (espruino.md §1.2), plus the glue that lets host (Node) code hand values
+// and functions to the firmware without leaking host objects: every host function is wrapped
+// in a context-made function, every returned value is copied into context objects, and every
+// host exception is rethrown as a context Error. So `fn.constructor("return process")()` finds
+// the context's Function, never Node's.
+import * as vm from "vm";
+
+/** Globals Espruino does not have (or that are not on the ESP32 build). */
+const ABSENT_GLOBALS = [
+  "Map", "Set", "WeakMap", "WeakSet", "Symbol", "Proxy", "Reflect", "BigInt", "BigInt64Array", "BigUint64Array",
+  "RangeError", "EvalError", "URIError", "AggregateError", "TextEncoder", "TextDecoder", "queueMicrotask",
+  "setImmediate", "Intl", "WeakRef", "FinalizationRegistry", "SharedArrayBuffer", "Atomics", "WebAssembly",
+  "escape", "unescape", "console",
+];
+/** Methods Espruino lacks, as [object path, names]. */
+const ABSENT_MEMBERS: [string, string[]][] = [
+  ["Object", ["freeze", "seal", "is", "isFrozen", "isSealed", "fromEntries", "hasOwn"]],
+  ["Object.prototype", ["__defineGetter__", "__defineSetter__", "__lookupGetter__", "__lookupSetter__"]],
+  ["Array", ["from", "of"]],
+  ["Array.prototype", ["at", "flat", "flatMap", "findLast", "findLastIndex", "lastIndexOf", "reduceRight",
+    "copyWithin", "entries", "keys", "values", "toReversed", "toSorted", "toSpliced", "with"]],
+  ["String", ["fromCodePoint", "raw"]],
+  ["String.prototype", ["at", "codePointAt", "trimStart", "trimEnd", "trimLeft", "trimRight", "matchAll",
+    "normalize", "localeCompare", "search", "isWellFormed", "toWellFormed", "replaceAll"]],
+  ["Number", ["isInteger", "isSafeInteger", "isFinite", "isNaN", "parseFloat", "parseInt", "EPSILON",
+    "MAX_SAFE_INTEGER", "MIN_SAFE_INTEGER"]],
+  ["Number.prototype", ["toPrecision"]],
+  ["Math", ["trunc", "imul", "log2", "log10", "hypot", "cbrt", "clz32", "fround", "expm1", "sinh", "cosh",
+    "tanh", "asinh", "acosh", "atanh", "log1p", "sign"]],
+  ["Date", ["UTC"]],
+  ["Date.prototype", ["toLocaleString", "toLocaleDateString", "toLocaleTimeString"]],
+  ["ArrayBuffer", ["isView"]],
+  ["ArrayBuffer.prototype", ["slice"]],
+];
+const TYPED = ["Uint8Array", "Int8Array", "Uint16Array", "Int16Array", "Uint32Array", "Int32Array",
+  "Float32Array", "Float64Array", "Uint8ClampedArray"];
+
+export type HostFn = (this: any, ...args: any[]) => any;
+
+export class Realm {
+  readonly context: vm.Context;
+  readonly global: any;
+  readonly Object: ObjectConstructor;
+  readonly Array: ArrayConstructor;
+  readonly Error: ErrorConstructor;
+  readonly TypeError: TypeErrorConstructor;
+  readonly Uint8Array: Uint8ArrayConstructor;
+  readonly ArrayBuffer: ArrayBufferConstructor;
+  private wrapFactory: (h: HostFn, fix: (e: unknown) => unknown) => HostFn;
+  private wrapped = new WeakMap<HostFn, HostFn>();
+  /** absent on Espruino but not removable from V8 (non-configurable constants) */
+  readonly kept: string[] = [];
+  /** called before every host function runs (the runtime's "is the MCU powered" check) */
+  guard: (() => void) | null = null;
+
+  constructor() {
+    this.context = vm.createContext({}, { name: "espruino", codeGeneration: { strings: true, wasm: false } });
+    const g = this.run("globalThis");
+    this.global = g;
+    this.Object = g.Object; this.Array = g.Array; this.Error = g.Error; this.TypeError = g.TypeError;
+    this.Uint8Array = g.Uint8Array; this.ArrayBuffer = g.ArrayBuffer;
+    this.wrapFactory = this.run(`(function (h, fix) {
+      return function () { try { return h.apply(this, arguments); } catch (e) { throw fix(e); } };
+    })`);
+    this.trim();
+  }
+
+  run(code: string, filename = "sim-runtime.js"): any {
+    return new vm.Script(code, { filename }).runInContext(this.context);
+  }
+
+  private trim(): void {
+    const g = this.global;
+    for (const name of ABSENT_GLOBALS) delete g[name];
+    const resolve = (p: string) => p.split(".").reduce((o: any, k) => o && o[k], g);
+    for (const [path, names] of ABSENT_MEMBERS) {
+      const o = resolve(path);
+      for (const n of names) if (!Reflect.deleteProperty(o, n)) this.kept.push(path + "." + n);
+    }
+    for (const t of TYPED) {
+      for (const n of ["from", "of", "BYTES_PER_ELEMENT"]) if (!Reflect.deleteProperty(g[t], n)) this.kept.push(t + "." + n);
+      if (!Reflect.deleteProperty(g[t].prototype, "BYTES_PER_ELEMENT")) this.kept.push(t + ".prototype.BYTES_PER_ELEMENT");
+    }
+    // the shared TypedArray constructor and prototype
+    const ta = Object.getPrototypeOf(g.Uint8Array);
+    for (const n of ["from", "of"]) delete ta[n];
+    for (const n of ["at", "findLast", "findLastIndex", "lastIndexOf", "reduceRight", "copyWithin", "entries",
+      "keys", "values", "toReversed", "toSorted", "with"]) delete ta.prototype[n];
+    for (const n of ["race", "allSettled", "any", "withResolvers"]) delete g.Promise[n];
+    delete g.Promise.prototype.finally;
+  }
+
+  /** a context function that runs the host function; results copied in, errors rethrown */
+  fn(h: HostFn): HostFn {
+    const known = this.wrapped.get(h);
+    if (known) return known;
+    const self = this;
+    const w = this.wrapFactory(function (this: any, ...args: any[]) {
+      if (self.guard) self.guard();
+      return self.toCtx(h.apply(this, args));
+    }, (e) => this.fixError(e));
+    this.wrapped.set(h, w);
+    return w;
+  }
+
+  /** a context object with these members (functions wrapped, values copied) */
+  obj(members: Record<string, any> = {}, proto?: object | null): any {
+    const o = proto === undefined ? new this.Object() : this.Object.create(proto);
+    for (const k of Object.keys(members)) o[k] = this.toCtx(members[k]);
+    return o;
+  }
+
+  /** a context object with non-enumerable methods, like Espruino natives */
+  methods(target: any, members: Record<string, HostFn>): any {
+    for (const k of Object.keys(members)) {
+      Object.defineProperty(target, k, { value: this.fn(members[k]!), writable: true, configurable: true, enumerable: false });
+    }
+    return target;
+  }
+
+  err(message: string, kind: "Error" | "TypeError" | "ReferenceError" | "SyntaxError" | "InternalError" = "Error"): Error {
+    const C = kind === "InternalError" ? this.global.Error : this.global[kind];
+    return new C(message);
+  }
+
+  isCtx(v: unknown): boolean {
+    return (typeof v === "object" || typeof v === "function") && v !== null && v instanceof this.Object;
+  }
+
+  /** copy a host value into the context (primitives pass through) */
+  toCtx(v: any): any {
+    if (v === null || (typeof v !== "object" && typeof v !== "function")) return v;
+    if (this.isCtx(v)) return v;
+    if (typeof v === "function") return this.fn(v);
+    if (v instanceof Uint8Array) { const u = new this.Uint8Array(v.length); u.set(v); return u; }
+    if (v instanceof ArrayBuffer) { const u = new this.Uint8Array(v.byteLength); u.set(new Uint8Array(v)); return u.buffer; }
+    if (ArrayBuffer.isView(v)) {
+      const C = this.global[v.constructor.name];
+      return new C(this.toCtx(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength)));
+    }
+    if (Array.isArray(v)) { const a = new this.Array(); for (const x of v) a.push(this.toCtx(x)); return a; }
+    if (v instanceof Error) return this.fixError(v);
+    const proto = Object.getPrototypeOf(v);
+    if (proto !== Object.prototype && proto !== null) throw new Error("sim runtime bug: host object leaked to firmware: " + proto?.constructor?.name);
+    return this.obj(v);
+  }
+
+  /** host exception -> context Error with the same message */
+  fixError(e: unknown): unknown {
+    if (this.isCtx(e)) return e;
+    if (e instanceof Error) {
+      const kind = (e as any).espruinoKind ?? "Error";
+      return this.err(e.message, kind);
+    }
+    return e === null || typeof e !== "object" ? e : this.err(String(e));
+  }
+}
+
+/** an Error whose context counterpart is of the given Espruino class */
+export function espruinoError(message: string, kind: "Error" | "TypeError" | "ReferenceError" | "InternalError" = "Error"): Error {
+  const e = new Error(message);
+  (e as any).espruinoKind = kind;
+  return e;
+}

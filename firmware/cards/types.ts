@@ -1,5 +1,6 @@
 // The card service's public shapes (see docs/cards.md). One event kind for swipes and taps;
 // everything in it is RAM only and wiped by CardService.wipe (or the next card, or stop()).
+import { Terminal } from "../../drivers/emv/apdu";
 
 export interface CardEvent {
   source: "swipe" | "tap";
@@ -45,4 +46,6 @@ export interface CardService {
   /** overwrite a card's fields once the single online request is done */
   wipe(card: CardEvent): void;
   stats(): ReaderStats;
+  /** terminal values for the EMV PDOL (current amount, date, a fresh unpredictable number) */
+  terminal(): Terminal;
 }

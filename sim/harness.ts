@@ -115,7 +115,7 @@ export function createWorld(opts: WorldOptions): World {
   const boardName = board.name || (typeof opts.board === "string" ? opts.board : "board");
   const bundlePath = path.resolve(opts.bundle ?? defaultBundle(boardName));
   let source = opts.source;
-  if (source === undefined && opts.boot !== false) {
+  if (source === undefined) {
     if (!fs.existsSync(bundlePath)) {
       throw new WorldSetupError(`bundle not built: ${path.relative(process.cwd(), bundlePath)} is missing (run \`make build\`)`);
     }
@@ -177,7 +177,6 @@ export function createWorld(opts: WorldOptions): World {
       flashPowerCut: () => world.powerCut(),
     });
     world.mcu = mcu;
-    if (source === undefined && fs.existsSync(bundlePath)) source = fs.readFileSync(bundlePath, "utf8");
     if (source !== undefined) {
       const ok = mcu.boot(source, bundlePath, opts.source === undefined);
       if (!ok) world.loadError = mcu.loadError;

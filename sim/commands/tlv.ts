@@ -1,0 +1,58 @@
+// pos-sim tlv <hex>: print a BER-TLV blob (an EMV response) as a tree with tag names.
+import { bytesOfHex, hexOf, parseTlv, textOf, type Tlv } from "../../drivers/emv/tlv";
+
+export const summary = "print BER-TLV hex (EMV responses) as a tree with tag names";
+
+export const TAG_NAMES: Record<number, string> = {
+  0x4f: "AID", 0x50: "application label", 0x57: "track 2 equivalent", 0x5a: "PAN", 0x61: "application template",
+  0x6f: "FCI template", 0x70: "record template", 0x77: "response template (format 2)", 0x80: "response (format 1)",
+  0x82: "AIP", 0x84: "DF name", 0x87: "application priority", 0x8c: "CDOL1", 0x8d: "CDOL2", 0x8e: "CVM list",
+  0x94: "AFL", 0x95: "TVR", 0x9a: "transaction date", 0x9c: "transaction type", 0xa5: "FCI proprietary template",
+  0x5f20: "cardholder name", 0x5f24: "expiry date", 0x5f25: "effective date", 0x5f28: "issuer country",
+  0x5f2a: "transaction currency", 0x5f2d: "language preference", 0x5f34: "PAN sequence number",
+  0x9f02: "amount authorised", 0x9f03: "amount other", 0x9f07: "application usage control", 0x9f10: "issuer application data",
+  0x9f12: "application preferred name", 0x9f1a: "terminal country", 0x9f26: "application cryptogram",
+  0x9f27: "cryptogram information data", 0x9f36: "ATC", 0x9f37: "unpredictable number", 0x9f38: "PDOL",
+  0x9f66: "TTQ", 0x9f6c: "CTQ", 0xbf0c: "FCI issuer discretionary data",
+};
+const SENSITIVE = new Set([0x57, 0x5a]);
+
+const HELP = `usage: pos-sim tlv [--unmask] <hex>
+  e.g. pos-sim tlv 6F1A840E325041592E5359532E4444463031A508880101
+  PAN-bearing tags (57, 5A) are masked to the last four unless --unmask`;
+
+function printable(b: Uint8Array, t: Tlv): boolean {
+  for (let i = t.start; i < t.start + t.len; i++) if (b[i]! < 0x20 || b[i]! > 0x7e) return false;
+  return t.len > 0;
+}
+
+export function run(args: string[]): number {
+  const unmask = args.includes("--unmask");
+  if (args.includes("--help") || args.includes("-h")) { console.log(HELP); return 0; }
+  const hex = args.filter((a) => !a.startsWith("--")).join("");
+  if (!hex) { console.error("tlv: no input\n" + HELP); return 2; }
+  const buf = bytesOfHex(hex);
+  if (!buf) { console.error("tlv: not hex (need pairs of 0-9 A-F)"); return 1; }
+  const r = parseTlv(buf);
+  if (r.err) { console.error(`tlv: malformed: ${r.err}`); return 1; }
+  const walk = (nodes: Tlv[], depth: number): void => {
+    for (const n of nodes) {
+      const tag = n.tag.toString(16).toUpperCase().padStart(2, "0");
+      const name = TAG_NAMES[n.tag] ?? "";
+      let line = `${"  ".repeat(depth)}${tag} (${n.len})${name ? " " + name : ""}`;
+      if (!n.children) {
+        let v = hexOf(buf, n.start, n.len);
+        if (SENSITIVE.has(n.tag) && !unmask) {
+          const digits = v.split(/[DF]/)[0]!;
+          v = "****" + digits.slice(-4) + " (masked)";
+        }
+        line += ": " + v;
+        if (!SENSITIVE.has(n.tag) && printable(buf, n) && n.tag !== 0x9f38) line += ` "${textOf(buf, n.start, n.len)}"`;
+      }
+      console.log(line);
+      if (n.children) walk(n.children, depth + 1);
+    }
+  };
+  walk(r.nodes, 0);
+  return 0;
+}

@@ -99,15 +99,25 @@ export async function buildEntry(args: {
   return { board: args.board, name: args.name, file, bytes: result.bytes, gzipBytes: gzipSize(out.code), budget: args.budget, gate: result };
 }
 
-function parseArgs(argv: string[]): { mode: Mode; boards: string[] } | string {
+interface Args { mode: Mode; boards: string[]; entry?: string; out?: string }
+
+const USAGE = "usage: build.ts firmware|selftest [--board NAME] [--entry FILE.ts --out DIR]\n" +
+  "  --entry builds only that file (compiling just it and what it imports) into DIR/<name>.js";
+
+function parseArgs(argv: string[]): Args | string {
   const mode = argv[0];
-  if (mode !== "firmware" && mode !== "selftest") return "usage: build.ts firmware|selftest [--board NAME]";
-  let boards = boardNames();
+  if (mode !== "firmware" && mode !== "selftest") return USAGE;
+  const args: Args = { mode, boards: [] };
   for (let i = 1; i < argv.length; i++) {
-    if (argv[i] === "--board" && argv[i + 1]) boards = [argv[++i]!];
-    else return "build.ts: unknown argument '" + argv[i] + "'";
+    const v = argv[i + 1];
+    if (argv[i] === "--board" && v) { args.boards = [v]; i++; }
+    else if (argv[i] === "--entry" && v) { args.entry = v; i++; }
+    else if (argv[i] === "--out" && v) { args.out = v; i++; }
+    else return "build.ts: unknown or incomplete argument '" + argv[i] + "'\n" + USAGE;
   }
-  return { mode, boards };
+  if (args.entry && !fs.existsSync(args.entry)) return "build.ts: no such entry file " + args.entry;
+  if (!args.boards.length) args.boards = boardNames();
+  return args;
 }
 
 export function formatArtifact(a: Artifact): string {
@@ -120,7 +130,10 @@ export async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
   if (typeof args === "string") { console.error(args); return 2; }
   const started = Date.now();
-  const compiled = compileFor(args.mode);
+  const entries: [string, string][] = args.entry
+    ? [[path.basename(args.entry).replace(/\.ts$/, ""), path.resolve(args.entry)]]
+    : entriesFor(args.mode);
+  const compiled = args.entry ? compile({ roots: [args.entry] }) : compileFor(args.mode);
   if (compiled.errors.length) {
     console.error("TypeScript errors (build failed):\n" + compiled.errors.join("\n"));
     return 1;
@@ -136,10 +149,11 @@ export async function main(argv: string[]): Promise<number> {
       continue;
     }
     for (const w of loaded.warnings) console.log("warning: " + w);
-    for (const [outName, entry] of entriesFor(args.mode)) {
+    for (const [outName, entry] of entries) {
       try {
         const a = await buildEntry({
           board: name, boardData: loaded.board, budget: budgetOf(loaded.board), name: outName, entry, modules: compiled.modules,
+          outDir: args.out ? path.join(path.resolve(args.out), name) : undefined,
         });
         for (const w of a.gate.warnings) console.log("warning: " + w);
         if (a.gate.errors.length) {

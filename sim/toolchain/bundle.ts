@@ -79,7 +79,7 @@ export async function bundle(opts: BundleOptions): Promise<Bundle> {
     treeshake: true,
     onwarn(log) { warnings.push(describeLog(log)); },
   }).catch((err: Error) => {
-    problems.push(err.message);
+    if (!problems.length) problems.push(err.message); // ours, when present, say it better
     return undefined;
   });
   if (!build || problems.length) throw new BuildError(problems);

@@ -26,7 +26,7 @@ export interface GateOptions {
   budget?: number;
 }
 
-interface Finding { pos: number; line: number; column: number; message: string; warning?: boolean }
+interface Finding { pos: number; line: number; column: number; message: string; warning?: boolean; ident?: string }
 
 const str = (n: Node): string | undefined => (n && n.type === "Literal" && typeof n.value === "string" ? n.value : undefined);
 const isUndefinedLiteral = (n: Node): boolean =>
@@ -40,7 +40,8 @@ class Checker {
   constructor(private info: ScopeInfo) {}
 
   add(node: Node, message: string, warning = false): void {
-    this.findings.push({ pos: node.start, line: node.loc.start.line, column: node.loc.start.column, message, warning });
+    const ident = node.type === "Identifier" ? node.name : undefined;
+    this.findings.push({ pos: node.start, line: node.loc.start.line, column: node.loc.start.column, message, warning, ident });
   }
 
   /** true when the identifier names the real global (not shadowed by a local) */
@@ -294,13 +295,17 @@ class Checker {
   }
 }
 
-function position(map: TraceMap | undefined, f: Finding): string {
+/** "file.ts:line:col (bundle line:col, offset n): message", with minified names restored */
+function describe(map: TraceMap | undefined, f: Finding): string {
   const bundlePos = "bundle " + f.line + ":" + (f.column + 1) + ", offset " + f.pos;
   if (map) {
     const o = originalPositionFor(map, { line: f.line, column: f.column });
-    if (o.source && o.line) return o.source + ":" + o.line + ":" + ((o.column || 0) + 1) + " (" + bundlePos + ")";
+    if (o.source && o.line) {
+      const message = f.ident && o.name ? f.message.split("'" + f.ident + "'").join("'" + o.name + "'") : f.message;
+      return o.source + ":" + o.line + ":" + ((o.column || 0) + 1) + " (" + bundlePos + "): " + message;
+    }
   }
-  return bundlePos;
+  return bundlePos + ": " + f.message;
 }
 
 export function gate(code: string, opts: GateOptions = {}): GateResult {
@@ -313,7 +318,7 @@ export function gate(code: string, opts: GateOptions = {}): GateResult {
   } catch (e: any) {
     const loc = e.loc || { line: 1, column: 0 };
     const f: Finding = { pos: e.pos || 0, line: loc.line, column: loc.column, message: "does not parse: " + e.message };
-    return { errors: [position(map, f) + ": " + f.message], warnings: [], bytes, lines, functions: 0 };
+    return { errors: [describe(map, f)], warnings: [], bytes, lines, functions: 0 };
   }
   const info = analyse(ast);
   const checker = new Checker(info);
@@ -325,7 +330,7 @@ export function gate(code: string, opts: GateOptions = {}): GateResult {
   const errors: string[] = [];
   const warnings: string[] = [];
   for (const f of sorted) {
-    const line = position(map, f) + ": " + f.message;
+    const line = describe(map, f);
     if (seen.has(line)) continue;
     seen.add(line);
     (f.warning ? warnings : errors).push(line);

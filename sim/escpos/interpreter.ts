@@ -72,6 +72,9 @@ export class EscPosInterpreter {
     this.reset();
   }
 
+  /** power-on: modes and the line buffer are lost, the paper stays */
+  powerReset(): void { this.reset(); }
+
   private reset(): void {
     this.st = { fontB: false, bold: false, underline: 0, wMul: 1, hMul: 1, reverse: false };
     this.items = [];

@@ -1,0 +1,72 @@
+// Reads the text back off the panel: what the scenario runner's expectScreen checks is what
+// reached the glass (the virtual SSD1306's RAM), not what the firmware meant to draw. The
+// screen toolkit draws the 6x8 font (firmware/ui/font-data.ts) on known rows: the inverted
+// title bar at y=1, content lines at y=12+9i, the hint at y=56. Each row is matched column by
+// column against the glyphs.
+import { SMALL_BITMAP_B64, SMALL_FIRST, SMALL_LAST, SMALL_W, SMALL_H } from "../../firmware/ui/font-data";
+
+export interface Panel { width: number; height: number; lit(x: number, y: number): number; }
+
+/** glyph columns key -> char */
+let glyphs: Map<string, string> | null = null;
+
+function glyphTable(): Map<string, string> {
+  if (glyphs) return glyphs;
+  const bits = Buffer.from(SMALL_BITMAP_B64, "base64");
+  const bit = (i: number) => (bits[i >> 3]! >> (7 - (i & 7))) & 1;
+  glyphs = new Map();
+  for (let c = SMALL_FIRST; c < SMALL_LAST; c++) {
+    const cols: number[] = [];
+    for (let x = 0; x < SMALL_W; x++) {
+      let v = 0;
+      for (let y = 0; y < SMALL_H; y++) v = (v << 1) | bit(((c - SMALL_FIRST) * SMALL_W + x) * SMALL_H + y);
+      cols.push(v);
+    }
+    if (c === 32) continue; // blank: counted as spacing
+    const key = cols.join(",");
+    if (!glyphs.has(key)) glyphs.set(key, String.fromCharCode(c));
+  }
+  return glyphs;
+}
+
+/** one text row whose glyph tops are at y0; inverted for the title bar */
+export function readRow(p: Panel, y0: number, inverted = false): string {
+  const table = glyphTable();
+  const col: number[] = [];
+  for (let x = 0; x < p.width; x++) {
+    let v = 0;
+    for (let y = 0; y < SMALL_H; y++) {
+      const on = y0 + y < p.height ? p.lit(x, y0 + y) : 0;
+      v = (v << 1) | ((inverted ? 1 - on : on) & 1);
+    }
+    col.push(v);
+  }
+  let out = "";
+  let blank = 0;
+  let x = 0;
+  while (x < p.width) {
+    if (x + SMALL_W <= p.width) {
+      const ch = table.get(col.slice(x, x + SMALL_W).join(","));
+      if (ch) {
+        if (out.length) for (let s = Math.round(blank / SMALL_W); s > 0; s--) out += " ";
+        out += ch;
+        blank = 0;
+        x += SMALL_W;
+        continue;
+      }
+    }
+    if (col[x] === 0) blank++;
+    x++;
+  }
+  return out;
+}
+
+export const TITLE_Y = 1, LINE_Y0 = 12, LINE_PITCH = 9, HINT_Y = 56;
+
+/** title, the four content lines (empty ones dropped) and the hint, one per line */
+export function readScreen(p: Panel): string[] {
+  const rows = [readRow(p, TITLE_Y, true)];
+  for (let i = 0; i < 4; i++) rows.push(readRow(p, LINE_Y0 + i * LINE_PITCH));
+  rows.push(readRow(p, HINT_Y));
+  return rows.filter((r) => r.length > 0);
+}

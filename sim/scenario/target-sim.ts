@@ -1,0 +1,72 @@
+// The scenario target on the simulator: the built bundle on the board's virtual parts
+// (sim/harness.ts) with the acquirer simulator in-process on the virtual network. The screen
+// is read back off the virtual SSD1306's RAM (screen-text.ts); the receipt is the virtual
+// printer's paper; the ledger is the acquirer's view of this terminal.
+import { createWorld, World, WorldOptions } from "../harness";
+import { Acquirer, AcquirerOptions } from "../acquirer/acquirer";
+import { Target } from "./runner";
+import { readScreen } from "./screen-text";
+import { swipeCard, tapTrace } from "./cards";
+import { traceByName, traceCard, uidCard } from "../cards/models";
+import { defaultSettings } from "../../firmware/app/settings";
+
+/** where the firmware's default settings point the host link */
+export const ACQUIRER_HOST = defaultSettings().host;
+export const ACQUIRER_PORT = defaultSettings().port;
+export const TID = defaultSettings().tid;
+/** a tapped card leaves the field after this long */
+export const TAP_HOLD = 3;
+
+export interface SimTargetOptions extends Partial<WorldOptions> { acquirer?: AcquirerOptions; }
+
+export class SimTarget implements Target {
+  world: World;
+  acquirer: Acquirer;
+
+  constructor(o: SimTargetOptions = {}) {
+    this.world = createWorld({ board: "pos-esp32-v1", ...o } as WorldOptions);
+    const clock = this.world.clock;
+    this.acquirer = new Acquirer({ ...o.acquirer, after: (ms, fn) => { clock.after(ms / 1000, fn); } });
+    this.acquirer.attach(this.world.net, ACQUIRER_HOST, ACQUIRER_PORT);
+  }
+
+  part(role: string): any {
+    const p = this.world.parts[role];
+    if (!p) throw new Error(`the board has no ${role} part`);
+    return p;
+  }
+
+  now(): number { return this.world.clock.now(); }
+  run(seconds: number): void { this.world.run(seconds); }
+  press(key: string): void { this.part("keypad").tap(key); }
+  swipe(card: string): void {
+    const c = swipeCard(card);
+    this.part("msr").swipe({ track1: c.track1, track2: c.track2 }, c.options);
+  }
+  tap(card: string): void {
+    const t = tapTrace(card);
+    const nfc = this.part("nfc");
+    nfc.tap(t === "uid" ? uidCard() : traceCard(traceByName(t)));
+    this.world.clock.after(TAP_HOLD, () => nfc.remove());
+  }
+  powerCut(): void { this.world.powerCut(); }
+  powerOn(): void { this.world.powerOn(); }
+  network(up: boolean): void { this.world.net.setUp(up); }
+  paper(loaded: boolean): void {
+    const p = this.part("printer");
+    if (loaded) p.loadPaper(); else p.setPaperOut(true);
+  }
+  acquirerFault(rule: any): void { this.acquirer.inject(rule); }
+  screen(): string[] {
+    const d = this.world.parts["display"] as any;
+    if (d && typeof d.lit === "function") return readScreen({ width: d.width ?? 128, height: d.height ?? 64, lit: (x, y) => d.lit(x, y) });
+    const last = [...this.world.console].reverse().find((l) => l.startsWith("SCREEN "));
+    return last ? last.slice(7).split(" | ") : [];
+  }
+  receipt(): string { const p = this.world.parts["printer"] as any; return p ? p.text() : ""; }
+  ledger(): { [field: string]: any } {
+    const l: any = this.acquirer.ledger(TID);
+    return { ...l, violations: l.violations, totals: l.totals };
+  }
+  consoleLines(): string[] { return this.world.console; }
+}

@@ -1,0 +1,57 @@
+// Every committed scenario (test/scenarios/*.json) on the built bundle in the simulator, plus
+// the runner's own behaviour (format errors, failure reports) on the fake-port target.
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parseScenario, ScenarioError } from "../../sim/scenario/format";
+import { runScenario } from "../../sim/scenario/runner";
+import { FakeTarget } from "../../sim/scenario/target-fake";
+import { SimTarget } from "../../sim/scenario/target-sim";
+
+const DIR = path.join(__dirname, "../scenarios");
+const files = fs.readdirSync(DIR).filter((f) => f.endsWith(".json")).sort();
+
+describe("scenario runner", () => {
+  it("rejects malformed scenarios with the step and the reason", () => {
+    const bad = (text: string, msg: RegExp) => assert.throws(() => parseScenario(text, "t.json"), (e: Error) => e instanceof ScenarioError && msg.test(e.message));
+    bad("{", /not valid JSON/);
+    bad('{"name":"x","steps":[]}', /non-empty array/);
+    bad('{"name":"x","steps":[{"prss":"1"}]}', /step 1: unknown action "prss"/);
+    bad('{"name":"x","steps":[{"press":"X"}]}', /step 1: unknown key "X"/);
+    bad('{"name":"x","steps":[{"press":"1","keys":"2"}]}', /exactly one action/);
+    bad('{"name":"x","steps":[{"acquirer":{"fault":"nope"}}]}', /fault/);
+    bad('{"name":"x","steps":[{"press":"1","within":3}]}', /within/);
+  });
+
+  it("runs a sale on the flow with fake ports and reports a failed expectation clearly", () => {
+    const ok = runScenario(parseScenario(JSON.stringify({ name: "fake sale", steps: [
+      { expectScreen: "READY" }, { keys: "1999" }, { press: "ENTER" }, { expectScreen: "swipe or tap" }, { swipe: "visa-good" },
+      { expectScreen: "APPROVED" }, { expectReceipt: "MERCHANT COPY" }, { press: "ENTER" }, { expectReceipt: "CUSTOMER COPY" },
+      { expectScreen: "READY" }, { expectLedger: { charges: 1 } },
+    ] })), new FakeTarget());
+    assert.ok(ok.ok, ok.failure);
+    const bad = runScenario(parseScenario(JSON.stringify({ name: "fails", steps: [{ keys: "1051" }, { press: "ENTER" }, { swipe: "visa-good" }, { expectScreen: "APPROVED", within: 2 }] })), new FakeTarget());
+    assert.equal(bad.ok, false);
+    assert.match(bad.failure!, /step 4 \(expectScreen "APPROVED"\): screen after 2 s shows: DECLINED \| SALE 10\.51 \| RC 51/);
+  });
+
+  it("every scenario file parses", () => {
+    assert.ok(files.length >= 15, "scenario files: " + files.length);
+    for (const f of files) parseScenario(fs.readFileSync(path.join(DIR, f), "utf8"), f);
+  });
+});
+
+describe("scenarios on the bundle (test/scenarios)", function () {
+  this.timeout(300000);
+  for (const f of files) {
+    it(f, () => {
+      const sc = parseScenario(fs.readFileSync(path.join(DIR, f), "utf8"), f);
+      const t = new SimTarget({ board: sc.board ?? "pos-esp32-v1", acquirer: sc.acquirer });
+      const lines: string[] = [];
+      const rep = runScenario(sc, t, (l) => lines.push(l));
+      const errs = t.world.errors.map((e) => `${e.message} ${e.position ?? ""}`);
+      assert.ok(rep.ok, `${rep.failure}\n${lines.join("\n")}\nfirmware errors: ${errs.join("; ") || "none"}\nconsole tail:\n${t.world.console.slice(-15).join("\n")}`);
+      assert.deepEqual(errs, [], "firmware exceptions");
+    });
+  }
+});

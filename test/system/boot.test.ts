@@ -1,0 +1,34 @@
+// Boots the real firmware bundle (built by `make build`) in the simulator.
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import { createWorld, defaultBundle } from "../../sim/harness";
+
+const BOARD = process.env.BOARD || "pos-esp32-v1";
+
+describe("system: firmware boots in the simulator", () => {
+  before(function () {
+    if (!fs.existsSync(defaultBundle(BOARD))) throw new Error(`${defaultBundle(BOARD)} missing: run \`make build\` first`);
+  });
+
+  it("loads without an exception and prints its banner", () => {
+    const w = createWorld({ board: BOARD });
+    assert.equal(w.loadError, null);
+    w.runUntil(() => w.console.some((l) => l.startsWith("POS firmware on " + BOARD)), 5);
+    assert.ok(w.console.some((l) => l.startsWith("POS firmware on " + BOARD)), w.console.join("\n"));
+    w.run(5);
+    assert.deepEqual(w.errors, []);
+  });
+
+  it("boots again after a power cut, on the same flash", () => {
+    const w = createWorld({ board: BOARD });
+    w.run(2);
+    w.powerCut();
+    w.run(1);
+    const lines = w.console.length;
+    w.powerOn();
+    w.run(2);
+    assert.equal(w.loadError, null);
+    assert.ok(w.console.slice(lines).some((l) => l.startsWith("POS firmware on " + BOARD)));
+    assert.deepEqual(w.errors, []);
+  });
+});

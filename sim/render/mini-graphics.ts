@@ -141,14 +141,20 @@ export class MiniGraphics {
   }
 }
 
-/** The Graphics factory tests should use: the simulator runtime's once it lands, else ours. */
+/** The Graphics factory tests should use: the simulator runtime's (sim/runtime/graphics.ts,
+ *  installed into a bare Realm) when it loads, else MiniGraphics. POS_GRAPHICS=mini forces ours. */
 export function loadGraphics(): { createArrayBuffer(w: number, h: number, bpp: number, opts?: BufferOptions): any; name: string } {
-  for (const p of ["../runtime/graphics"]) {
+  if (process.env.POS_GRAPHICS !== "mini") {
     try {
-      const m = require(p);
-      const G = m.Graphics ?? m.default;
-      if (G && typeof G.createArrayBuffer === "function") return { createArrayBuffer: G.createArrayBuffer.bind(G), name: "sim/runtime" };
-    } catch { /* not there yet */ }
+      const { Realm } = require("../runtime/realm");
+      const { installGraphics } = require("../runtime/graphics");
+      const realm = new Realm();
+      installGraphics({ realm });
+      const G = realm.global.Graphics;
+      if (G && typeof G.createArrayBuffer === "function") {
+        return { createArrayBuffer: (w, h, bpp, o) => G.createArrayBuffer(w, h, bpp, o), name: "sim/runtime" };
+      }
+    } catch { /* runtime not there (or changed shape): use ours */ }
   }
   return { createArrayBuffer: MiniGraphics.createArrayBuffer, name: "MiniGraphics" };
 }

@@ -5,6 +5,10 @@ import board from "@board";
 import { Board, BusSpec, I2CBusSpec, UartBusSpec } from "../boards/types";
 import { Io, FlashDevice } from "../drivers/hal";
 import { Ssd1306 } from "../drivers/ssd1306/ssd1306";
+import { Keypad } from "../drivers/keypad/keypad";
+import { EscPosPrinter } from "../drivers/escpos/printer";
+import { createReaders, Readers } from "./cards/readers";
+import { Terminal } from "../drivers/emv/apdu";
 
 export interface Platform {
   board: Board;
@@ -120,4 +124,37 @@ export function makeDisplay(p: Platform): { g: Graphics; flip: () => void } | nu
     if (pending) { pending = false; oled.flip(g); }
   });
   return { g: g, flip: function () { if (ready) oled.flip(g); else pending = true; } };
+}
+
+/** The keypad role: a matrix scanned by the keypad driver; key names from the board file. */
+export function makeKeypad(p: Platform): { onKey(fn: (key: string) => void): void } | null {
+  var spec = p.board.parts["keypad"] as any;
+  if (!spec || spec.type !== "keypad-matrix") return null;
+  var kp = new Keypad({ io: p.io, rows: spec.rows, cols: spec.cols, keys: spec.keys });
+  return {
+    onKey: function (fn) {
+      kp.start(function (e) { if (!e.long && !e.repeat) fn(e.key); }, function () { p.log("keypad: ambiguous keys ignored"); });
+    },
+  };
+}
+
+/** The printer role: the paced ESC/POS driver on its UART. */
+export function makePrinter(p: Platform, onStatus: (what: string) => void): EscPosPrinter | null {
+  var spec = p.board.parts["printer"] as any;
+  if (!spec || spec.type !== "escpos" || !p.uart[spec.bus]) return null;
+  var bus = p.board.buses[spec.bus] as UartBusSpec;
+  return new EscPosPrinter({ uart: p.uart[spec.bus]!, io: p.io, baud: bus.baud, dots: spec.dots, mmPerSecond: spec.mmPerSecond,
+    onStatus: function (what) { onStatus(what); } });
+}
+
+/** The card readers (roles msr and nfc), by part type. */
+export function makeReaders(p: Platform, terminal: () => Terminal): Readers {
+  return createReaders(p.board.parts, {
+    io: p.io,
+    i2c: function (id) { return p.i2c[id]!; },
+    uart: function (id) { return p.uart[id]!; },
+    busKind: function (id) { var b = p.board.buses[id]; return b ? b.kind : ""; },
+    errorFlags: p.errorFlags,
+    terminal: terminal,
+  });
 }

@@ -1,13 +1,15 @@
 // Boot entry: platform -> settings -> journal (recovery; a fault refuses to transact) ->
 // host engine (pending reversal / in-doubt work) -> the flow's idle screen.
 // onInit is published on the root scope: the interpreter calls it after loading the code.
-import { bringUp, connectWifi, makeDisplay } from "./board";
+import { bringUp, connectWifi, makeDisplay, makeKeypad, makePrinter, makeReaders } from "./board";
 import { SettingsStore } from "./app/settings";
 import { startApp } from "./app/boot";
 import { buildPorts, cardsHub, localStamp } from "./app/wiring";
+import { statusHub } from "./app/adapt/printer";
 import { createEngine } from "./host/engine";
 import { createLink } from "./host/link";
 import { createMemoryStore } from "./host/memory-store";
+import { createCardService } from "./cards/service";
 import { zeroPad } from "./util/money";
 
 var started = false;
@@ -26,8 +28,18 @@ function main(): void {
   var engine = createEngine({ store: store, link: link, settings: { tid: v.tid, mid: v.mid, nii: zeroPad(v.nii, 3) },
     io: { setTimeout: p.io.setTimeout, clearTimeout: p.io.clearTimeout, now: localStamp } });
   var cards = cardsHub();
+  var service: any = null;
+  var readers = makeReaders(p, function () { return service.terminal(); });
+  service = createCardService({ msr: readers.msr, nfc: readers.nfc, date: function () { return "26" + localStamp().date; }, log: p.log },
+    cards.onCard, cards.onError);
+  cards.attach(service);
+  var status = statusHub();
+  var printer = makePrinter(p, status.emit);
   var display = makeDisplay(p);
-  var ports = buildPorts(p, settings, engine, store, health, { graphics: display || undefined }, cards);
+  var keypad = makeKeypad(p);
+  var ports = buildPorts(p, settings, engine, store, health, {
+    graphics: display || undefined, keypad: keypad || undefined, printer: printer ? { driver: printer, status: status } : undefined,
+  }, cards);
   startApp(ports, settings);
   p.log("POS firmware on " + p.board.name);
 }

@@ -116,6 +116,11 @@ export interface PrinterPort {
   /** err code PAPER_OUT: the flow offers a reprint of the whole receipt marked REPRINT */
   receipt(txn: TxnInfo, copy: ReceiptCopy, reprint: boolean, cb: (err: AppError | null) => void): void;
   report(doc: ReportDoc, cb: (err: AppError | null) => void): void;
+  /** the driver's state while printing: "paper out", "cover open", "ready", ... (the driver
+   *  waits for paper itself and reprints the job marked REPRINT) */
+  onStatus(fn: (what: string) => void): void;
+  /** give up the current job: its callback gets code CANCELLED */
+  cancel(): void;
 }
 
 export interface Ports {

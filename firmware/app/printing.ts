@@ -1,22 +1,19 @@
-// Receipt printing with the journal's receipt marks: started before the first byte, done
-// after the merchant copy. A power cut in between leaves the mark open and the next boot
-// reprints (marked REPRINT). Paper out stops the job; ENTER reprints the whole receipt
-// marked REPRINT after paper is loaded, CANCEL skips it (it can be reprinted from the menu).
+// Receipt printing with the journal's receipt mark: a merchant receipt is unfinished from
+// the moment the transaction is approved until the merchant copy has printed (then
+// receiptDone); a power cut in between makes the next boot reprint it, marked REPRINT.
+// Paper out: the driver waits for paper and prints the whole job again marked REPRINT; the
+// screen says so and CANCEL gives up (the receipt can be reprinted from the menu). If the
+// driver gives up itself (offline, no paper for too long) ENTER retries as a REPRINT.
 import { App, State, screen } from "./flow";
-import { TxnInfo, ReceiptCopy, ReportDoc } from "./ports";
+import { TxnInfo, ReceiptCopy, ReportDoc, AppError } from "./ports";
 
 export function printReceipt(app: App, txn: TxnInfo, copy: ReceiptCopy, reprint: boolean, head: string[], then: () => void): void {
   printTracked(app, txn, copy, reprint, head, then, copy === "merchant" && !reprint);
 }
 
-/** tracked: the first merchant copy, whose receipt marks live in the journal (kept through
- *  paper-out retries, which are REPRINTs) */
+/** tracked: the first merchant copy, whose receipt mark lives in the journal (kept through
+ *  retries, which are REPRINTs) */
 function printTracked(app: App, txn: TxnInfo, copy: ReceiptCopy, reprint: boolean, head: string[], then: () => void, tracked: boolean): void {
-  var s: State = {
-    name: "printing", timeout: 0,
-    screen: function () { return screen(head.length ? "APPROVED" : "PRINTING", head.concat(["Printing " + copy + " copy" + (reprint ? " (REPRINT)" : "")]), "please wait"); },
-  };
-  app.go(s);
   var journal = app.ports.journal;
   var finish = function () {
     if (!tracked) { then(); return; }
@@ -25,38 +22,56 @@ function printTracked(app: App, txn: TxnInfo, copy: ReceiptCopy, reprint: boolea
       then();
     });
   };
-  var print = function () {
-    app.ports.printer.receipt(txn, copy, reprint, function (err) {
-      if (!app.isCurrent(s)) return;
-      if (!err) { finish(); return; }
-      app.go(paperProblem(app, err.code === "PAPER_OUT" ? "PAPER OUT" : "PRINTER ERROR", err.message, function () {
-        printTracked(app, txn, copy, true, head, then, tracked);
-      }, finish));
-    });
-  };
-  if (tracked && !reprint) {
+  var start = function (go: () => void) {
+    if (!tracked || reprint) { go(); return; }
     journal.receiptStarted(txn.stan, function (err) {
       if (err) app.ports.log("receipt mark: " + err.message);
-      if (app.isCurrent(s)) print();
+      go();
     });
-  } else {
-    print();
-  }
+  };
+  var title = head.length ? "APPROVED" : "PRINTING";
+  var line = "Printing " + copy + (reprint ? " (REPRINT)" : "");
+  runJob(app, title, head.concat([line]), start, function (cb) { app.ports.printer.receipt(txn, copy, reprint, cb); }, function () {
+    printTracked(app, txn, copy, true, head, then, tracked);
+  }, finish);
 }
 
 export function printReport(app: App, doc: ReportDoc, then: () => void): void {
-  var s: State = { name: "printing", timeout: 0, screen: function () { return screen(doc.title, ["Printing..."], "please wait"); } };
+  runJob(app, doc.title, ["Printing..."], function (go) { go(); }, function (cb) { app.ports.printer.report(doc, cb); }, function () {
+    printReport(app, doc, then);
+  }, then);
+}
+
+/** One print job with its screens: printing, paper out (driver waiting), and a retry/skip
+ *  choice if the driver failed. */
+function runJob(app: App, title: string, lines: string[], start: (go: () => void) => void,
+  job: (cb: (err: AppError | null) => void) => void, retry: () => void, done: () => void): void {
+  var blocked = "";
+  var s: State = {
+    name: "printing", timeout: 0,
+    screen: function () {
+      if (blocked) return screen(blocked === "cover open" ? "COVER OPEN" : "PAPER OUT", [blocked === "cover open" ? "Close the cover:" : "Load paper:", "the receipt prints", "again (REPRINT)"], "CANCEL=skip");
+      return screen(title, lines, "please wait");
+    },
+    key: function (k) { if (k === "CANCEL" && blocked) app.ports.printer.cancel(); },
+  };
   app.go(s);
-  app.ports.printer.report(doc, function (err) {
+  app.ports.printer.onStatus(function (what) {
     if (!app.isCurrent(s)) return;
-    if (!err) { then(); return; }
-    app.go(paperProblem(app, err.code === "PAPER_OUT" ? "PAPER OUT" : "PRINTER ERROR", err.message, function () {
-      printReport(app, doc, then);
-    }, then));
+    var b = what === "paper out" || what === "cover open" ? what : "";
+    if (b !== blocked) { blocked = b; app.render(); }
+  });
+  start(function () {
+    if (!app.isCurrent(s)) return;
+    job(function (err) {
+      if (!app.isCurrent(s)) return;
+      if (!err || err.code === "CANCELLED") { done(); return; }
+      app.go(printProblem(app, err.code === "PAPER_OUT" ? "PAPER OUT" : "PRINTER ERROR", err.message, retry, done));
+    });
   });
 }
 
-function paperProblem(app: App, title: string, why: string, retry: () => void, skip: () => void): State {
+function printProblem(app: App, title: string, why: string, retry: () => void, skip: () => void): State {
   return {
     name: "paper", timeout: 0,
     screen: function () { return screen(title, [why, "Fix, then ENTER", "to reprint"], "ENTER=reprint CANCEL=skip"); },

@@ -5,7 +5,7 @@ import { Ports, DisplayPort, KeypadPort, PrinterPort, Screen, appError } from ".
 import { SettingsStore, Settings } from "./settings";
 import { hostPort } from "./adapt/host";
 import { journalPort, JournalHealth } from "./adapt/journal";
-import { printerPort, PrinterLike } from "./adapt/printer";
+import { printerPort, PrinterLike, StatusHub } from "./adapt/printer";
 import { cardsHub, CardsHub } from "./adapt/cards";
 import { displayPort } from "./adapt/display";
 import { Engine } from "../host/engine";
@@ -15,7 +15,7 @@ import { Platform } from "../board";
 export interface Devices {
   graphics?: { g: Graphics; flip: () => void };
   keypad?: { onKey(fn: (key: string) => void): void };
-  printer?: PrinterLike;
+  printer?: { driver: PrinterLike; status: StatusHub };
 }
 
 function consoleDisplay(log: (l: string) => void): DisplayPort {
@@ -26,6 +26,8 @@ function noPrinter(): PrinterPort {
   return {
     receipt: function (_t, _c, _r, cb) { cb(appError("PRINTER", "No printer")); },
     report: function (_d, cb) { cb(appError("PRINTER", "No printer")); },
+    onStatus: function () {},
+    cancel: function () {},
   };
 }
 
@@ -46,7 +48,7 @@ export function buildPorts(p: Platform, settings: SettingsStore, engine: Engine,
     cards: cards.port,
     host: hostPort(engine),
     journal: journalPort(store, health, settings),
-    printer: devices.printer ? printerPort(devices.printer, function (): Settings { return settings.values; }, function () {
+    printer: devices.printer ? printerPort(devices.printer.driver, devices.printer.status, function (): Settings { return settings.values; }, function () {
       var s = localStamp();
       return s.date.substr(0, 2) + "-" + s.date.substr(2) + " " + s.time.substr(0, 2) + ":" + s.time.substr(2, 2) + ":" + s.time.substr(4);
     }) : noPrinter(),

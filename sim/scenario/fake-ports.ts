@@ -145,6 +145,8 @@ export class FakeWorld {
           cb(null);
         },
         report(doc, cb) { if (w.paperOut) return cb({ code: "PAPER_OUT", message: "Paper out" }); w.reports.push(doc); cb(null); },
+        onStatus() {},
+        cancel() {},
       },
       sha256: sha256Latin1,
       randomByte: () => Math.floor(Math.random() * 256),

@@ -45,6 +45,8 @@ export class FakeTarget implements Target {
           cb(err);
         });
       },
+      onStatus() {},
+      cancel() {},
       report(doc, cb) { report(doc, (err) => { if (!err) self.printedText.push(doc.title); cb(err); }); },
     };
     startApp(ports, s);

@@ -9,6 +9,7 @@ import { Settings } from "../settings";
 /** The printer driver as the app uses it. */
 export interface PrinterLike {
   print(job: PrintJob, cb: (err: { code?: string; message?: string } | null) => void): void;
+  cancel(): void;
 }
 
 export function merchantOf(v: Settings): MerchantInfo {
@@ -37,8 +38,17 @@ function done(cb: (err: AppError | null) => void) {
   };
 }
 
-export function printerPort(printer: PrinterLike, settings: () => Settings, now: () => string): PrinterPort {
+/** statusHub: give its `emit` to the driver's onStatus option */
+export interface StatusHub { emit: (what: string) => void; listen: (fn: (what: string) => void) => void; }
+export function statusHub(): StatusHub {
+  var fn: ((what: string) => void) | null = null;
+  return { emit: function (w) { if (fn) fn(w); }, listen: function (f) { fn = f; } };
+}
+
+export function printerPort(printer: PrinterLike, status: StatusHub, settings: () => Settings, now: () => string): PrinterPort {
   return {
+    onStatus: function (fn) { status.listen(fn); },
+    cancel: function () { printer.cancel(); },
     receipt: function (t, copy, reprint, cb) {
       printer.print(receiptJob(merchantOf(settings()), receiptTxn(t), copy === "customer" ? 1 : 0, reprint), done(cb));
     },

@@ -12,7 +12,7 @@ export type Step =
   | { powerCut: true }
   | { powerOn: true }
   | { network: "up" | "down" }
-  | { paper: "out" | "in" }
+  | { paper: "out" | "in" | "low" }
   | { acquirer: { fault: string; count?: number; mti?: string; procCode?: string; rc?: string; delayMs?: number; process?: boolean } }
   | { expectScreen: string; within?: number }
   | { expectNotScreen: string; within?: number }
@@ -35,7 +35,7 @@ export const FAULTS = ["no-response", "drop", "late", "garbled", "disconnect-mid
 
 const ACTIONS: { [k: string]: string } = {
   press: "key name", keys: "digits", swipe: "card name", tap: "card name", wait: "seconds",
-  powerCut: "true", powerOn: "true", network: '"up" or "down"', paper: '"out" or "in"',
+  powerCut: "true", powerOn: "true", network: '"up" or "down"', paper: '"out", "in" or "low" (runs out mid-receipt)',
   acquirer: "{ fault, count }", expectScreen: "text", expectNotScreen: "text", expectReceipt: "text",
   expectNoReceipt: "text", expectLedger: "{ field: value }", expectConsole: "text", note: "text",
 };
@@ -85,7 +85,7 @@ function checkStep(s: any, where: string): void {
     case "wait": if (typeof v !== "number" || v < 0 || v > 86400) throw bad(); break;
     case "powerCut": case "powerOn": if (v !== true) throw bad(); break;
     case "network": if (v !== "up" && v !== "down") throw bad(); break;
-    case "paper": if (v !== "out" && v !== "in") throw bad(); break;
+    case "paper": if (v !== "out" && v !== "in" && v !== "low") throw bad(); break;
     case "acquirer":
       if (!v || typeof v !== "object" || !FAULTS.includes(v.fault)) throw new ScenarioError(`${where}: "acquirer" takes { "fault": one of ${FAULTS.join(", ")}, "count": n }`);
       if (v.count !== undefined && (typeof v.count !== "number" || v.count < 1)) throw bad();

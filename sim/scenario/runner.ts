@@ -13,7 +13,8 @@ export interface Target {
   powerCut(): void;
   powerOn(): void;
   network(up: boolean): void;
-  paper(loaded: boolean): void;
+  /** "out" now, "in" (a full roll), "low": runs out a few centimetres into the next receipt */
+  paper(state: "out" | "in" | "low"): void;
   acquirerFault(rule: { fault: string; count?: number; mti?: string; procCode?: string; rc?: string; delayMs?: number; process?: boolean }): void;
   /** the screen as text lines (title first) */
   screen(): string[];
@@ -78,7 +79,7 @@ function exec(s: Step, t: Target): string | undefined {
   if ("powerCut" in s) { t.powerCut(); return; }
   if ("powerOn" in s) { t.powerOn(); return; }
   if ("network" in s) { t.network(s.network === "up"); return; }
-  if ("paper" in s) { t.paper(s.paper === "in"); return; }
+  if ("paper" in s) { t.paper(s.paper); return; }
   if ("acquirer" in s) { t.acquirerFault({ ...s.acquirer, fault: faultName(s.acquirer.fault) }); return; }
   if ("note" in s) return;
   if ("expectScreen" in s) {

@@ -70,7 +70,7 @@ export class FakeTarget implements Target {
   powerCut(): void { /* the fake flow has no power; powerOn reboots */ }
   powerOn(): void { this.boot(); }
   network(up: boolean): void { this.netUp = up; }
-  paper(loaded: boolean): void { this.w.paperOut = !loaded; }
+  paper(state: "out" | "in" | "low"): void { this.w.paperOut = state !== "in"; }
   acquirerFault(rule: { fault: string; count?: number; rc?: string }): void { this.faults.push({ ...rule, count: rule.count ?? 1 }); }
   screen(): string[] { const s = this.w.screen; return s ? [s.title, ...s.lines, s.hint] : []; }
   receipt(): string { return this.printedText.join("\n"); }

@@ -16,6 +16,8 @@ export const ACQUIRER_PORT = defaultSettings().port;
 export const TID = defaultSettings().tid;
 /** a tapped card leaves the field after this long */
 export const TAP_HOLD = 3;
+/** paper left on a "low" roll: less than one receipt */
+export const PAPER_LOW_MM = 40;
 
 export interface SimTargetOptions extends Partial<WorldOptions> { acquirer?: AcquirerOptions; }
 
@@ -52,9 +54,11 @@ export class SimTarget implements Target {
   powerCut(): void { this.world.powerCut(); }
   powerOn(): void { this.world.powerOn(); }
   network(up: boolean): void { this.world.net.setUp(up); }
-  paper(loaded: boolean): void {
+  paper(state: "out" | "in" | "low"): void {
     const p = this.part("printer");
-    if (loaded) p.loadPaper(); else p.setPaperOut(true);
+    if (state === "in") p.loadPaper();
+    else if (state === "low") p.setRoll(PAPER_LOW_MM);
+    else p.setPaperOut(true);
   }
   acquirerFault(rule: any): void { this.acquirer.inject(rule); }
   screen(): string[] {

@@ -42,7 +42,7 @@ export function drawTestPattern(g: Graphics, w: number, h: number): void {
   g.drawString("SSD1306 " + w + "x" + h, 40, 4);
   g.drawString("Probe pattern", 40, 14);
   g.drawString("ABCDEFGHIJKLMNOPQRST", 4, 30);
-  g.drawString("abcdefghij 0123456789", 2, 40);
+  g.drawString("abcdefghij 012345678", 4, 40);
   g.fillRect(2, h - 12, w - 3, h - 3);
 }
 

@@ -1,5 +1,8 @@
 // The keypad probe against the virtual matrix: raw hits, stuck keys, ghosts, all keys seen.
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { createWorld } from "../../sim/harness";
 import { Testbed } from "../../sim/cards/testbed";
 import { KeypadMatrixPart } from "../../sim/parts/keypad-matrix";
 import { runKeypadProbe } from "../../firmware/ui/keypad-probe";
@@ -37,5 +40,21 @@ describe("keypad probe", () => {
     r.part.press("2"); r.tb.run(0.05);
     r.part.press("4"); r.tb.run(0.05);
     assert.ok(r.lines.includes("keypad: ghost r0c0 r0c1 r1c0 r1c1 (3 keys at rectangle corners: rejected)"), r.lines.join("\n"));
+  });
+});
+
+describe("probe-keypad.js bundle in the simulated world", () => {
+  const bundle = path.join(__dirname, "..", "..", "dist", "pos-esp32-v1", "probe-keypad.js");
+  it("scans the board's virtual matrix through the runtime's pins and watches (needs make build)", function () {
+    if (!fs.existsSync(bundle)) this.skip();
+    const w = createWorld({ board: "pos-esp32-v1", bundle });
+    w.run(0.5);
+    const kp = w.parts.keypad as unknown as KeypadMatrixPart;
+    for (const k of SPEC.keys.flat()) w.run(kp.tap(k, 0.06) + 0.06);
+    assert.deepEqual(w.errors, []);
+    assert.equal(w.console[w.console.length - 1], "keypad: all 16 keys OK");
+    const before = w.mcu.stats.callbacks;
+    w.run(30);
+    assert.equal(w.mcu.stats.callbacks - before, 0, "idle: no callbacks at all");
   });
 });

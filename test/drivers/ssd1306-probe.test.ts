@@ -1,5 +1,8 @@
 // The display probe against the virtual panel: bus scan, pattern on the glass, contrast sweep.
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { createWorld } from "../../sim/harness";
 import { Testbed } from "../../sim/cards/testbed";
 import { Ssd1306Part } from "../../sim/parts/ssd1306";
 import { loadGraphics } from "../../sim/render/mini-graphics";
@@ -38,5 +41,22 @@ describe("display probe", () => {
     assert.equal(r.lines[0], "display: i2c i2c1 scan: 0x24");
     assert.ok(r.lines.some((l) => l.startsWith("display: init FAILED at 0x3c")));
     assert.ok(r.done());
+  });
+});
+
+describe("probe-display.js bundle in the simulated world", () => {
+  const bundle = path.join(__dirname, "..", "..", "dist", "pos-esp32-v1", "probe-display.js");
+  it("runs on the board's virtual panel (needs make build)", function () {
+    if (!fs.existsSync(bundle)) this.skip();
+    const w = createWorld({ board: "pos-esp32-v1", bundle });
+    w.run(5);
+    assert.deepEqual(w.errors, []);
+    assert.equal(w.console[0], "display: i2c i2c1 scan: 0x24 0x3c");
+    assert.equal(w.console[w.console.length - 1], "display: probe done, 0 faults");
+    const panel = w.parts.display as unknown as Ssd1306Part;
+    assert.equal(panel.lit(0, 0), 1);
+    assert.equal(panel.contrast, 0xcf);
+    const text = panel.toText();
+    assert.equal(text.split("\n")[63], "#".repeat(128), "bottom border");
   });
 });

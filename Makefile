@@ -51,3 +51,12 @@ flash-dry: build
 
 clean:
 	rm -rf build dist
+
+# Display/keypad: regenerate the golden screen fixtures (after an intended UI change, review
+# the diff) and firmware/ui/font-data.ts from firmware/ui/font6x8.txt.
+.PHONY: golden ui-font
+golden: install
+	UPDATE_GOLDEN=1 $(MOCHA) --no-config --require tsx/cjs test/drivers/ssd1306-screens.test.ts
+
+ui-font: install
+	$(TSX) sim/render/font-gen.ts

@@ -1,0 +1,245 @@
+// On-flash format of the serial journal (pure: no I/O). See docs/journal.md.
+//
+// Sector (4 KiB): a 32-byte header, then fixed 48-byte frames. A frame is a 32-byte record R
+// (written at reserve) and a 16-byte answer A (written once, later). Both are 16-byte aligned
+// and never straddle a 256-byte program page: where R would, the frame stores A first.
+
+export var HEADER_SIZE = 32;
+export var FRAME_SIZE = 48;
+export var R_SIZE = 32;
+export var A_SIZE = 16;
+export var PAGE_SIZE = 256;
+export var MAX_NUMBER = 999999;
+
+/** Frame kinds (low nibble of byte 0). 0 and 15 never occur in a valid frame. */
+export const enum Kind { Sale = 1, Refund = 2, Void = 3, Settle = 4, Logon = 5, Echo = 6, Advice = 7, Upload = 8, Update = 9, BatchClose = 10 }
+/** Answer results (low nibble of A byte 0). */
+export const enum Result { None = 0, Approved = 1, Declined = 2, ApprovedInvalid = 3 }
+
+/** State bytes of R (offset inside R). A state is set when any bit of its byte is 0 (round
+ *  up); a partial byte is completed to 0x00 when the sector is sealed. */
+export const enum St { Commit = 24, Sent = 25, Printed = 26, Voided = 27, RevSet = 28, RevCleared = 29, Reversed = 30, Uploaded = 31 }
+
+/** 1..999999, wrapping to 1, never 0. */
+export function nextNumber(n: number): number { return n >= MAX_NUMBER ? 1 : n + 1; }
+export function validNumber(n: number): boolean { return n >= 1 && n <= MAX_NUMBER && n === Math.floor(n); }
+/** n advanced by k steps on the 1..999999 ring */
+export function advance(n: number, k: number): number { return ((n - 1 + k) % MAX_NUMBER) + 1; }
+
+export function framesPerSector(sectorSize: number): number { return Math.floor((sectorSize - HEADER_SIZE) / FRAME_SIZE); }
+/** offset of frame f's R inside its sector */
+export function rOff(f: number): number {
+  var o = HEADER_SIZE + f * FRAME_SIZE;
+  return (o & (PAGE_SIZE - 1)) + R_SIZE > PAGE_SIZE ? o + A_SIZE : o;
+}
+/** offset of frame f's A inside its sector */
+export function aOff(f: number): number {
+  var o = HEADER_SIZE + f * FRAME_SIZE;
+  return (o & (PAGE_SIZE - 1)) + R_SIZE > PAGE_SIZE ? o : o + R_SIZE;
+}
+
+// ---- little-endian fields -------------------------------------------------------------
+export function putU32(b: Uint8Array, at: number, v: number): void {
+  b[at] = v & 255; b[at + 1] = (v >>> 8) & 255; b[at + 2] = (v >>> 16) & 255; b[at + 3] = (v >>> 24) & 255;
+}
+export function getU32(b: Uint8Array, at: number): number {
+  return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
+}
+/** kind nibble + three 20-bit numbers in 8 bytes */
+export function putNumbers(b: Uint8Array, at: number, nib: number, stan: number, inv: number, batch: number): void {
+  b[at] = (nib & 15) | ((stan & 15) << 4);
+  b[at + 1] = (stan >> 4) & 255;
+  b[at + 2] = (stan >> 12) & 255;
+  b[at + 3] = inv & 255;
+  b[at + 4] = (inv >> 8) & 255;
+  b[at + 5] = ((inv >> 16) & 15) | ((batch & 15) << 4);
+  b[at + 6] = (batch >> 4) & 255;
+  b[at + 7] = (batch >> 12) & 255;
+}
+export function getNib(b: Uint8Array, at: number): number { return b[at]! & 15; }
+export function getStan(b: Uint8Array, at: number): number { return (b[at]! >> 4) | (b[at + 1]! << 4) | (b[at + 2]! << 12); }
+export function getInv(b: Uint8Array, at: number): number { return b[at + 3]! | (b[at + 4]! << 8) | ((b[at + 5]! & 15) << 16); }
+export function getBatch(b: Uint8Array, at: number): number { return (b[at + 5]! >> 4) | (b[at + 6]! << 4) | (b[at + 7]! << 12); }
+
+/** true when every byte of b[at..at+n) is 0xFF */
+export function isErased(b: Uint8Array, at: number, n: number): boolean {
+  for (var i = at; i < at + n; i++) if (b[i] !== 255) return false;
+  return true;
+}
+export function isZero(b: Uint8Array, at: number, n: number): boolean {
+  for (var i = at; i < at + n; i++) if (b[i] !== 0) return false;
+  return true;
+}
+export function sameBytes(a: Uint8Array, at: number, b: Uint8Array, bt: number, n: number): boolean {
+  for (var i = 0; i < n; i++) if (a[at + i] !== b[bt + i]) return false;
+  return true;
+}
+
+export type Crc32 = (data: Uint8Array) => number;
+
+// ---- sector header ----------------------------------------------------------------------
+// 0..3 magic "JRN1", 4..7 seq, 8..15 next numbers (nibble = format 1), 16..19 erase count,
+// 20..23 reserved (FF), 24..27 CRC-32 of 0..23, 28..31 commit word (0 = committed, written
+// after the rest read back correctly).
+export var MAGIC = [0x4A, 0x52, 0x4E, 0x31];
+export interface Header { seq: number; stan: number; invoice: number; batch: number; erases: number; }
+
+export function encodeHeader(h: Header, crc: Crc32): Uint8Array {
+  var b = new Uint8Array(HEADER_SIZE);
+  b.fill(255);
+  b.set(MAGIC, 0);
+  putU32(b, 4, h.seq);
+  putNumbers(b, 8, 1, h.stan, h.invoice, h.batch);
+  putU32(b, 16, h.erases);
+  putU32(b, 24, crc(b.subarray(0, 24)));
+  return b;
+}
+/** null unless magic, CRC and the commit word are all good */
+export function decodeHeader(b: Uint8Array, at: number, crc: Crc32): Header | null {
+  for (var i = 0; i < 4; i++) if (b[at + i] !== MAGIC[i]) return null;
+  if (getU32(b, at + 28) !== 0) return null;
+  if (getNib(b, at + 8) !== 1) return null;
+  if (crc(b.subarray(at, at + 24)) !== getU32(b, at + 24)) return null;
+  var h = { seq: getU32(b, at + 4), stan: getStan(b, at + 8), invoice: getInv(b, at + 8), batch: getBatch(b, at + 8), erases: getU32(b, at + 16) };
+  if (!validNumber(h.stan) || !validNumber(h.invoice) || !validNumber(h.batch)) return null;
+  return h;
+}
+
+// ---- record R -----------------------------------------------------------------------------
+// 0..7 kind + stan + invoice + batch, 8..11 amount (Update: target slot), 12..13 last four
+// digits (0x3FFF: none), 14..21 PAN token, 22..23 CRC-16 (low half of CRC-32) of 0..21,
+// 24..31 state bytes (St). Body = 0..23, written and read back before the commit byte.
+export var BODY_SIZE = 24;
+export var NO_LAST4 = 0x3FFF;
+
+export function encodeBody(out: Uint8Array, kind: number, stan: number, inv: number, batch: number,
+  amount: number, last4: number, token: Uint8Array | undefined, crc: Crc32): void {
+  out.fill(255, 0, BODY_SIZE);
+  putNumbers(out, 0, kind, stan, inv, batch);
+  putU32(out, 8, amount);
+  out[12] = last4 & 255; out[13] = 0xC0 | ((last4 >> 8) & 0x3F);
+  if (token) out.set(token.length > 8 ? token.subarray(0, 8) : token, 14);
+  var c = crc(out.subarray(0, 22));
+  out[22] = c & 255; out[23] = (c >>> 8) & 255;
+}
+/** body CRC good, kind known, commit byte not erased */
+export function validR(b: Uint8Array, at: number, crc: Crc32): boolean {
+  var k = getNib(b, at);
+  if (k < Kind.Sale || k > Kind.BatchClose) return false;
+  if (b[at + St.Commit] === 255) return false;
+  var c = crc(b.subarray(at, at + 22));
+  return b[at + 22] === (c & 255) && b[at + 23] === ((c >>> 8) & 255);
+}
+
+// ---- answer A ------------------------------------------------------------------------------
+// Low nibble of byte 0: result (bits 0-1) + mode (bits 2-3). Bits are numbered MSB first.
+//  mode 1 (12-digit RRN): bits 8..95 = RC (2 x 6) + auth (6 x 6) + RRN (40-bit binary);
+//         bytes 12..15 CRC-32 of R[0..7] + A[0..11].
+//  mode 2 (any other RRN): bits 0..3 and 8..111 = auth (6 x 6) + RRN (12 x 6), RC implied
+//         ("00" when approved; a decline stores its RC in the auth field); 14..15 CRC-16.
+// The CRC covers the record's numbers, so an answer can only belong to its own record.
+var ALPHA = " 0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-";
+
+/** bit position p of the data stream; mode 2 skips the tag nibble (positions 4..7) */
+function bitAt(p: number, skipTag: boolean): number { return skipTag && p >= 4 ? p + 4 : p; }
+function putBits(b: Uint8Array, pos: number, n: number, v: number, skipTag: boolean): void {
+  for (var i = 0; i < n; i++) {
+    var p = bitAt(pos + i, skipTag);
+    if ((v >> (n - 1 - i)) & 1) b[p >> 3]! |= 128 >> (p & 7); else b[p >> 3]! &= ~(128 >> (p & 7));
+  }
+}
+function getBits(b: Uint8Array, pos: number, n: number, skipTag: boolean): number {
+  var v = 0;
+  for (var i = 0; i < n; i++) { var p = bitAt(pos + i, skipTag); v = v * 2 + ((b[p >> 3]! >> (7 - (p & 7))) & 1); }
+  return v;
+}
+function putChars(b: Uint8Array, pos: number, s: string, n: number, skipTag: boolean): number {
+  for (var i = 0; i < n; i++) putBits(b, pos + i * 6, 6, i < s.length ? ALPHA.indexOf(s.charAt(i)) : 0, skipTag);
+  return pos + n * 6;
+}
+function getChars(b: Uint8Array, pos: number, n: number, skipTag: boolean): string {
+  var s = "";
+  for (var i = 0; i < n; i++) s += ALPHA.charAt(getBits(b, pos + i * 6, 6, skipTag));
+  var e = s.length;
+  while (e > 0 && s.charAt(e - 1) === " ") e--;
+  return s.substring(0, e);
+}
+function encodable(s: string, max: number): boolean {
+  if (typeof s !== "string" || s.length > max) return false;
+  for (var i = 0; i < s.length; i++) if (ALPHA.indexOf(s.charAt(i)) < 0) return false;
+  return s.length === 0 || s.charAt(s.length - 1) !== " "; // trailing spaces would not survive
+}
+function allDigits(s: string, n: number): boolean {
+  if (s.length !== n) return false;
+  for (var i = 0; i < n; i++) { var c = s.charCodeAt(i); if (c < 48 || c > 57) return false; }
+  return true;
+}
+
+export interface Answer { result: number; rc: string; authCode: string; rrn: string; }
+
+/** null when the answer cannot be stored: characters outside [ 0-9A-Za-z-], too long, or an
+ *  approval with an RC other than "00" and a non-numeric RRN */
+export function encodeAnswer(rBytes: Uint8Array, rAt: number, a: Answer, crc: Crc32): Uint8Array | null {
+  if (a.result < 1 || a.result > 3 || !encodable(a.rc, 2) || !encodable(a.authCode, 6) || !encodable(a.rrn, 12)) return null;
+  var out = new Uint8Array(A_SIZE);
+  var tmp = new Uint8Array(8 + A_SIZE);
+  tmp.set(rBytes.subarray(rAt, rAt + 8), 0);
+  if (allDigits(a.rrn, 12)) {
+    out[0] = 0xF0 | a.result | 4;
+    var p = putChars(out, 8, a.rc, 2, false);
+    p = putChars(out, p, a.authCode, 6, false);
+    var v = parseInt(a.rrn, 10);
+    putBits(out, p, 20, Math.floor(v / 1048576), false); putBits(out, p + 20, 20, v % 1048576, false);
+    tmp.set(out.subarray(0, 12), 8);
+    putU32(out, 12, crc(tmp.subarray(0, 20)));
+  } else {
+    var declined = a.result === Result.Declined;
+    if (!declined && a.rc !== "00" && a.rc !== "") return null;
+    if (declined && a.authCode !== "") return null;
+    out[0] = a.result | 8;
+    var q = putChars(out, 0, declined ? a.rc : a.authCode, 6, true);
+    putChars(out, q, a.rrn, 12, true);
+    tmp.set(out.subarray(0, 14), 8);
+    var c = crc(tmp.subarray(0, 22));
+    out[14] = c & 255; out[15] = (c >>> 8) & 255;
+  }
+  return out;
+}
+
+/** null when the A bytes are not a valid answer for this record */
+export function decodeAnswer(rBytes: Uint8Array, rAt: number, b: Uint8Array, at: number, crc: Crc32): Answer | null {
+  var result = b[at]! & 3, mode = (b[at]! >> 2) & 3;
+  if (result === 0) return null;
+  var tmp = new Uint8Array(8 + A_SIZE);
+  tmp.set(rBytes.subarray(rAt, rAt + 8), 0);
+  tmp.set(b.subarray(at, at + A_SIZE), 8);
+  var a = tmp.subarray(8);
+  if (mode === 1) {
+    if (crc(tmp.subarray(0, 20)) !== getU32(a, 12)) return null;
+    var rrn = String(getBits(a, 56, 20, false) * 1048576 + getBits(a, 76, 20, false));
+    while (rrn.length < 12) rrn = "0" + rrn;
+    return { result: result, rc: getChars(a, 8, 2, false), authCode: getChars(a, 20, 6, false), rrn: rrn };
+  }
+  if (mode === 2) {
+    var c = crc(tmp.subarray(0, 22));
+    if (a[14] !== (c & 255) || a[15] !== ((c >>> 8) & 255)) return null;
+    var f = getChars(a, 0, 6, true), r = getChars(a, 36, 12, true);
+    if (result === Result.Declined) return { result: result, rc: f, authCode: "", rrn: r };
+    return { result: result, rc: "00", authCode: f, rrn: r };
+  }
+  return null;
+}
+
+/** last four PAN digits as stored (NO_LAST4 for none or bad input) */
+export function packLast4(s: string | undefined): number {
+  if (!s || s.length !== 4) return NO_LAST4;
+  var v = 0;
+  for (var i = 0; i < 4; i++) { var c = s.charCodeAt(i) - 48; if (c < 0 || c > 9) return NO_LAST4; v = v * 10 + c; }
+  return v;
+}
+export function unpackLast4(v: number): string {
+  if (v > 9999) return "";
+  var s = String(v);
+  while (s.length < 4) s = "0" + s;
+  return s;
+}

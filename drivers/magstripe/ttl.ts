@@ -29,6 +29,10 @@ export interface MagstripeTtlOptions {
   keepTimes?: boolean;
 }
 
+var GUARD_MS = 1500;
+/** fewer bits than a start sentinel plus its leading zeros: noise, ignored */
+var MIN_BITS = 16;
+
 export class MagstripeTtl {
   private o: MagstripeTtlOptions;
   private bits: Uint8Array;
@@ -38,6 +42,7 @@ export class MagstripeTtl {
   private t0 = 0;
   private watches: number[] = [];
   private cb: SwipeCallback | null = null;
+  private guard: number | undefined;
 
   constructor(o: MagstripeTtlOptions) {
     this.o = o;
@@ -59,6 +64,7 @@ export class MagstripeTtl {
   }
 
   stop(): void {
+    this.clearGuard();
     for (var i = 0; i < this.watches.length; i++) this.o.io.clearWatch(this.watches[i]!);
     this.watches.splice(0);
     this.cb = null;
@@ -71,20 +77,37 @@ export class MagstripeTtl {
   }
 
   private bit(e: WatchEvent): void {
-    if (this.count === 0) this.t0 = e.time;
+    if (this.count === 0) { this.t0 = e.time; this.armGuard(); }
     if (this.count >= this.bits.length) { this.count = this.bits.length + 1; return; }
     this.bits[this.count] = e.data ? 0 : 1; // DATA low = 1
     if (this.times) this.times[this.count] = Math.round((e.time - this.t0) * 1e6);
     this.count++;
   }
 
+  /** If the queue overflowed, CARD PRESENT's rising edge may have been dropped with the
+   *  bits: a swipe lasts < 1 s even at 4 ips, so check the pin once in a while. */
+  private armGuard(): void {
+    var self = this;
+    this.clearGuard();
+    this.guard = this.o.io.setTimeout(function () {
+      self.guard = undefined;
+      if (self.o.io.digitalRead(self.o.cardPresent)) self.end(); else self.armGuard();
+    }, GUARD_MS);
+  }
+
+  private clearGuard(): void {
+    if (this.guard !== undefined) { this.o.io.clearTimeout(this.guard); this.guard = undefined; }
+  }
+
   private end(): void {
     var cb = this.cb;
+    this.clearGuard();
     if (!cb) return;
     var flags = this.o.errorFlags();
     var n = this.count;
     var err: TrackReason | "" = "";
     if (flags.indexOf("FIFO_FULL") >= 0) err = "overflow";
+    else if (n < MIN_BITS) { this.count = 0; return; } // a few stray strobes: not a swipe
     else if (n > this.bits.length) err = "too_long";
     var swipe: Swipe | undefined;
     if (!err) {

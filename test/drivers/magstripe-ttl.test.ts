@@ -71,6 +71,26 @@ describe("magstripe TTL driver <-> virtual reader", () => {
     assert.equal(tb.stats.dropped, 0);
   });
 
+  it("a full queue that also swallowed CARD PRESENT's edge still ends in a re-swipe request", () => {
+    const { tb, part, got } = rig(1, 5);
+    tb.busyUntil = 1; // JS busy: nothing drains during the swipe
+    tb.run(part.swipe(fixtures.good[0]!, { speed: 30 }) + 0.1);
+    tb.runUntil(() => got.length > 0, 3);
+    assert.deepEqual(got.map((g) => g.err), ["overflow"]);
+    tb.run(part.swipe(fixtures.good[0]!, { speed: 10, accel: 0 }) + 0.1);
+    assert.deepEqual(got.map((g) => g.err), ["overflow", null], "next swipe is clean");
+  });
+
+  it("a few stray strobes are not reported as a swipe", () => {
+    const { tb, got } = rig(2);
+    for (let i = 0; i < 5; i++) {
+      tb.clock.at(0.01 + i * 0.001, () => tb.pins.drive(34, "noise", 0));
+      tb.clock.at(0.0105 + i * 0.001, () => tb.pins.drive(34, "noise", null));
+    }
+    tb.run(3);
+    assert.equal(got.length, 0);
+  });
+
   it("stop() removes the watches", () => {
     const { tb, part, drv, got } = rig(2);
     drv.stop();

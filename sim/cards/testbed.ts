@@ -1,15 +1,17 @@
 // A small MCU-side stand-in for driver tests and figures, built on the simulator buses
 // (sim/bus): Espruino-like timers, setWatch with data-pin capture through a 4 KB event queue
 // (6 B per edge, FIFO_FULL on overflow), E.getErrorFlags, and hal I2CBus/UartPort adapters.
-// It exists because the runtime (sim/runtime) was being built at the same time; it follows
-// espruino.md 5: on the ESP32 every edge of a watched pin is queued, the edge filter runs
-// when JS takes the event, and JS runs one callback at a time at a modelled cost.
+// It lets driver tests run the TypeScript drivers directly (no bundle); it follows the
+// runtime's model (sim/runtime/mcu.ts, espruino.md 5): on the ESP32 every edge of a watched
+// pin is queued, the edge filter runs when JS takes the event, and JS runs one callback at a
+// time at DEFAULT_CALLBACK_COST of virtual interpreter time.
 import { VirtualClock } from "../bus/clock";
 import { PinNetsImpl } from "../bus/pins";
 import { I2CBusImpl } from "../bus/i2c";
 import { UartWire } from "../bus/uart";
 import type { PartContext } from "../bus/types";
 import type { Io, I2CBus, UartPort } from "../../drivers/hal";
+import { DEFAULT_CALLBACK_COST } from "../runtime/mcu";
 
 export const EVENT_QUEUE_BYTES = 4096;
 export const WATCH_EVENT_BYTES = 6;
@@ -58,8 +60,9 @@ export class Testbed {
 
   constructor(opts: TestbedOptions = {}) {
     this.random = seededRandom(opts.seed ?? 1);
-    this.callbackCost = opts.callbackCost ?? 150e-6;
-    this.filterCost = opts.filterCost ?? 20e-6;
+    // the runtime's cost model (sim/runtime/mcu.ts): a callback costs, a filtered edge does not
+    this.callbackCost = opts.callbackCost ?? DEFAULT_CALLBACK_COST;
+    this.filterCost = opts.filterCost ?? 0;
     this.pins.onMcuEdge((gpio, level, t) => this.isr(gpio, level, t));
   }
 

@@ -7,6 +7,7 @@ import { Testbed } from "../../sim/cards/testbed";
 import { MagstripeTtlPart } from "../../sim/parts/magstripe-ttl";
 import { MagstripeTtl } from "../../drivers/magstripe/ttl";
 import fixtures from "../fixtures/cards/tracks.json";
+import { DEFAULT_CALLBACK_COST } from "../../sim/runtime/mcu";
 
 interface Outcome { ok: number; overflow: number; other: number; maxQueued: number; }
 
@@ -37,14 +38,14 @@ function swipes(track: number, speeds: number[], perSpeed: number, seed: number,
 
 function maxSpeed(track: number, cost: number, busy = false): number {
   let best = 0;
-  for (let ips = 4; ips <= 120; ips += 2) {
+  for (let ips = 4; ips <= 120; ips += 2) { // from the slowest hand swipe up
     const o = swipes(track, [ips], 10, 1000 + ips, cost, busy);
     if (o.overflow === 0) best = ips; else break;
   }
   return best;
 }
 
-const COST = 150e-6; // modelled cost of one setWatch callback on the interpreter (see docs/cards.md)
+const COST = DEFAULT_CALLBACK_COST; // the runtime's interpreter cost per callback (sim/runtime/mcu.ts)
 const speeds: number[] = [];
 for (let s = 10; s <= 60; s += 5) speeds.push(s);
 
@@ -57,9 +58,9 @@ console.log(`msr.decode_rate.track1_ttl: ${(100 * t1.ok / n1).toFixed(1)} % # sa
 console.log(`msr.queue_peak.track2: ${t2.maxQueued} events # of 682 (4096 B / 6 B)`);
 
 for (const track of [2, 1]) {
-  console.log(`msr.max_ips_no_overflow.track${track}: ${maxSpeed(track, COST)} ips # callback ${COST * 1e6} us; 10 swipes per speed, 2 ips steps, 4..120`);
+  console.log(`msr.max_ips_no_overflow.track${track}: ${maxSpeed(track, COST)} ips # callback ${COST * 1e3} ms; 10 swipes per speed, 2 ips steps, 4..120 (0 = not even at 4 ips)`);
 }
-for (const cost of [100e-6, 300e-6]) {
+for (const cost of [0.25e-3, 0.5e-3]) {
   console.log(`msr.max_ips_no_overflow.track1.cb${Math.round(cost * 1e6)}us: ${maxSpeed(1, cost)} ips # sensitivity to the callback-cost model`);
 }
 for (const track of [2, 1]) {

@@ -7,8 +7,12 @@ import { SMALL_BITMAP_B64, SMALL_FIRST, SMALL_LAST, SMALL_W, SMALL_H } from "../
 
 export interface Panel { width: number; height: number; lit(x: number, y: number): number; }
 
+const W = SMALL_W, H = SMALL_H;
+
 /** glyph columns key -> char */
 let glyphs: Map<string, string> | null = null;
+/** columns that can start a glyph (a cheap filter before the full match) */
+const firstColumns = new Set<number>();
 
 function glyphTable(): Map<string, string> {
   if (glyphs) return glyphs;
@@ -25,6 +29,7 @@ function glyphTable(): Map<string, string> {
     if (c === 32) continue; // blank: counted as spacing
     const key = cols.join(",");
     if (!glyphs.has(key)) glyphs.set(key, String.fromCharCode(c));
+    firstColumns.add(cols[0]!);
   }
   return glyphs;
 }
@@ -32,26 +37,27 @@ function glyphTable(): Map<string, string> {
 /** one text row whose glyph tops are at y0; inverted for the title bar */
 export function readRow(p: Panel, y0: number, inverted = false): string {
   const table = glyphTable();
-  const col: number[] = [];
-  for (let x = 0; x < p.width; x++) {
+  const width = p.width;
+  const col = new Array<number>(width);
+  for (let x = 0; x < width; x++) {
     let v = 0;
-    for (let y = 0; y < SMALL_H; y++) {
+    for (let y = 0; y < H; y++) {
       const on = y0 + y < p.height ? p.lit(x, y0 + y) : 0;
       v = (v << 1) | ((inverted ? 1 - on : on) & 1);
     }
-    col.push(v);
+    col[x] = v;
   }
   let out = "";
   let blank = 0;
   let x = 0;
-  while (x < p.width) {
-    if (x + SMALL_W <= p.width) {
-      const ch = table.get(col.slice(x, x + SMALL_W).join(","));
+  while (x < width) {
+    if (x + W <= width && firstColumns.has(col[x]!)) {
+      const ch = table.get(col.slice(x, x + W).join(","));
       if (ch) {
-        if (out.length) for (let s = Math.round(blank / SMALL_W); s > 0; s--) out += " ";
+        if (out.length) for (let s = Math.round(blank / W); s > 0; s--) out += " ";
         out += ch;
         blank = 0;
-        x += SMALL_W;
+        x += W;
         continue;
       }
     }

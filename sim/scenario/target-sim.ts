@@ -61,9 +61,16 @@ export class SimTarget implements Target {
     else p.setPaperOut(true);
   }
   acquirerFault(rule: any): void { this.acquirer.inject(rule); }
+  private shown: { key: string; lines: string[] } = { key: "", lines: [] };
+
   screen(): string[] {
     const d = this.world.parts["display"] as any;
-    if (d && typeof d.lit === "function") return readScreen({ width: d.width ?? 128, height: d.height ?? 64, lit: (x, y) => d.lit(x, y) });
+    if (d && typeof d.lit === "function") {
+      // read the glass again only after the panel saw traffic or a power change
+      const key = `${d.stats?.transactions}:${this.world.powered}:${d.displayOn}`;
+      if (key !== this.shown.key || !d.stats) this.shown = { key, lines: readScreen({ width: d.width ?? 128, height: d.height ?? 64, lit: (x, y) => d.lit(x, y) }) };
+      return this.shown.lines;
+    }
     const last = [...this.world.console].reverse().find((l) => l.startsWith("SCREEN "));
     return last ? last.slice(7).split(" | ") : [];
   }

@@ -1,0 +1,36 @@
+// Figure: complete sales per wall-clock second in the simulator (virtual time), the built
+// bundle end to end: keys -> swipe -> host -> approved -> merchant copy printed -> READY.
+//   sim.sales_per_second: N sales/s   (goal >= 200)
+import { SimTarget } from "../../sim/scenario/target-sim";
+
+const SALES = Number(process.argv[2] || 100);
+
+/** polls the panel every 50 ms of virtual time (reading it back costs more than a step) */
+function waitScreen(t: SimTarget, text: string, within: number): void {
+  const end = t.now() + within;
+  while (!t.screen().join(" | ").includes(text)) {
+    if (t.now() >= end) throw new Error(`expected "${text}", screen: ${t.screen().join(" | ")}`);
+    t.run(0.05);
+  }
+}
+
+function oneSale(t: SimTarget, amount: string): void {
+  for (const c of amount) { t.press(c); t.run(0.15); }
+  t.press("ENTER"); t.run(0.15);
+  waitScreen(t, "Swipe or tap", 5);
+  t.swipe("visa-good");
+  waitScreen(t, "Customer copy?", 60);
+  t.press("CANCEL");
+  waitScreen(t, "READY", 10);
+}
+
+const t = new SimTarget();
+waitScreen(t, "READY", 20);
+oneSale(t, "100"); // warm-up (JIT, first connection)
+const v0 = t.now();
+const start = process.hrtime.bigint();
+for (let i = 0; i < SALES; i++) oneSale(t, String(100 + i));
+const wall = Number(process.hrtime.bigint() - start) / 1e9;
+const l = t.ledger();
+if (l.charges.length !== SALES + 1 || l.doubleCharges !== 0) throw new Error(`ledger: ${l.charges.length} charges, ${l.doubleCharges} double`);
+console.log(`sim.sales_per_second: ${(SALES / wall).toFixed(1)} sales/s  # ${SALES} sales in ${wall.toFixed(2)} s wall, ${((t.now() - v0) / SALES).toFixed(2)} s virtual each; goal >= 200`);

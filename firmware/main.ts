@@ -23,7 +23,6 @@ function main(): void {
   var v = settings.values;
   connectWifi(v.ssid, v.wifiPass, p.log);
   var store = createMemoryStore();
-  var health = { fault: function () { return null; }, recover: function (_s: number, _i: number, cb: (e: null) => void) { cb(null); } };
   var link = createLink({ net: p.net as NetModule, host: v.host, port: v.port, nii: zeroPad(v.nii, 3), io: p.io });
   var engine = createEngine({ store: store, link: link, settings: { tid: v.tid, mid: v.mid, nii: zeroPad(v.nii, 3) },
     io: { setTimeout: p.io.setTimeout, clearTimeout: p.io.clearTimeout, now: localStamp } });
@@ -37,7 +36,7 @@ function main(): void {
   var printer = makePrinter(p, status.emit);
   var display = makeDisplay(p);
   var keypad = makeKeypad(p);
-  var ports = buildPorts(p, settings, engine, store, health, {
+  var ports = buildPorts(p, settings, engine, store, null, {
     graphics: display || undefined, keypad: keypad || undefined, printer: printer ? { driver: printer, status: status } : undefined,
   }, cards);
   startApp(ports, settings);

@@ -54,28 +54,28 @@ function faultState(app: App, why: string): State {
   };
 }
 
+/** three numbers, each no lower than the host's (e.g. its last STAN + 1), then recover */
 function recoverEntry(app: App, back: () => void): void {
-  app.go(numberEntry(app, {
-    title: "RECOVER", prompt: "Min STAN (host):", maxDigits: 6, cancel: back,
-    done: function (stanDigits) {
-      var minStan = parseDigits(stanDigits);
-      app.go(numberEntry(app, {
-        title: "RECOVER", prompt: "Min invoice:", maxDigits: 6, cancel: back,
-        done: function (invDigits) {
-          var minInv = parseDigits(invDigits);
-          var s = busy("RECOVER", "Rebuilding journal...");
-          app.go(s);
-          app.ports.journal.recover(minStan, minInv, function (err) {
-            if (!app.isCurrent(s)) return;
-            if (err) { app.go(message(app, "RECOVER FAILED", [err.message], 15, back)); return; }
-            app.go(message(app, "RECOVERED", ["STAN >= " + minStan, "Invoice >= " + minInv], 5, function () { checkJournal(app); }));
-          });
-          return null;
-        },
-      }));
-      return null;
-    },
-  }));
+  var asked: number[] = [];
+  var prompts = ["Min STAN (host):", "Min invoice:", "Min batch:"];
+  var ask = function (): void {
+    app.go(numberEntry(app, {
+      title: "RECOVER", prompt: prompts[asked.length]!, maxDigits: 6, cancel: back,
+      done: function (d) {
+        var n = parseDigits(d);
+        if (n < 1) return "1 to 999999";
+        asked.push(n);
+        if (asked.length < prompts.length) { ask(); return null; }
+        var s = busy("RECOVER", "Rebuilding journal...");
+        app.go(s);
+        app.ports.journal.recover(asked[0]!, asked[1]!, asked[2]!, function (err) {
+          if (!app.isCurrent(s)) return;
+          if (err) { app.go(message(app, "RECOVER FAILED", [err.message], 15, back)); return; }
+          app.go(message(app, "RECOVERED", ["STAN >= " + asked[0], "Invoice >= " + asked[1], "Batch >= " + asked[2]], 5, function () { checkJournal(app); }));
+        });
+        return null;
+      },
+    }));
+  };
+  ask();
 }
-
-

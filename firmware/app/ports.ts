@@ -107,7 +107,7 @@ export interface JournalPort {
   receiptStarted(stan: number, cb: (err: AppError | null) => void): void;
   receiptDone(stan: number, cb: (err: AppError | null) => void): void;
   /** supervisor recovery from a fault: serials resume no lower than these */
-  recover(minStan: number, minInvoice: number, cb: (err: AppError | null) => void): void;
+  recover(minStan: number, minInvoice: number, minBatch: number, cb: (err: AppError | null) => void): void;
 }
 
 export type ReceiptCopy = "merchant" | "customer";

@@ -4,7 +4,7 @@
 import { Ports, DisplayPort, KeypadPort, PrinterPort, Screen, appError } from "./ports";
 import { SettingsStore, Settings } from "./settings";
 import { hostPort } from "./adapt/host";
-import { journalPort, JournalHealth } from "./adapt/journal";
+import { journalPort, JournalLike } from "./adapt/journal";
 import { printerPort, PrinterLike, StatusHub } from "./adapt/printer";
 import { cardsHub, CardsHub } from "./adapt/cards";
 import { displayPort } from "./adapt/display";
@@ -39,7 +39,7 @@ export function localStamp(): { date: string; time: string } {
 }
 
 export function buildPorts(p: Platform, settings: SettingsStore, engine: Engine, store: HostStore,
-  health: JournalHealth, devices: Devices, cards: CardsHub): Ports {
+  journal: JournalLike | null, devices: Devices, cards: CardsHub): Ports {
   var keypad: KeypadPort = devices.keypad || { onKey: function () {} };
   return {
     display: devices.graphics ? displayPort(devices.graphics.g, devices.graphics.flip) : consoleDisplay(p.log),
@@ -47,7 +47,7 @@ export function buildPorts(p: Platform, settings: SettingsStore, engine: Engine,
     timers: { setTimeout: p.io.setTimeout, clearTimeout: p.io.clearTimeout, getTime: p.io.getTime },
     cards: cards.port,
     host: hostPort(engine),
-    journal: journalPort(store, health, settings),
+    journal: journalPort(store, journal, settings),
     printer: devices.printer ? printerPort(devices.printer.driver, devices.printer.status, function (): Settings { return settings.values; }, function () {
       var s = localStamp();
       return s.date.substr(0, 2) + "-" + s.date.substr(2) + " " + s.time.substr(0, 2) + ":" + s.time.substr(2, 2) + ":" + s.time.substr(4);

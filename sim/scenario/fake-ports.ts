@@ -136,7 +136,7 @@ export class FakeWorld {
         unfinishedReceipt: () => w.receiptOpen > 0 ? w.txns.find((x) => x.stan === w.receiptOpen) || null : null,
         receiptStarted(inv, cb) { w.receiptOpen = inv; cb(null); },
         receiptDone(inv, cb) { if (w.receiptOpen === inv) w.receiptOpen = -1; cb(null); },
-        recover(minStan, minInvoice, cb) { w.recovered = [minStan, minInvoice]; w.journalFault = null; w.stan = Math.max(w.stan, minStan); w.invoice = Math.max(w.invoice, minInvoice); cb(null); },
+        recover(minStan, minInvoice, minBatch, cb) { w.recovered = [minStan, minInvoice, minBatch]; w.journalFault = null; w.stan = Math.max(w.stan, minStan); w.invoice = Math.max(w.invoice, minInvoice); cb(null); },
       },
       printer: {
         receipt(txn, copy, reprint, cb) {

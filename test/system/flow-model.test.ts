@@ -266,7 +266,8 @@ describe("app flow (fake ports)", () => {
     w.key("MENU"); w.keys("1234"); w.key("ENTER");
     w.keys("120"); w.key("ENTER");
     w.keys("7"); w.key("ENTER");
-    assert.deepEqual(w.recovered, [120, 7]);
+    w.keys("3"); w.key("ENTER");
+    assert.deepEqual(w.recovered, [120, 7, 3]);
     w.clock.advance(6);
     assert.equal(w.screen.title, "READY");
   });

@@ -1,18 +1,24 @@
-// JournalPort over the engine's HostStore (the journal's transaction records) plus the two
-// marks the app owns, kept in the settings store: the open receipt (set before the merchant
-// copy prints, cleared after) and the shift start for X/Z reports. Both are A/B settings
-// saves, so a power cut leaves either the old or the new mark.
+// JournalPort over the engine's HostStore (transaction records) and the flash journal itself
+// (fault state, supervisor recovery, the printed mark and the records in doubt). The Z-report
+// shift mark lives in the settings store. Without a flash journal (bring-up on a RAM store)
+// the open-receipt mark is kept in the settings store instead.
 import { JournalPort, TxnInfo, Totals, appError } from "../ports";
 import { HostStore, TxnRecord } from "../../host/types";
 import { SettingsStore } from "../settings";
 import { kindOf } from "./host";
 
-export interface JournalHealth {
-  /** null when the journal opened cleanly, else why not */
-  fault(): string | null;
-  /** supervisor recovery: resume serials no lower than these; cb after it is durable */
-  recover(minStan: number, minInvoice: number, cb: (err: { message: string } | null) => void): void;
+/** The parts of firmware/journal the app uses directly (Journal satisfies it). */
+export interface JournalLike {
+  state: string;
+  reason: string;
+  recover(atLeast: { stan: number; invoice: number; batch: number }): { code: string; reason: string } | null;
+  markPrinted(slot: number): { code: string; reason: string } | null;
+  batchList(): { slot: number; stan: number; result: number; printed: boolean }[];
+  inDoubt(): { slot: number; stan: number; result: number; printed: boolean; kind: number }[];
 }
+
+/** journal Result.Approved */
+const APPROVED = 1;
 
 export function recordInfo(r: TxnRecord): TxnInfo {
   var st = r.state as string;
@@ -38,7 +44,13 @@ export function totalsOf(records: TxnRecord[], after: (r: TxnRecord) => boolean)
   return t;
 }
 
-export function journalPort(store: HostStore, health: JournalHealth, settings: SettingsStore): JournalPort {
+function byStan(store: HostStore, stan: number): TxnRecord | null {
+  var all = store.batchRecords();
+  for (var i = all.length - 1; i >= 0; i--) if (all[i]!.stan === stan) return all[i]!;
+  return null;
+}
+
+export function journalPort(store: HostStore, journal: JournalLike | null, settings: SettingsStore): JournalPort {
   var save = function (cb: (err: { code: string; message: string } | null) => void) {
     var err = settings.save();
     cb(err ? appError("SETTINGS", err) : null);
@@ -52,7 +64,7 @@ export function journalPort(store: HostStore, health: JournalHealth, settings: S
     return null;
   };
   return {
-    fault: function () { return health.fault(); },
+    fault: function () { return journal && journal.state === "fault" ? journal.reason || "unreadable" : null; },
     last: function () { var r = last(); return r ? recordInfo(r) : null; },
     byInvoice: function (n) { var r = store.findByInvoice(n); return r ? recordInfo(r) : null; },
     batchTotals: function () { return totalsOf(store.batchRecords(), function () { return true; }); },
@@ -68,20 +80,43 @@ export function journalPort(store: HostStore, health: JournalHealth, settings: S
       save(cb);
     },
     unfinishedReceipt: function () {
+      if (journal) {
+        var doubt = journal.inDoubt();
+        for (var i = doubt.length - 1; i >= 0; i--) {
+          var d = doubt[i]!;
+          if (d.result === APPROVED && !d.printed) { var r = byStan(store, d.stan); if (r) return recordInfo(r); }
+        }
+        return null;
+      }
       var n = settings.values.receiptOpen;
-      if (!n) return null;
-      var all = store.batchRecords();
-      for (var i = all.length - 1; i >= 0; i--) if (all[i]!.stan === n) return recordInfo(all[i]!);
-      return null;
+      var rec = n ? byStan(store, n) : null;
+      return rec ? recordInfo(rec) : null;
     },
-    receiptStarted: function (n, cb) { settings.values.receiptOpen = n; save(cb); },
+    receiptStarted: function (n, cb) {
+      if (journal) { cb(null); return; } // unprinted from the commit on
+      settings.values.receiptOpen = n;
+      save(cb);
+    },
     receiptDone: function (n, cb) {
+      if (journal) {
+        var list = journal.batchList();
+        for (var i = list.length - 1; i >= 0; i--) {
+          if (list[i]!.stan !== n) continue;
+          var e = list[i]!.printed ? null : journal.markPrinted(list[i]!.slot);
+          cb(e ? appError("JOURNAL", e.reason) : null);
+          return;
+        }
+        cb(null);
+        return;
+      }
       if (settings.values.receiptOpen !== n) { cb(null); return; }
       settings.values.receiptOpen = 0;
       save(cb);
     },
-    recover: function (minStan, minInvoice, cb) {
-      health.recover(minStan, minInvoice, function (err) { cb(err ? appError("JOURNAL", err.message) : null); });
+    recover: function (minStan, minInvoice, minBatch, cb) {
+      if (!journal) { cb(appError("JOURNAL", "no flash journal")); return; }
+      var e = journal.recover({ stan: minStan, invoice: minInvoice, batch: minBatch });
+      cb(e ? appError("JOURNAL", e.reason) : null);
     },
   };
 }

@@ -31,6 +31,9 @@ export class MagstripeTtlPart implements VirtualPart {
     const { clock, pins } = this.ctx;
     const text = typeof card === "string" ? card : (this.track === 1 ? card.track1 : card.track2);
     if (clock.now() < this.busyUntil) throw new Error("magstripe: a swipe is already in progress");
+    if (text && text.charAt(0) !== (this.track === 1 ? "%" : ";")) {
+      throw new Error(`magstripe-ttl: this head reads track ${this.track}; pass {track1, track2} or a track ${this.track} string`);
+    }
     const bits = text ? stripeBits(text, this.track, o, this.ctx.random) : new Uint8Array(200); // blank stripe
     const times = bitTimes(bits.length, this.track, o, this.ctx.random);
     const t0 = clock.now();

@@ -1,5 +1,8 @@
 // The magstripe probe against the virtual readers: capture structure, timing, masked bits, stats.
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { createWorld } from "../../sim/harness";
 import { Testbed } from "../../sim/cards/testbed";
 import { MagstripeTtlPart } from "../../sim/parts/magstripe-ttl";
 import { MagstripeUartPart } from "../../sim/parts/magstripe-uart";
@@ -40,5 +43,22 @@ describe("magstripe probe", () => {
     tb.run(0.5);
     assert.ok(log.includes("msr: track 2 **** **** **** 4444 exp 2811 sc 101"), log.join("\n"));
     assert.equal(log[log.length - 1], "msr: reads 1 ok, errors parity 1");
+  });
+});
+
+describe("probe-msr.js bundle in the simulated world", () => {
+  const bundle = path.join(__dirname, "..", "..", "dist", "pos-esp32-v1", "probe-msr.js");
+  it("captures swipes through the runtime's watches and event queue (needs make build)", function () {
+    if (!fs.existsSync(bundle)) this.skip();
+    const w = createWorld({ board: "pos-esp32-v1", bundle });
+    w.run(0.5);
+    const msr = w.parts.msr as unknown as MagstripeTtlPart;
+    w.run(msr.swipe(fixtures.good[2]!, { speed: 30 }) + 0.5);
+    w.run(msr.swipe(fixtures.good[2]!, { speed: 30, reverse: true }) + 0.5);
+    assert.deepEqual(w.errors, []);
+    const text = w.console.join("\n");
+    assert.ok(text.includes("msr: ok **** **** **** 4444 exp 2811 sc 101 (reverse)"), text);
+    assert.equal(w.console[w.console.length - 1], "msr: reads 2 ok, errors none");
+    assert.ok(!text.includes("555555"), "no PAN in clear");
   });
 });

@@ -1,5 +1,8 @@
 // The NFC probe against the virtual PN532: firmware version, RF field test, targets, RF off.
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { createWorld } from "../../sim/harness";
 import { Testbed } from "../../sim/cards/testbed";
 import { Pn532Part } from "../../sim/parts/pn532";
 import { traceByName, traceCard, uidCard } from "../../sim/cards/models";
@@ -43,5 +46,24 @@ describe("NFC probe", () => {
     runNfcProbe({ pn532: pn, io, log: (l) => log.push(l), seconds: 1, done: (f) => { faults = f; } });
     tb.runUntil(() => faults >= 0, 3);
     assert.match(log[0]!, /nfc: PN532 not answering .*check wiring/);
+  });
+});
+
+describe("probe-nfc.js bundle in the simulated world", () => {
+  const bundle = path.join(__dirname, "..", "..", "dist", "pos-esp32-v1", "probe-nfc.js");
+  it("talks to the virtual PN532 over the runtime's I2C with the IRQ pin (needs make build)", function () {
+    if (!fs.existsSync(bundle)) this.skip();
+    const w = createWorld({ board: "pos-esp32-v1", bundle });
+    w.run(1);
+    const nfc = w.parts.nfc as unknown as Pn532Part;
+    nfc.tap(traceCard(traceByName("visa-qvsdc-pdol-format2")));
+    w.run(3);
+    nfc.remove();
+    w.runUntil(() => w.console.some((l) => l.startsWith("nfc: probe done")), 40);
+    assert.deepEqual(w.errors, []);
+    assert.equal(w.console[0], "nfc: PN532 IC 0x32 firmware 1.6 support 0x07");
+    assert.ok(w.console.includes("nfc: SELECT PPSE sw 9000 aid A0000000031010"), w.console.join("\n"));
+    assert.match(w.console[w.console.length - 1]!, /probe done, \d+ polls, 1 targets, 0 faults/);
+    assert.equal(nfc.rfOn, false);
   });
 });

@@ -60,3 +60,11 @@ golden: install
 
 ui-font: install
 	$(TSX) sim/render/font-gen.ts
+
+# Application: every committed scenario on the bundle, and the fault matrix alone.
+.PHONY: scenarios fault-matrix
+scenarios: build
+	$(TSX) sim/cli.ts run --quiet test/scenarios/*.json
+
+fault-matrix: build
+	$(MOCHA) --no-config -r tsx/cjs --timeout 0 test/system/fault-matrix.test.ts

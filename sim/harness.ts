@@ -36,6 +36,9 @@ export interface WorldOptions {
   flashImage?: Record<number, Uint8Array>;
   /** virtual interpreter seconds per JS callback (docs/simulator.md, cost model) */
   callbackCost?: number;
+  /** start pacing virtual time to the wall clock at once (speed 1, or the given speed);
+   *  stop it with world.stopRealtime() */
+  realtime?: boolean | { speed?: number };
 }
 
 export interface WorldError { message: string; position?: string; time: number; }
@@ -70,6 +73,8 @@ export interface World {
   flashImage(): Record<number, Uint8Array>;
   /** pace virtual time to the wall clock (speed x); returns stop() */
   startRealtime(opts?: { speed?: number; tickMs?: number; onTick?: () => void }): () => void;
+  /** stop pacing started by the realtime option (or the last startRealtime) */
+  stopRealtime(): void;
 }
 
 export class WorldSetupError extends Error {}
@@ -98,6 +103,12 @@ export function defaultBundle(board: string): string {
   return path.join(ROOT, "dist", board, "firmware.js");
 }
 
+/** a console line (8-bit string) for a UTF-8 terminal: UTF-8 byte sequences become characters */
+export function displayText(line: string): string {
+  if (!/[\x80-\xff]/.test(line)) return line;
+  try { return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.from(line, "latin1")); } catch { return line; }
+}
+
 /** small seeded PRNG (mulberry32) */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
@@ -119,7 +130,8 @@ export function createWorld(opts: WorldOptions): World {
     if (!fs.existsSync(bundlePath)) {
       throw new WorldSetupError(`bundle not built: ${path.relative(process.cwd(), bundlePath)} is missing (run \`make build\`)`);
     }
-    source = fs.readFileSync(bundlePath, "utf8");
+    // 8-bit strings as on the ESP32 build (no Unicode): a non-ASCII literal counts its UTF-8 bytes
+    source = fs.readFileSync(bundlePath, "latin1");
   }
   const seed = opts.seed ?? 1;
   const random = seededRandom(seed);
@@ -226,10 +238,14 @@ export function createWorld(opts: WorldOptions): World {
       last = now;
       o.onTick?.();
     }, o.tickMs ?? 20);
-    return () => clearInterval(timer);
+    const stop = () => clearInterval(timer);
+    world.stopRealtime = stop;
+    return stop;
   };
+  world.stopRealtime = () => {};
 
   if (opts.boot !== false) boot();
+  if (opts.realtime) world.startRealtime(typeof opts.realtime === "object" ? opts.realtime : {});
   return world;
 }
 

@@ -1,5 +1,5 @@
 // pos-sim boot: boot a bundle headless in virtual time and print its console.
-import { createWorld, WorldSetupError } from "../harness";
+import { createWorld, displayText, WorldSetupError } from "../harness";
 
 export const summary = "boot a bundle headless and print its console (--board B --bundle F --seconds S)";
 
@@ -44,7 +44,7 @@ export function run(args: string[]): number {
     throw e;
   }
   for (const w of world.warnings) console.error("warning: " + w);
-  world.onConsole((line) => console.log(line));
+  world.onConsole((line) => console.log(displayText(line)));
   world.powerOn();
   if (world.loadError) {
     console.error(`pos-sim boot: the firmware threw while loading: ${world.loadError}`);

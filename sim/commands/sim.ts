@@ -1,17 +1,58 @@
-// pos-sim sim: boot the board's bundle and show the firmware console against virtual time,
-// paced to the wall clock. The full terminal UI builds on the same world (sim/harness.ts).
+// pos-sim sim (make sim): the simulated terminal. On a terminal it opens the interactive UI
+// (sim/ui); with --console, or when output is not a terminal, it prints the firmware console
+// paced to the wall clock; with --scenario it runs a scenario file headless (pos-sim run).
 import { createWorld, WorldSetupError } from "../harness";
-import { parseArgs, type BootArgs } from "./boot";
 
-export const summary = "run the firmware paced to the wall clock, showing its console (--board B --speed X)";
+export const summary = "the simulated terminal: interactive UI (--board B --speed X; --console, --scenario F)";
 
-export function run(args: string[]): Promise<number> | number {
-  let a: BootArgs;
-  try { a = parseArgs(args, { seconds: Infinity }); } catch (e) { console.error("pos-sim sim: " + (e as Error).message); return 2; }
-  if (a.help) {
-    console.log("usage: pos-sim sim [--board B] [--bundle F] [--speed 1] [--seconds S]\nCtrl-C stops.");
-    return 0;
+interface SimArgs { board: string; bundle?: string; speed: number; seconds: number; console: boolean; scenario?: string; snapshots?: string; seed?: number; help?: boolean; }
+
+const USAGE = `usage: pos-sim sim [--board B] [--bundle F] [--speed X] [--snapshots DIR] [--seed N]
+       pos-sim sim --console [--seconds S]     firmware console only, paced to the wall clock
+       pos-sim sim --scenario FILE             run a scenario headless (same as pos-sim run FILE)
+In the interactive UI press ? for the key list; q quits.`;
+
+function parse(args: string[]): SimArgs {
+  const out: SimArgs = { board: process.env.BOARD || "pos-esp32-v1", speed: 1, seconds: Infinity, console: false };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const val = () => {
+      const v = args[++i];
+      if (v === undefined) throw new WorldSetupError(`${a} needs a value`);
+      return v;
+    };
+    const num = (min: number) => {
+      const n = Number(val());
+      if (!(n >= min)) throw new WorldSetupError(`${a} needs a number >= ${min}`);
+      return n;
+    };
+    if (a === "--board") out.board = val();
+    else if (a === "--bundle") out.bundle = val();
+    else if (a === "--speed") out.speed = num(0.01);
+    else if (a === "--seconds") out.seconds = num(0);
+    else if (a === "--seed") out.seed = num(0);
+    else if (a === "--console") out.console = true;
+    else if (a === "--scenario") out.scenario = val();
+    else if (a === "--snapshots") out.snapshots = val();
+    else if (a === "--help" || a === "-h") out.help = true;
+    else throw new WorldSetupError(`unknown option '${a}'`);
   }
+  return out;
+}
+
+export async function run(args: string[]): Promise<number> {
+  let a: SimArgs;
+  try { a = parse(args); } catch (e) { console.error("pos-sim sim: " + (e as Error).message + "\n" + USAGE); return 2; }
+  if (a.help) { console.log(USAGE); return 0; }
+  if (a.scenario) return await require("./run").run([a.scenario, ...(a.board ? ["--board", a.board] : [])]);
+  if (!a.console && process.stdout.isTTY && process.stdin.isTTY) {
+    const { runInteractive } = require("../ui/main");
+    return await runInteractive({ board: a.board, bundle: a.bundle, speed: a.speed, snapshotDir: a.snapshots, seed: a.seed });
+  }
+  return consoleView(a);
+}
+
+function consoleView(a: SimArgs): Promise<number> | number {
   let world;
   try { world = createWorld({ board: a.board, bundle: a.bundle, boot: false }); } catch (e) {
     if (e instanceof WorldSetupError) { console.error("pos-sim sim: " + e.message); return 2; }
@@ -21,12 +62,12 @@ export function run(args: string[]): Promise<number> | number {
   for (const msg of w.warnings) console.error("warning: " + msg);
   const stamp = () => w.clock.now().toFixed(3).padStart(9);
   w.onConsole((line) => console.log(`[${stamp()}] ${line}`));
-  console.log(`pos-sim: ${w.board.name} booting ${w.bundlePath} (virtual time, x${a.speed ?? 1}; Ctrl-C stops)`);
+  console.log(`pos-sim: ${w.board.name} booting ${w.bundlePath} (virtual time, x${a.speed}; Ctrl-C stops)`);
   w.powerOn();
   if (w.loadError) { console.error("pos-sim sim: the firmware threw while loading: " + w.loadError); return 1; }
   return new Promise<number>((resolve) => {
     const stop = w.startRealtime({
-      speed: a.speed ?? 1,
+      speed: a.speed,
       onTick: () => { if (w.clock.now() >= a.seconds) finish(0); },
     });
     const finish = (code: number) => { stop(); process.off("SIGINT", onInt); resolve(code); };

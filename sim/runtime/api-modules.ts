@@ -133,7 +133,8 @@ export function installModules(mcu: Mcu): void {
 
   // ---------- net ----------
   const sockets = new Set<VirtualSocket>();
-  mcu.onCut(() => { for (const s of sockets) { try { s.end(); } catch { /* already closed */ } } sockets.clear(); });
+  // a dead MCU sends no FIN: its sockets just go silent (the peer finds out by its own timeout)
+  mcu.onCut(() => sockets.clear());
   modules.set("net", () => r.methods(r.obj(), {
     connect: (opts: any, cb?: any) => {
       const sock = r.obj();

@@ -118,21 +118,14 @@ class Gfx {
   }
 }
 
-export function installGraphics(mcu: Mcu): void {
-  const r = mcu.realm;
-  const gfxOf = new WeakMap<object, Gfx>();
-  const proto = r.obj();
-  const me = (o: any): Gfx => {
-    const g = gfxOf.get(o);
-    if (!g) throw espruinoError("Not a Graphics object", "TypeError");
-    return g;
-  };
+/** the Graphics methods, on any object `me` maps to its state */
+function graphicsMethods(me: (o: any) => Gfx): Record<string, (this: any, ...a: any[]) => any> {
   const col = (args: any[]) => {
     if (args.length >= 3) return (Number(args[0]) + Number(args[1]) + Number(args[2])) / 3 >= 0.5 ? 1 : 0;
     const c = Number(args[0]);
     return Number.isInteger(c) ? c & 1 : c >= 0.5 ? 1 : 0;
   };
-  r.methods(proto, {
+  return {
     getWidth(this: any) { return me(this).w; },
     getHeight(this: any) { return me(this).h; },
     getBPP() { return 1; },
@@ -226,24 +219,39 @@ export function installGraphics(mcu: Mcu): void {
       }
       return this;
     },
-  });
+  };
+}
 
+/** validate createArrayBuffer's arguments and build the state over `ab` (or a new buffer) */
+function makeGfx(width: number, height: number, bpp: number, o: any, alloc: (n: number) => ArrayBuffer): { gfx: Gfx; ab: ArrayBuffer } {
+  const w = Number(width), h = Number(height);
+  if (Number(bpp) !== 1) throw espruinoError("Graphics: only 1 bpp buffers are emulated");
+  if (o.zigzag || o.interleavex) throw espruinoError("Graphics: zigzag/interleavex layouts are not emulated");
+  const vertical = !!o.vertical_byte;
+  if (vertical && h % 8 !== 0) throw espruinoError("Graphics: vertical_byte needs a height that is a multiple of 8");
+  const size = Math.ceil((w * h) / 8);
+  let ab: ArrayBuffer;
+  if (o.buffer !== undefined) {
+    if (!isArrayBuffer(o.buffer) || o.buffer.byteLength < size) throw espruinoError("Graphics: buffer too small");
+    ab = o.buffer;
+  } else ab = alloc(size);
+  return { gfx: new Gfx(w, h, new Uint8Array(ab), vertical, o.msb === undefined ? true : !!o.msb), ab };
+}
+
+export function installGraphics(mcu: Mcu): void {
+  const r = mcu.realm;
+  const gfxOf = new WeakMap<object, Gfx>();
+  const proto = r.obj();
+  const me = (o: any): Gfx => {
+    const g = gfxOf.get(o);
+    if (!g) throw espruinoError("Not a Graphics object", "TypeError");
+    return g;
+  };
+  r.methods(proto, graphicsMethods(me));
   const G = r.obj();
   r.methods(G, {
     createArrayBuffer(width: number, height: number, bpp: number, opts?: any) {
-      const o = opts || {};
-      const w = Number(width), h = Number(height);
-      if (Number(bpp) !== 1) throw espruinoError("Graphics: only 1 bpp buffers are emulated");
-      if (o.zigzag || o.interleavex) throw espruinoError("Graphics: zigzag/interleavex layouts are not emulated");
-      const vertical = !!o.vertical_byte;
-      if (vertical && h % 8 !== 0) throw espruinoError("Graphics: vertical_byte needs a height that is a multiple of 8");
-      const size = Math.ceil((w * h) / 8);
-      let ab: ArrayBuffer;
-      if (o.buffer !== undefined) {
-        if (!isArrayBuffer(o.buffer) || o.buffer.byteLength < size) throw espruinoError("Graphics: buffer too small");
-        ab = o.buffer;
-      } else ab = new r.Uint8Array(size).buffer as ArrayBuffer;
-      const gfx = new Gfx(w, h, new Uint8Array(ab), vertical, o.msb === undefined ? true : !!o.msb);
+      const { gfx, ab } = makeGfx(width, height, bpp, opts || {}, (n) => new r.Uint8Array(n).buffer as ArrayBuffer);
       const obj = r.Object.create(proto);
       obj.buffer = ab;
       gfxOf.set(obj, gfx);
@@ -253,3 +261,23 @@ export function installGraphics(mcu: Mcu): void {
   G.prototype = proto;
   r.global.Graphics = G;
 }
+
+/** The same Graphics for host-side tests (driver tests without booting firmware). */
+export const Graphics = (() => {
+  const gfxOf = new WeakMap<object, Gfx>();
+  const me = (o: any): Gfx => {
+    const g = gfxOf.get(o);
+    if (!g) throw espruinoError("Not a Graphics object", "TypeError");
+    return g;
+  };
+  const proto = graphicsMethods(me);
+  return {
+    createArrayBuffer(width: number, height: number, bpp: number, opts?: any): any {
+      const { gfx, ab } = makeGfx(width, height, bpp, opts || {}, (n) => new ArrayBuffer(n));
+      const obj = Object.create(proto);
+      obj.buffer = ab;
+      gfxOf.set(obj, gfx);
+      return obj;
+    },
+  };
+})();

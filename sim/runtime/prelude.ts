@@ -107,6 +107,12 @@ export const PRELUDE = String.raw`(function (native, global) {
   });
   hide(global, "Promise", Promise);
 
+  // ---- JSON: Espruino ignores the replacer and the reviver (and its indented format differs:
+  // indentation is dropped here; the dialect gate rejects both uses) ----
+  var stringify = JSON.stringify, parse = JSON.parse;
+  hide(JSON, "stringify", function (v) { return stringify(v); });
+  hide(JSON, "parse", function (s) { return parse(s); });
+
   // ---- Date and time from the virtual clock (GMT+0 unless E.setTimeZone) ----
   var RealDate = Date;
   function VDate(a, b, c, d, e, f, g) {

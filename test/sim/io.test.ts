@@ -115,3 +115,28 @@ describe("sim runtime: pins, watches, I2C, UART", () => {
     assert.deepEqual(w.console, ["3 ab c"]);
   });
 });
+
+describe("sim runtime: loopback, reboot, realtime", () => {
+  it("LoopbackA writes arrive at LoopbackB through the event queue", () => {
+    const w = boot(`LoopbackB.on("data", function(d){ console.log("B got", d); }); LoopbackA.write("hi"); console.log("sent");`);
+    w.run(0.1);
+    assert.deepEqual(w.console, ["sent", "B got hi"]);
+  });
+
+  it("E.reboot starts a fresh context on the same flash; parts stay powered", () => {
+    const w = boot(`var f = require("Flash"); var n = f.read(1, 0x310300)[0]; console.log("boot", n);
+      if (n === 255) { f.write([7], 0x310300); setTimeout(function(){ E.reboot(); console.log("not reached"); }, 10); }`);
+    w.run(1);
+    assert.deepEqual(w.console, ["boot 255", "boot 7"]);
+    assert.equal(w.powered, true);
+  });
+
+  it("realtime pacing advances virtual time with the wall clock", async () => {
+    const w = boot(``);
+    const stop = w.startRealtime({ speed: 100, tickMs: 5 });
+    await new Promise((r) => setTimeout(r, 60));
+    stop();
+    const t = w.clock.now();
+    assert.ok(t > 1 && t < 60, "virtual time " + t);
+  });
+});

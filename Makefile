@@ -68,3 +68,12 @@ scenarios: build
 
 fault-matrix: build
 	$(MOCHA) --no-config -r tsx/cjs --timeout 0 test/system/fault-matrix.test.ts
+
+# Cards: the card readers' tests alone (the probe bundles' tests need `make build`), and
+# the APDU trace fixtures regenerated from sim/cards/make-traces.ts.
+.PHONY: test-cards card-traces
+test-cards: install
+	$(MOCHA) --no-config -r tsx/cjs test/unit/track*.test.ts test/unit/tlv*.test.ts test/unit/pn532*.test.ts test/unit/emv*.test.ts test/drivers/magstripe*.test.ts test/drivers/pn532*.test.ts
+
+card-traces: install
+	$(TSX) sim/cards/make-traces.ts

@@ -65,11 +65,14 @@ export class I2CLink implements Pn532Link {
 }
 
 var HSU_BUF = 300;
+/** a frame that stops arriving this long (over 100 byte times at 115200) is broken */
+var GAP_MS = 10;
 
 export class HsuLink implements Pn532Link {
   private uart: UartPort; private io: Io;
   private buf = new Uint8Array(HSU_BUF); private n = 0;
   private cb: LinkCallback | null = null; private deadline: number | undefined;
+  private gap: number | undefined;
   private info = newFrameInfo();
   private awake = false;
 
@@ -97,6 +100,11 @@ export class HsuLink implements Pn532Link {
   cancel(): void {
     this.cb = null;
     if (this.deadline !== undefined) { this.io.clearTimeout(this.deadline); this.deadline = undefined; }
+    this.clearGap();
+  }
+
+  private clearGap(): void {
+    if (this.gap !== undefined) { this.io.clearTimeout(this.gap); this.gap = undefined; }
   }
 
   private data(s: string): void {
@@ -111,7 +119,7 @@ export class HsuLink implements Pn532Link {
     while (this.cb && this.n > 0) {
       var kind = parseFrame(this.buf, 0, this.n, this.info);
       var used = this.info.consumed;
-      if (kind === FrameKind.NeedMore) { this.drop(used); return; }
+      if (kind === FrameKind.NeedMore) { this.drop(used); this.armGap(); return; }
       var cb = this.cb;
       if (kind === FrameKind.Bad) { this.drop(used); this.cancel(); cb("frame"); return; }
       var frame = new Uint8Array(this.buf.subarray(0, used));
@@ -119,6 +127,21 @@ export class HsuLink implements Pn532Link {
       this.cancel();
       cb(null, frame, this.info); // offsets in info are relative to frame (parsed from 0)
     }
+  }
+
+  /** a partial frame waits for its rest; if the rest never comes (a truncated frame), fail
+   *  the receive so the driver NACKs for a resend instead of waiting for its timeout */
+  private armGap(): void {
+    var self = this;
+    this.clearGap();
+    if (!this.n || !this.cb) return;
+    this.gap = this.io.setTimeout(function () {
+      self.gap = undefined;
+      var cb = self.cb;
+      self.n = 0;
+      self.cancel();
+      if (cb) cb("frame");
+    }, GAP_MS);
   }
 
   private drop(k: number): void {

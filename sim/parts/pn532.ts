@@ -26,6 +26,7 @@ export class Pn532Part implements VirtualPart {
   silent = false;
   private removeIn = -1;
   private corrupt: "" | "dcs" | "lcs" | "truncate" = "";
+  private corruptLeft = 0;
   private out: Uint8Array | null = null; // frame ready for the host (I2C)
   private lastResponse: Uint8Array | null = null;
   private job = 0;
@@ -52,7 +53,8 @@ export class Pn532Part implements VirtualPart {
   remove(): void { this.card = null; }
   /** the card leaves after n more APDUs (0 = before the next one is answered) */
   removeAfter(n: number): void { this.removeIn = n; }
-  corruptNext(how: "dcs" | "lcs" | "truncate"): void { this.corrupt = how; }
+  /** the next `count` response frames go out damaged (a NACK's resend counts as one) */
+  corruptNext(how: "dcs" | "lcs" | "truncate", count = 1): void { this.corrupt = how; this.corruptLeft = count; }
   powerCut(): void { this.out = null; this.queued = []; this.job++; this.rfOn = false; this.samDone = false; this.setIrq(false); }
   powerOn(): void { this.passiveRetries = 0xff; }
 
@@ -120,8 +122,8 @@ export class Pn532Part implements VirtualPart {
 
   private corrupted(f: Uint8Array): Uint8Array {
     const how = this.corrupt;
-    if (!how) return f;
-    this.corrupt = "";
+    if (!how || this.corruptLeft <= 0) return f;
+    if (--this.corruptLeft === 0) this.corrupt = "";
     const c = new Uint8Array(f);
     if (how === "dcs") c[c.length - 2] = c[c.length - 2]! ^ 0x55;
     else if (how === "lcs") c[4] = c[4]! ^ 0x01;

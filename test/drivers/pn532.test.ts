@@ -78,6 +78,20 @@ for (const [name, make] of [["I2C polled", () => i2cRig()], ["I2C with IRQ", () 
       assert.ok(s.err && ["bus", "timeout", "nack"].includes(s.err.code), String(s.err && s.err.code));
     });
 
+    for (const how of ["dcs", "lcs", "truncate"] as const) {
+      it(`a response damaged (${how}) is asked again by NACK; damaged every time it fails with 'frame'`, () => {
+        const { tb, pn, part } = make();
+        part.corruptNext(how, 2);
+        assert.equal(call(tb, (cb) => pn.getFirmwareVersion(cb)).err, null, "two NACK resends");
+        part.corruptNext(how, 10);
+        const bad = call(tb, (cb) => pn.getFirmwareVersion(cb));
+        assert.ok(bad.err && ["frame", "timeout"].includes(bad.err.code), String(bad.err && bad.err.code));
+        part.corruptNext(how, 0);
+        tb.run(1);
+        assert.equal(call(tb, (cb) => pn.getFirmwareVersion(cb)).err, null, "usable afterwards");
+      });
+    }
+
     it("times out a command and aborts it with an ACK (no card, retries forever)", () => {
       const { tb, pn, part } = make();
       const t = call<Target | null>(tb, (cb) => pn.inListPassiveTarget(200, cb));

@@ -79,6 +79,8 @@ export class EscPosPrinter {
   private written = 0;
   private t0 = 0;
   private waitStart = 0;
+  /** last time a status reply said the printer was printing */
+  private lastOkAt = 0;
   private lastQuery = 0;
   /** time by which the open status requests must be answered */
   private queryDue = 0;
@@ -123,7 +125,7 @@ export class EscPosPrinter {
     this.t0 = this.o.io.getTime();
     this.reported = "";
     this.render(false);
-    this.check();
+    this.check(true);
   }
 
   /** Abandons the job in progress (its callback gets CANCELLED). */
@@ -142,8 +144,8 @@ export class EscPosPrinter {
     this.started = false;
   }
 
-  /** status before sending (and while waiting for paper) */
-  private check(): void {
+  /** status before sending; a fresh job starts the pacing model from an idle printer */
+  private check(fresh: boolean): void {
     this.phase = Phase.Checking;
     var self = this;
     this.query(true, function (err) {
@@ -151,10 +153,12 @@ export class EscPosPrinter {
       if (self.blocked()) { self.waitForPaper(); return; }
       self.report("ready");
       var now = self.o.io.getTime();
-      self.uartFree = now;
-      self.mechFree = now;
-      self.recEnd.splice(0);
-      self.recBytes.splice(0);
+      if (fresh) {
+        self.uartFree = now;
+        self.mechFree = now;
+        self.recEnd.splice(0);
+        self.recBytes.splice(0);
+      }
       self.lastQuery = now;
       self.phase = Phase.Sending;
       self.send();
@@ -253,7 +257,6 @@ export class EscPosPrinter {
       self.query(false, function (err) {
         if (err) { self.finish(err); return; }
         if (self.blocked()) { self.waitForPaper(); return; }
-        self.waitStart = 0;
         self.resume();
       });
     }, this.o.waitPollMs || 500);
@@ -261,15 +264,21 @@ export class EscPosPrinter {
 
   /** paper is back: close the partial receipt and print the whole job again as a reprint */
   private resume(): void {
+    var now = this.o.io.getTime();
+    // the mechanism stood still since (at the earliest) the last good status: what it still
+    // holds prints from now on
+    var stood = now - (this.lastOkAt > this.t0 ? this.lastOkAt : this.waitStart);
+    this.waitStart = 0;
+    this.mechFree += stood;
+    for (var i = 0; i < this.recEnd.length; i++) this.recEnd[i] = this.recEnd[i]! + stood;
     if (this.started) {
       var e = this.enc;
       e.reset().init().newline().line("-- PRINT INTERRUPTED --").feed(3).cut();
-      this.written += e.length;
-      this.o.uart.write(e.bytes());
+      this.write(e.bytes(), now, e.dots);
       this.reprints++;
       this.render(true);
     }
-    this.check();
+    this.check(false);
   }
 
   private finish(err: PrintError | null): void {
@@ -328,6 +337,7 @@ export class EscPosPrinter {
       fn();
     }
     var st = this.reader.status;
+    if (!st.paperOut && !st.coverOpen) this.lastOkAt = this.o.io.getTime();
     if (st.nearEnd && this.reported !== "paper near end" && !st.paperOut) this.report("paper near end");
   }
 

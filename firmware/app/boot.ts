@@ -22,7 +22,7 @@ export function startApp(ports: Ports, settings: SettingsStore): App {
 function checkJournal(app: App): void {
   var why = app.ports.journal.fault();
   if (why) { app.go(faultState(app, why)); return; }
-  var s = busy("STARTING", "Checking host...");
+  var s = busy(app, "STARTING", "Checking host...");
   app.go(s);
   app.ports.host.boot(function (err) {
     if (!app.isCurrent(s)) return;
@@ -66,7 +66,7 @@ function recoverEntry(app: App, back: () => void): void {
         if (n < 1) return "1 to 999999";
         asked.push(n);
         if (asked.length < prompts.length) { ask(); return null; }
-        var s = busy("RECOVER", "Rebuilding journal...");
+        var s = busy(app, "RECOVER", "Rebuilding journal...");
         app.go(s);
         app.ports.journal.recover(asked[0]!, asked[1]!, asked[2]!, function (err) {
           if (!app.isCurrent(s)) return;

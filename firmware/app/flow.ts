@@ -125,9 +125,17 @@ export function confirm(app: App, title: string, lines: string[], yes: () => voi
   };
 }
 
-/** A "please wait" state; the operation is started by the caller after go(). */
-export function busy(title: string, line: string): State {
-  return { name: "busy", timeout: 0, screen: function () { return screen(title, [line], "please wait"); } };
+/** A "please wait" state; the operation is started by the caller after go(). The host
+ *  engine's progress lines ("CONNECTING", "WAITING"...) show under the message. */
+export function busy(app: App, title: string, line: string): State {
+  var progress = "";
+  var s: State = { name: "busy", timeout: 0, screen: function () { return screen(title, progress ? [line, progress] : [line], "please wait"); } };
+  app.ports.host.onStatus(function (text) {
+    if (!app.isCurrent(s) || text === progress) return;
+    progress = text;
+    app.render();
+  });
+  return s;
 }
 
 export interface NumberEntryOptions {

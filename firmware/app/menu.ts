@@ -90,7 +90,7 @@ function zReport(app: App): void {
   var doc = { title: "Z REPORT", batch: batchOf(app), totals: app.ports.journal.shiftTotals() };
   app.go(confirm(app, "Z REPORT?", totalsLines(doc.totals).concat(["Ends the shift"]), function () {
     printReport(app, doc, function () {
-      var s = busy("Z REPORT", "Closing shift...");
+      var s = busy(app, "Z REPORT", "Closing shift...");
       app.go(s);
       app.ports.journal.closeShift(function (err) {
         if (!app.isCurrent(s)) return;
@@ -103,7 +103,7 @@ function zReport(app: App): void {
 function settleConfirm(app: App): void {
   var t = app.ports.journal.batchTotals();
   app.go(confirm(app, "SETTLE?", totalsLines(t), function () {
-    var s = busy("SETTLEMENT", "Settling...");
+    var s = busy(app, "SETTLEMENT", "Settling...");
     app.go(s);
     app.ports.host.settle(function (err, res) {
       if (!app.isCurrent(s)) return;
@@ -118,7 +118,7 @@ function settleConfirm(app: App): void {
 }
 
 function hostCheck(app: App, title: string, logon: boolean): void {
-  var s = busy(title, "Contacting host...");
+  var s = busy(app, title, "Contacting host...");
   app.go(s);
   var done = function (err: { message: string } | null, rc?: string) {
     if (!app.isCurrent(s)) return;

@@ -88,7 +88,7 @@ function process(app: App, kind: TxnKind, amount: number, card: CardData): void 
     app.go(message(app, "ERROR", ["Cannot tokenise card"], 10));
     return;
   }
-  var s = busy(kindTitle(kind), "Processing...");
+  var s = busy(app, kindTitle(kind), "Processing...");
   app.go(s);
   app.ports.host.financial({ kind: kind, amount: amount, card: card, token: tok.token, last4: tok.last4 }, function (err, txn) {
     card.pan = ""; card.track2 = ""; card.icc = undefined;
@@ -144,7 +144,7 @@ export function voidEntry(app: App): State {
       if (t.voided) return "Already voided";
       var orig = t;
       app.go(confirm(app, "VOID?", ["INV " + orig.invoice + " " + formatAmount(orig.amount), maskedPan(orig.last4)], function () {
-        var s = busy("VOID", "Processing...");
+        var s = busy(app, "VOID", "Processing...");
         app.go(s);
         app.ports.host.financial({ kind: "void", amount: orig.amount, invoice: orig.invoice, last4: orig.last4 }, function (err, txn) {
           if (app.isCurrent(s)) result(app, err, txn);

@@ -123,6 +123,7 @@ export class FakeWorld {
           w.batch++;
           cb(null, res);
         },
+        onStatus() {},
         echo(cb) { w.stan++; cb(null, "00"); },
         logon(cb) { w.stan++; cb(null, "00"); },
       },

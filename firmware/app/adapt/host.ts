@@ -70,6 +70,7 @@ export function hostPort(engine: Engine): HostPort {
         cb(null, res);
       });
     },
+    onStatus: function (fn) { engine.onStatus(fn); },
     echo: function (cb) { check(function (c) { engine.echo(c); }, cb); },
     logon: function (cb) { check(function (c) { engine.logon(c); }, cb); },
   };

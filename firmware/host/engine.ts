@@ -8,7 +8,7 @@ import {
   buildPayment, buildReversal, buildSettlement, buildUpload, buildVoid, rcOf, textOf, Totals,
 } from "./messages";
 import {
-  Cb, EngineIo, HostError, HostSettings, HostStore, Outcome, PaymentRequest, TxnKind, TxnRecord,
+  Cb, EngineIo, HostError, StanPurpose, HostSettings, HostStore, Outcome, PaymentRequest, TxnKind, TxnRecord,
   TxnResult, TxnState,
 } from "./types";
 
@@ -87,6 +87,7 @@ export function createEngine(o: EngineOptions): Engine {
       approved: outcome === Outcome.APPROVED, outcome: outcome, rc: rec.rc, authCode: rec.authCode,
       rrn: rec.rrn, stan: rec.stan, invoice: rec.invoice, batch: rec.batch, amount: rec.amount,
       kind: rec.kind, last4: rec.last4, time: rec.time, date: rec.date, reversalPending: rec.reversalPending,
+      slot: rec.slot,
     };
   }
 
@@ -122,7 +123,7 @@ export function createEngine(o: EngineOptions): Engine {
     function tryOnce(): void {
       attempt++;
       status("ADVICE");
-      store.allocStan(function (err, stan) {
+      store.allocStan("ADVICE", function (err, stan) {
         if (err) { cb(list.length, err); return; }
         link.exchange(buildAdvice(rec, stan!, s), responseMs, function (lerr, resp) {
           if (!lerr && resp && rcOf(resp) === "00") {
@@ -154,7 +155,7 @@ export function createEngine(o: EngineOptions): Engine {
       stan: 0, invoice: 0, batch: 0, kind: kind, state: TxnState.PENDING, amount: amount,
       procCode: procCode, entryMode: entryMode, token: token, last4: last4, time: t.time, date: t.date,
       rrn: "", authCode: "", rc: "", reversalPending: kind !== TxnKind.OFFLINE,
-      advicePending: kind === TxnKind.OFFLINE, origInvoice: 0,
+      advicePending: kind === TxnKind.OFFLINE, origInvoice: 0, slot: -1,
     };
   }
 
@@ -306,7 +307,7 @@ export function createEngine(o: EngineOptions): Engine {
           res.sales = { count: t.saleCount, amount: t.saleAmount };
           res.refunds = { count: t.refundCount, amount: t.refundAmount };
           status("SETTLEMENT");
-          admin(function (stan) { return buildSettlement(stan, batch, t, false, s); }, responseMs * 3 / 2, function (err, r) {
+          admin("SETTLE", function (stan) { return buildSettlement(stan, batch, t, false, s); }, responseMs * 3 / 2, function (err, r) {
             if (err) { end("", "", err); return; }
             if (!r!.ok && r!.rc === "95") { upload(); return; }
             if (!r!.ok) { end(r!.outcome, r!.rc); return; }
@@ -329,7 +330,7 @@ export function createEngine(o: EngineOptions): Engine {
           if (i >= list.length) { finalSettle(); return; }
           var rec = list[i++]!;
           status("UPLOAD " + i + "/" + list.length);
-          admin(function (stan) { return buildUpload(rec, stan, s); }, responseMs, function (err, r) {
+          admin("UPLOAD", function (stan) { return buildUpload(rec, stan, s); }, responseMs, function (err, r) {
             if (err) { end("", "", err); return; }
             if (!r!.ok) { end(r!.outcome || "UPLOAD_FAILED", r!.rc); return; }
             res.uploaded++;
@@ -340,7 +341,7 @@ export function createEngine(o: EngineOptions): Engine {
       }
       function finalSettle(): void {
         status("SETTLEMENT");
-        admin(function (stan) { return buildSettlement(stan, batch, t, true, s); }, responseMs * 3 / 2, function (err, r) {
+        admin("SETTLE", function (stan) { return buildSettlement(stan, batch, t, true, s); }, responseMs * 3 / 2, function (err, r) {
           if (err) { end("", "", err); return; }
           if (!r!.ok) { end(r!.outcome, r!.rc); return; }
           close(r!.rc);
@@ -350,8 +351,8 @@ export function createEngine(o: EngineOptions): Engine {
   }
 
   /** one non-reversible message with a fresh STAN; ok = RC 00 */
-  function admin(build: (stan: number) => IsoMsg, timeoutMs: number, cb: Cb<AdminResult>): void {
-    store.allocStan(function (err, stan) {
+  function admin(purpose: StanPurpose, build: (stan: number) => IsoMsg, timeoutMs: number, cb: Cb<AdminResult>): void {
+    store.allocStan(purpose, function (err, stan) {
       if (err) { cb(err); return; }
       link.exchange(build(stan!), timeoutMs, function (lerr, resp) {
         if (lerr || !resp) { cb(null, { ok: false, outcome: outcomeOf(lerr!), rc: "", stan: stan! }); return; }
@@ -361,12 +362,12 @@ export function createEngine(o: EngineOptions): Engine {
     });
   }
 
-  function network(build: (stan: number) => IsoMsg, cb: Cb<AdminResult>): void {
+  function network(purpose: StanPurpose, build: (stan: number) => IsoMsg, cb: Cb<AdminResult>): void {
     exclusive(cb, function (done) {
       clearReversal(reversalAttempts, function (cleared, jerr) {
         if (jerr) { done(jerr); return; }
         if (!cleared) { done(null, { ok: false, outcome: Outcome.REVERSAL_PENDING, rc: "", stan: 0 }); return; }
-        admin(build, responseMs, done);
+        admin(purpose, build, responseMs, done);
       });
     });
   }
@@ -376,8 +377,8 @@ export function createEngine(o: EngineOptions): Engine {
     refund: function (req, cb) { payment(TxnKind.REFUND, PC_REFUND, req, cb); },
     voidByInvoice: voidByInvoice,
     settle: settle,
-    echo: function (cb) { network(function (stan) { return buildEcho(stan, s); }, cb); },
-    logon: function (cb) { network(function (stan) { return buildLogon(stan, s); }, cb); },
+    echo: function (cb) { network("ECHO", function (stan) { return buildEcho(stan, s); }, cb); },
+    logon: function (cb) { network("LOGON", function (stan) { return buildLogon(stan, s); }, cb); },
     flush: function (cb) {
       exclusive(cb, function (done) {
         clearReversal(reversalAttempts, function (cleared, jerr) {

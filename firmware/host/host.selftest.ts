@@ -52,7 +52,7 @@ test("messages: reversal reuses the STAN and carries no PAN", function () {
   var rec: TxnRecord = {
     stan: 42, invoice: 7, batch: 1, kind: TxnKind.SALE, state: TxnState.PENDING, amount: 1234,
     procCode: "000000", entryMode: "021", token: "t", last4: "1111", time: "101530", date: "1126",
-    rrn: "", authCode: "", rc: "", reversalPending: true, advicePending: false, origInvoice: 0,
+    rrn: "", authCode: "", rc: "", reversalPending: true, advicePending: false, origInvoice: 0, slot: -1,
   };
   var m = buildReversal(rec, { tid: "TERM0001", mid: "MERCHANT0000001", nii: "123" });
   eq(m.mti, "0400", "mti");

@@ -1,7 +1,7 @@
 // A HostStore in RAM: the reference semantics of the journal port (firmware/host/types.ts),
 // for tests and for bring-up before the flash journal is wired. `beforeCommit` lets a test
 // cut the power at any commit: return false and the commit is neither applied nor answered.
-import { Cb, HostStore, TxnKind, TxnRecord, TxnState } from "./types";
+import { Cb, HostStore, StanPurpose, TxnKind, TxnRecord, TxnState } from "./types";
 
 export interface MemoryStoreState {
   stan: number;    // last STAN issued (0 = none yet)
@@ -36,7 +36,7 @@ export function createMemoryStore(initial?: MemoryStoreState): MemoryStore {
   var self: MemoryStore = {
     state: st,
     beforeCommit: function () { return true; },
-    allocStan: function (cb: Cb<number>) {
+    allocStan: function (_purpose: StanPurpose, cb: Cb<number>) {
       if (!self.beforeCommit("allocStan")) return;
       st.stan = nextSerial(st.stan);
       cb(null, st.stan);
@@ -49,6 +49,7 @@ export function createMemoryStore(initial?: MemoryStoreState): MemoryStore {
       if (r.kind === TxnKind.VOID) r.invoice = r.origInvoice;
       else { st.invoice = nextSerial(st.invoice); r.invoice = st.invoice; }
       r.batch = st.batch;
+      r.slot = st.records.length;
       r.state = TxnState.PENDING;
       r.reversalPending = r.kind !== TxnKind.OFFLINE;
       r.advicePending = r.kind === TxnKind.OFFLINE;

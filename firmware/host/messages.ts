@@ -25,9 +25,11 @@ function base(mti: string, procCode: string, stan: number, s: HostSettings): Iso
 
 function txnFields(m: IsoMsg, rec: TxnRecord, s: HostSettings): IsoMsg {
   m.f[4] = digits(rec.amount, 12);
-  m.f[12] = rec.time;
-  m.f[13] = rec.date;
-  m.f[22] = rec.entryMode;
+  // a record rebuilt from the journal after a reboot may lack them (reversal identity is
+  // TID + STAN + amount + processing code)
+  if (rec.time) m.f[12] = rec.time;
+  if (rec.date) m.f[13] = rec.date;
+  if (rec.entryMode) m.f[22] = rec.entryMode;
   m.f[25] = POS_CONDITION;
   m.f[42] = s.mid;
   m.f[62] = digits(rec.invoice, 6);

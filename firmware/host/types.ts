@@ -56,6 +56,8 @@ export interface TxnResult {
   date: string;
   /** true when the journal still holds a reversal for this transaction */
   reversalPending: boolean;
+  /** journal slot of the record (for journal.markPrinted), -1 when the store has none */
+  slot: number;
 }
 
 export const enum TxnKind {
@@ -103,11 +105,15 @@ export interface TxnRecord {
   advicePending: boolean;
   /** VOID: the invoice of the transaction it cancels */
   origInvoice: number;
+  /** the store's own handle (journal slot), -1 when it has none */
+  slot: number;
 }
 
 export type Cb<T> = (err: HostError | null, value?: T) => void;
 
 export interface HostError { code: string; message: string; }
+
+export type StanPurpose = "ECHO" | "LOGON" | "ADVICE" | "UPLOAD" | "SETTLE";
 
 /** What the engine needs from the journal. Every mutating call is one atomic commit; the
  *  callback runs after the data is durable. Numbers (STAN, invoice, batch) come only from
@@ -115,7 +121,7 @@ export interface HostError { code: string; message: string; }
 export interface HostStore {
   /** Allocate and persist the next STAN (1..999999, wraps, never 0) for a non-financial
    *  message (echo, logon, advice, upload, settlement). */
-  allocStan(cb: Cb<number>): void;
+  allocStan(purpose: StanPurpose, cb: Cb<number>): void;
   /** One commit: allocate STAN + invoice, write the record in state PENDING with
    *  reversalPending = (kind != OFFLINE), advicePending = (kind == OFFLINE). The fields
    *  stan, invoice, batch of `draft` are ignored and filled in. */

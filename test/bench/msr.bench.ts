@@ -61,7 +61,9 @@ console.log(`msr.decode_rate.track1_ttl: ${(100 * t1.ok / n1).toFixed(1)} % # sa
 console.log(`msr.queue_peak.track2: ${t2.maxQueued} events # of 682 (4096 B / 6 B)`);
 
 for (const track of [2, 1]) {
-  console.log(`msr.max_ips_no_overflow.track${track}: ${maxSpeed(track, COST)} ips # callback ${COST * 1e3} ms; 10 swipes per speed, 2 ips steps, 4..120 (0 = not even at 4 ips)`);
+  const best = maxSpeed(track, COST);
+  console.log(`msr.max_ips_no_overflow.track${track}: ${best} ips # callback ${COST * 1e3} ms; 10 swipes per speed, 2 ips steps, 4..120` +
+    (best === 120 ? " (no overflow up to the sweep limit)" : best === 0 ? " (overflows even at 4 ips)" : ""));
 }
 for (const cost of [0.25e-3, 0.5e-3]) {
   console.log(`msr.max_ips_no_overflow.track1.cb${Math.round(cost * 1e6)}us: ${maxSpeed(1, cost)} ips # sensitivity to the callback-cost model`);
@@ -94,7 +96,8 @@ if (fs.existsSync(bundle)) {
       if (w.console.slice(before).some((l) => l.includes("rejected: overflow"))) break;
       best = ips;
     }
-    console.log(`msr.world.max_ips_no_overflow.track${track}: ${best} ips # probe-msr.js in the simulated world (runtime event queue, default cost model), 3 swipes per speed`);
+    console.log(`msr.world.max_ips_no_overflow.track${track}: ${best} ips # probe-msr.js in the simulated world (runtime event queue, default cost model), 3 swipes per speed` +
+      (best === 120 ? " (no overflow up to the sweep limit)" : ""));
   }
 } else {
   console.log("# msr.world.*: skipped (no dist/pos-esp32-v1/probe-msr.js: make build)");

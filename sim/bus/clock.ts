@@ -14,6 +14,7 @@ export class VirtualClock implements Clock {
   now(): number { return this.t; }
 
   at(t: number, fn: () => void): number {
+    if (Number.isNaN(t)) throw new Error("VirtualClock: event time is NaN");
     const e: Entry = { t: Math.max(t, this.t), seq: this.seq++, fn, handle: this.nextHandle++ };
     this.push(e);
     this.live.set(e.handle, e);

@@ -96,7 +96,10 @@ export class VirtualNetworkImpl implements VirtualNetwork {
   }
 
   /** link state changes (the runtime's Wifi listens) */
-  onLink(fn: (up: boolean) => void): void { this.linkFns.push(fn); }
+  onLink(fn: (up: boolean) => void): () => void {
+    this.linkFns.push(fn);
+    return () => { const i = this.linkFns.indexOf(fn); if (i >= 0) this.linkFns.splice(i, 1); };
+  }
 
   /** sockets still open (both ends count) */
   openSockets(): number { return this.open.size; }

@@ -99,10 +99,11 @@ export function installModules(mcu: Mcu): void {
   let wifiState: "off" | "connecting" | "connected" = "off";
   const wifi = r.obj();
   const emit = (o: any, ...args: any[]) => mcu.queueJs(() => mcu.invoke(mcu.native.emit, o, args));
-  host.net.onLink((up) => {
+  const unlink = host.net.onLink((up) => {
     if (mcu.dead) return;
-    if (!up && wifiState === "connected") { wifiState = "off"; emit(wifi, "disconnected", { reason: "link down" }); }
+    if (!up && wifiState === "connected") { wifiState = "off"; emit(wifi, "disconnected", r.obj({ reason: "link down" })); }
   });
+  mcu.onCut(unlink); // a dead MCU must not stay reachable from the network (power-cut campaigns)
   r.methods(wifi, {
     connect: (ssid: string, opts: any, cb?: any) => {
       if (typeof opts === "function") { cb = opts; opts = {}; }

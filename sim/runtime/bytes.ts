@@ -34,6 +34,14 @@ export function pushBytes(out: number[], v: any): void {
 }
 
 export function toBytes(...vals: any[]): Uint8Array {
+  if (vals.length === 1) {
+    // fast paths for the common single argument
+    const v = vals[0];
+    if (typeof v === "string") return new Uint8Array(Buffer.from(v, "latin1"));
+    const tag = Object.prototype.toString.call(v);
+    if (tag === "[object Uint8Array]" || tag === "[object Uint8ClampedArray]") return new Uint8Array(v as Uint8Array);
+    if (tag === "[object ArrayBuffer]") return new Uint8Array(new Uint8Array(v as ArrayBuffer)); // (no .slice: deleted in the context)
+  }
   const out: number[] = [];
   for (const v of vals) pushBytes(out, v);
   return Uint8Array.from(out);

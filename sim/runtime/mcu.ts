@@ -27,6 +27,15 @@ export const UART_EVENT_MAX_DATA = 64;
 export const DEFAULT_CALLBACK_COST = 0.001;
 export const TIMER_MIN_INTERVAL = 0.0001;
 
+/** the last compiled bundle: a vm.Script runs in any context, so power cycles skip the parse */
+let lastScript: { source: string; filename: string; script: vm.Script } | null = null;
+function compiled(source: string, filename: string): vm.Script {
+  if (!lastScript || lastScript.source !== source || lastScript.filename !== filename) {
+    lastScript = { source, filename, script: new vm.Script(source, { filename }) };
+  }
+  return lastScript.script;
+}
+
 /** timer times on a microsecond grid, as Espruino's integer time base keeps them */
 function micros(t: number): number { return Math.round(t * 1e6) / 1e6; }
 
@@ -105,7 +114,7 @@ export class Mcu {
   boot(source: string, filename: string, useMap = true): boolean {
     this.positions = new PositionMapper(filename, useMap);
     try {
-      new vm.Script(source, { filename }).runInContext(this.realm.context);
+      compiled(source, filename).runInContext(this.realm.context);
     } catch (e) {
       this.loadError = this.reportUncaught(e);
       return false;

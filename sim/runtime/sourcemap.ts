@@ -4,17 +4,28 @@ import * as fs from "fs";
 import * as path from "path";
 import { SourceMap } from "module";
 
+const mapCache = new Map<string, { mtimeMs: number; map: SourceMap | null }>();
+
+/** the parsed map of a bundle, loaded on first use and cached while the file is unchanged */
+function loadMap(mapPath: string): SourceMap | null {
+  let mtimeMs: number;
+  try { mtimeMs = fs.statSync(mapPath).mtimeMs; } catch { return null; }
+  const hit = mapCache.get(mapPath);
+  if (hit && hit.mtimeMs === mtimeMs) return hit.map;
+  let map: SourceMap | null = null;
+  try { map = new SourceMap(JSON.parse(fs.readFileSync(mapPath, "utf8"))); } catch { map = null; }
+  mapCache.set(mapPath, { mtimeMs, map });
+  return map;
+}
+
 export class PositionMapper {
-  private map: SourceMap | null = null;
   private base: string;
 
-  constructor(readonly bundlePath: string, useMap = true) {
+  constructor(readonly bundlePath: string, private useMap = true) {
     this.base = path.basename(bundlePath);
-    const mapPath = bundlePath + ".map";
-    if (useMap) try {
-      if (fs.existsSync(mapPath)) this.map = new SourceMap(JSON.parse(fs.readFileSync(mapPath, "utf8")));
-    } catch { this.map = null; }
   }
+
+  private get map(): SourceMap | null { return this.useMap ? loadMap(this.bundlePath + ".map") : null; }
 
   /** "firmware.js:1:234 (firmware/app/flow.ts:12:3)" for the first bundle frame of a stack */
   fromStack(stack: string | undefined): string | undefined {

@@ -59,12 +59,13 @@ export interface World {
   reboot(): void;
 }
 
-export function makeWorld(opts: { acquirer?: AcquirerOptions; engine?: Partial<EngineOptions>; store?: HostStore } = {}): World {
+export function makeWorld(opts: { acquirer?: AcquirerOptions; engine?: Partial<EngineOptions>; openStore?: () => HostStore } = {}): World {
   const clock = new VirtualClock();
   const net = new VirtualNetworkImpl(clock);
   const acq = new Acquirer({ after: (ms, fn) => { clock.after(ms / 1000, fn); }, ...opts.acquirer });
   acq.attach(net, HOST, PORT);
-  const store = (opts.store as MemoryStore) ?? createMemoryStore();
+  // a memory store survives a reboot as is; a journal store is reopened from flash
+  const store = (opts.openStore ? opts.openStore() : createMemoryStore()) as MemoryStore;
   let n = 0;
   const io = {
     ...timersOf(clock),
@@ -83,8 +84,10 @@ export function makeWorld(opts: { acquirer?: AcquirerOptions; engine?: Partial<E
     },
     reboot() {
       net.resetAll((label) => label === "client");
+      const first = !w.link;
       w.link = createLink({ net: espruinoNet(net, clock), host: HOST, port: PORT, nii: SETTINGS.nii, io, connectTimeoutMs: 5000, responseTimeoutMs: 30000 });
-      w.engine = createEngine({ store, link: w.link, settings: SETTINGS, io, ...opts.engine });
+      if (opts.openStore && !first) w.store = opts.openStore() as MemoryStore;
+      w.engine = createEngine({ store: w.store, link: w.link, settings: SETTINGS, io, ...opts.engine });
     },
   };
   w.reboot();

@@ -19,6 +19,19 @@ describe("system: firmware boots in the simulator", () => {
     assert.deepEqual(w.errors, []);
   });
 
+  it("maps bundle positions back to TypeScript through firmware.js.map", () => {
+    const { PositionMapper } = require("../../sim/runtime/sourcemap");
+    const file = defaultBundle(BOARD);
+    if (!fs.existsSync(file + ".map")) return;
+    const m = new PositionMapper(file);
+    const src = fs.readFileSync(file, "latin1");
+    const at = src.indexOf("POS firmware on"); // a string literal from firmware/
+    assert.ok(at >= 0);
+    const before = src.slice(0, at).split("\n");
+    const line = before.length, col = before[before.length - 1]!.length + 1;
+    assert.match(m.describe(line, col), /^firmware\.js:\d+:\d+ \(firmware\/.*\.ts:\d+:\d+\)$/);
+  });
+
   it("boots again after a power cut, on the same flash", () => {
     const w = createWorld({ board: BOARD });
     w.run(2);

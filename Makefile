@@ -77,3 +77,25 @@ test-cards: install
 
 card-traces: install
 	$(TSX) sim/cards/make-traces.ts
+
+# Host link (docs/host-protocol.md): codec, framing, link, engine on memory and flash journal, acquirer.
+.PHONY: test-host acquirer
+test-host: install
+	$(MOCHA) --no-config -r tsx/cjs -r test/support/hooks.ts --timeout 120000 'test/unit/iso8583*.test.ts' 'test/host/**/*.test.ts'
+
+# The acquirer simulator on a real loopback socket for boards on the bench: make acquirer PORT_ACQ=5000
+PORT_ACQ ?= 5000
+acquirer: install
+	$(TSX) sim/cli.ts acquirer --port $(PORT_ACQ)
+
+# Printer: its tests alone, golden receipts regenerated (review the diff), third-party
+# ESC/POS fixtures regenerated from @point-of-sale/receipt-printer-encoder.
+.PHONY: test-printer golden-receipts escpos-fixtures
+test-printer: install
+	$(MOCHA) --no-config -r tsx/cjs test/unit/escpos*.test.ts test/unit/receipt*.test.ts test/drivers/escpos*.test.ts
+
+golden-receipts: install
+	UPDATE_GOLDEN=1 $(MOCHA) --no-config -r tsx/cjs test/drivers/escpos-golden.test.ts
+
+escpos-fixtures: install
+	$(TSX) test/fixtures/escpos/generate.ts

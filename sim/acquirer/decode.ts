@@ -23,7 +23,7 @@ export function describe(m: IsoMsg): string[] {
     else if (typeof v === "string") shown = JSON.stringify(v);
     else shown = toHex(v);
     const t = fieldType(de);
-    const kind = t === FT.B || t === FT.LLLB ? "b" : t === FT.AN || t === FT.LLLA ? "ans" : "n";
+    const kind = t === FT.B || t === FT.LLLB ? "b" : t === FT.AN || t === FT.LLLA ? "ans" : t === FT.LLZ ? "z" : "n";
     lines.push(`DE ${String(de).padStart(3)} ${fieldName(de).padEnd(22)} ${kind.padEnd(3)} ${shown}`);
   }
   return lines;

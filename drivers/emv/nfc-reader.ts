@@ -31,7 +31,8 @@ export class NfcReader {
     this.cb = cb;
     if (this.running) return;
     this.running = true;
-    this.lastUid = "";
+    // lastUid survives stop/start: a card left on the reader after a transaction is not
+    // read again for the next one until it has left the field
     this.poll();
   }
 

@@ -82,6 +82,22 @@ describe("card service with the board's readers", () => {
     assert.equal(w.nfcPart.rfOn, false);
   });
 
+  it("a card left on the reader is not read again for the next transaction until it leaves", () => {
+    const w = world(board.parts);
+    w.svc.start(100);
+    const card = traceCard(traceByName("visa-qvsdc-pdol-format2"));
+    w.nfcPart.tap(card);
+    w.tb.runUntil(() => w.cards.length > 0, 3);
+    w.svc.wipe(w.cards[0]!);
+    w.svc.start(200);
+    w.tb.run(3);
+    assert.equal(w.cards.length, 1, "still in the field: ignored");
+    w.nfcPart.remove(); w.tb.run(1);
+    w.nfcPart.tap(card);
+    w.tb.runUntil(() => w.cards.length > 1, 3);
+    assert.equal(w.seen[1].pan, "4761739001010010");
+  });
+
   it("a non-payment card reports only its UID; removal mid-read says tap again", () => {
     const w = world(board.parts);
     w.svc.start(0);

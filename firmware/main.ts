@@ -1,4 +1,5 @@
-// Boot entry: platform -> settings -> journal (recovery; a fault refuses to transact) ->
+// Boot entry: platform -> settings -> flash journal (recovery on open; a fault refuses to
+// transact) ->
 // host engine (pending reversal / in-doubt work) -> the flow's idle screen.
 // onInit is published on the root scope: the interpreter calls it after loading the code.
 import { bringUp, connectWifi, makeDisplay, makeKeypad, makePrinter, makeReaders } from "./board";
@@ -8,7 +9,8 @@ import { buildPorts, cardsHub, localStamp } from "./app/wiring";
 import { statusHub } from "./app/adapt/printer";
 import { createEngine } from "./host/engine";
 import { createLink } from "./host/link";
-import { createMemoryStore } from "./host/memory-store";
+import { createJournalStore } from "./host/journal-store";
+import { openJournal } from "./journal/journal";
 import { createCardService } from "./cards/service";
 import { zeroPad } from "./util/money";
 
@@ -22,7 +24,9 @@ function main(): void {
   if (!settings.load()) p.log("settings: defaults");
   var v = settings.values;
   connectWifi(v.ssid, v.wifiPass, p.log);
-  var store = createMemoryStore();
+  var journal = openJournal(p.flash, p.board.flashRegions.journal, { crc32: p.crc32 });
+  if (journal.state === "fault") p.log("journal: fault: " + journal.reason);
+  var store = createJournalStore(journal);
   var link = createLink({ net: p.net as NetModule, host: v.host, port: v.port, nii: zeroPad(v.nii, 3), io: p.io });
   var engine = createEngine({ store: store, link: link, settings: { tid: v.tid, mid: v.mid, nii: zeroPad(v.nii, 3) },
     io: { setTimeout: p.io.setTimeout, clearTimeout: p.io.clearTimeout, now: localStamp } });
@@ -36,7 +40,7 @@ function main(): void {
   var printer = makePrinter(p, status.emit);
   var display = makeDisplay(p);
   var keypad = makeKeypad(p);
-  var ports = buildPorts(p, settings, engine, store, null, {
+  var ports = buildPorts(p, settings, engine, store, journal, {
     graphics: display || undefined, keypad: keypad || undefined, printer: printer ? { driver: printer, status: status } : undefined,
   }, cards);
   startApp(ports, settings);

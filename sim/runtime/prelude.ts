@@ -107,6 +107,52 @@ export const PRELUDE = String.raw`(function (native, global) {
   });
   hide(global, "Promise", Promise);
 
+  // ---- Array.prototype.sort as Espruino's: an in-place quicksort with the first element as
+  // the pivot (jswrap_array.c), so it is NOT stable (and quadratic on sorted input) ----
+  function defaultCompare(a, b) {
+    if (a === undefined) return b === undefined ? 0 : 1;
+    if (b === undefined) return -1;
+    var x = String(a), y = String(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  function qsort(arr, lo, n, cmp) {
+    while (n > 1) {
+      var pivot = lo, pv = arr[lo], nlo = 0, nhi = 0;
+      for (var i = lo + 1, left = n - 1; left > 0; left--, i++) {
+        var v = arr[i];
+        if (cmp(v, pv) <= 0) {
+          // move v behind the pivot: the pivot moves one place up
+          arr[pivot] = v;
+          pivot++;
+          arr[i] = arr[pivot];
+          arr[pivot] = pv;
+          nlo++;
+        } else nhi++;
+      }
+      qsort(arr, lo, nlo, cmp);
+      lo = pivot + 1;
+      n = nhi;
+    }
+  }
+  hide(Array.prototype, "sort", function (cmp) {
+    var c = typeof cmp === "function" ? function (a, b) { return Number(cmp(a, b)) || 0; } : defaultCompare;
+    qsort(this, 0, this.length, c);
+    return this;
+  });
+
+  // ---- 8-bit strings: character codes are truncated to a byte (no Unicode on ESP32) ----
+  var fromCharCode = String.fromCharCode;
+  hide(String, "fromCharCode", function () {
+    var codes = [];
+    for (var i = 0; i < arguments.length; i++) codes.push(Number(arguments[i]) & 255);
+    return fromCharCode.apply(String, codes);
+  });
+
+  // ---- Object.setPrototypeOf is ignored on functions: static methods are not inherited
+  // through tslib's __extends (the toolchain's helper fix copies them instead) ----
+  var setProto = Object.setPrototypeOf;
+  hide(Object, "setPrototypeOf", function (o, p) { return typeof o === "function" ? o : setProto(o, p); });
+
   // ---- JSON: Espruino ignores the replacer and the reviver (and its indented format differs:
   // indentation is dropped here; the dialect gate rejects both uses) ----
   var stringify = JSON.stringify, parse = JSON.parse;

@@ -39,6 +39,17 @@ describe("sim runtime: the context has only Espruino's built-ins", () => {
     assert.equal(out[0], "undefined,undefined,undefined,undefined,object,Module fs not found,undefined/undefined/undefined,ctx-error,env+version");
   });
 
+  it("sort is Espruino's unstable quicksort; char codes are 8-bit; static methods are not inherited", () => {
+    const out = runJs(`var a = [{k:1,i:0},{k:0,i:1},{k:1,i:2},{k:0,i:3}];
+      a.sort(function(x, y){ return x.k - y.k; });
+      console.log(a.map(function(x){ return x.k + ":" + x.i; }).join(" "));
+      var n = []; for (var i = 0; i < 100; i++) n.push((i * 37) % 17); n.sort(function(x, y){ return x - y; });
+      var sorted = true; for (var j = 1; j < n.length; j++) if (n[j - 1] > n[j]) sorted = false;
+      console.log(sorted, [10, 9, 1, 2].sort().join(), String.fromCharCode(0x20AC).charCodeAt(0));
+      function B() {} B.s = function () {}; function D() {} Object.setPrototypeOf(D, B); console.log(typeof D.s);`);
+    assert.deepEqual(out, ["0:3 0:1 1:2 1:0", "true 1,10,2,9 172", "undefined"]);
+  });
+
   it("Date.now and getTime follow the virtual clock", () => {
     const w = boot(`setTimeout(function(){ console.log(getTime(), Date.now(), new Date().getTime()); }, 1500);`);
     w.run(2);

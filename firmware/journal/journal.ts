@@ -5,6 +5,20 @@ import { FlashDevice } from "../../drivers/hal";
 import * as F from "./format";
 import { Kind, Result, St } from "./format";
 import { TxnRecord, UpdateFrame, parseSector, applyUpdates, inDoubt, isFinancial } from "./records";
+// local names: one lookup at load instead of one per call on hot paths
+var rOff = F.rOff;
+var aOff = F.aOff;
+var validR = F.validR;
+var isErased = F.isErased;
+var isZero = F.isZero;
+var getNib = F.getNib;
+var decodeAnswer = F.decodeAnswer;
+var getStan = F.getStan;
+var getInv = F.getInv;
+var getBatch = F.getBatch;
+var getU32 = F.getU32;
+var sameBytes = F.sameBytes;
+var nextNumber = F.nextNumber;
 
 export { Kind, Result } from "./format";
 export { TxnRecord } from "./records";
@@ -30,6 +44,8 @@ export { isErr as isJournalError };
 var SALE_HEADROOM = 6;
 var ANY_HEADROOM = 2;
 var ERASE_TRIES = 3;
+/** reads of the newest sector when sealing it: weak bits show up as differences */
+var SEAL_READS = 3;
 
 export class Journal {
   state: "ok" | "fault" = "ok";
@@ -47,6 +63,9 @@ export class Journal {
   private session = false; // sealed and positioned for this power-up
   private stan = 1; private inv = 1; private batch = 1; // next stan/invoice, current batch
   private ffCrc: number;
+  /** sectors a blank region showed fully erased at boot: formatting uses them without an
+   *  erase, so a cut first format leaves nothing but a partial header */
+  private blank: boolean[] = [];
 
   constructor(private flash: FlashDevice, private region: JournalRegion, opts?: JournalOptions) {
     this.crc = (opts && opts.crc32) || function (d: Uint8Array) { return E.CRC32(d); };
@@ -66,15 +85,21 @@ export class Journal {
     var n = this.region.sectors, allFF = true, best = -1;
     for (var s = 0; s < n; s++) {
       var h = this.read(F.HEADER_SIZE, this.addr(s, 0));
-      if (!F.isErased(h, 0, F.HEADER_SIZE)) allFF = false;
+      if (!isErased(h, 0, F.HEADER_SIZE)) allFF = false;
       var d = F.decodeHeader(h, 0, this.crc);
       this.hdr.push(d); this.retired.push(false); this.needCache.push(-1);
       if (d && (best < 0 || d.seq > this.hdr[best]!.seq)) best = s;
     }
     if (best < 0) {
-      // no recognisable header: a blank device formats itself; anything else is a fault
-      if (allFF) for (var t = 0; t < n && allFF; t++) allFF = this.crc(this.read(this.region.sectorSize, this.addr(t, 0))) === this.ffCrc;
-      if (!allFF) { this.state = "fault"; this.reason = "journal unrecognised: no valid sector header (foreign or corrupt data); supervisor recovery needed"; }
+      // No recognisable header. A blank device (or one whose first format was cut: bytes
+      // only inside a header) formats itself; anything else is a fault.
+      var blank = true;
+      for (var t = 0; t < n && blank; t++) {
+        var sec = this.read(this.region.sectorSize, this.addr(t, 0));
+        if (!isErased(sec, F.HEADER_SIZE, this.region.sectorSize - F.HEADER_SIZE)) blank = false;
+        this.blank.push(isErased(sec, 0, F.HEADER_SIZE));
+      }
+      if (!blank) { this.state = "fault"; this.reason = "journal unrecognised: no valid sector header (foreign or corrupt data); supervisor recovery needed"; }
       return;
     }
     this.newest = best;
@@ -87,21 +112,24 @@ export class Journal {
     var h = this.hdr[this.newest]!, b = this.buf!, crc = this.crc;
     var stan = h.stan, inv = h.invoice, batch = h.batch, tail = -1, torn = false, extra = 0;
     for (var f = 0; f < this.fps; f++) {
-      var r = F.rOff(f), a = F.aOff(f);
-      var used = !F.isErased(b, r, F.R_SIZE) || !F.isErased(b, a, F.A_SIZE);
+      var r = rOff(f), a = aOff(f);
+      var used = !isErased(b, r, F.R_SIZE) || !isErased(b, a, F.A_SIZE);
       if (!used) continue;
       tail = f; torn = false;
-      if (!F.validR(b, r, crc)) { extra++; torn = true; continue; }
-      var k = F.getNib(b, r);
-      if (k === Kind.BatchClose) batch = F.getBatch(b, r);
+      if (!validR(b, r, crc)) { extra++; torn = true; continue; }
+      var k = getNib(b, r);
+      if (k === Kind.BatchClose) batch = getBatch(b, r);
       else if (k !== Kind.Update) {
-        stan = F.nextNumber(F.getStan(b, r));
-        if (isFinancial(k)) inv = F.nextNumber(F.getInv(b, r));
+        stan = nextNumber(getStan(b, r));
+        if (isFinancial(k)) inv = nextNumber(getInv(b, r));
       }
       extra = 0;
+    }
+    if (tail >= 0 && !torn) {
       // a partial state byte or a damaged answer also marks the tail as possibly torn
-      for (var i = St.Commit; i <= St.Uploaded; i++) if (b[r + i] !== 0 && b[r + i] !== 255) torn = true;
-      if (!F.isErased(b, a, F.A_SIZE) && !F.isZero(b, a, F.A_SIZE) && !F.decodeAnswer(b, r, b, a, crc)) torn = true;
+      var rt = rOff(tail), at = aOff(tail);
+      for (var i = St.Commit; i <= St.Uploaded; i++) if (b[rt + i] !== 0 && b[rt + i] !== 255) torn = true;
+      if (!isErased(b, at, F.A_SIZE) && !isZero(b, at, F.A_SIZE) && !decodeAnswer(b, rt, b, at, crc)) torn = true;
     }
     // round up: each unreadable frame after the last good one may have taken a number
     stan = F.advance(stan, extra); inv = F.advance(inv, extra);
@@ -122,70 +150,106 @@ export class Journal {
     this.flash.write(data, a);
     var back = this.flash.read(data.length, a);
     if (sector === this.newest && this.buf) this.buf.set(back, off);
-    return F.sameBytes(back, 0, data, 0, data.length);
+    return sameBytes(back, 0, data, 0, data.length);
   }
   private zeros(n: number): Uint8Array { return new Uint8Array(n); }
   private burnFrame(sector: number, f: number): void {
-    this.program(sector, F.rOff(f), this.zeros(F.R_SIZE));
-    this.program(sector, F.aOff(f), this.zeros(F.A_SIZE));
+    this.program(sector, rOff(f), this.zeros(F.R_SIZE));
+    this.program(sector, aOff(f), this.zeros(F.A_SIZE));
   }
 
-  /** First write of a power-up: seal the newest sector (burn unreadable frames, complete
-   *  partial state bytes, re-affirm a header with no frames yet), then continue one frame
-   *  past the tail, or on the next 256-byte page if the tail itself was torn. */
+  /** First write (or record query) of a power-up: seal the newest sector, then continue one
+   *  frame past its tail, or on the next 256-byte page when the tail itself was torn. */
   private startSession(): JournalError | null {
     if (this.state === "fault") return fail("fault", this.reason);
     if (this.session) return null;
-    if (this.newest < 0) {
-      this.session = true;
-      return this.openSector();
-    }
-    var s = this.newest, crc = this.crc;
-    var boot = this.scanNewest();
-    this.buf = this.flash.read(this.region.sectorSize, this.addr(s, 0));
-    var ok = true;
-    for (var f = 0; f < this.fps; f++) {
-      var r = F.rOff(f), a = F.aOff(f), b = this.buf;
-      if (F.isErased(b, r, F.R_SIZE) && F.isErased(b, a, F.A_SIZE)) continue;
-      if (!F.validR(b, r, crc)) {
-        if (!F.isZero(b, r, F.R_SIZE) || !F.isZero(b, a, F.A_SIZE)) this.burnFrame(s, f);
-        continue;
-      }
-      for (var i = St.Commit; i <= St.Uploaded; i++) {
-        if (b[r + i] !== 0 && b[r + i] !== 255) ok = this.program(s, r + i, this.zeros(1)) && ok;
-      }
-      if (!F.isErased(b, a, F.A_SIZE) && !F.isZero(b, a, F.A_SIZE) && !F.decodeAnswer(b, r, b, a, crc)) {
-        ok = this.program(s, a, this.zeros(F.A_SIZE)) && ok;
-      }
-    }
-    if (boot.tail < 0) ok = this.program(s, 28, this.zeros(4)) && ok;
-    this.session = true;
-    var sealed = this.scanNewest();
-    var tail = sealed.tail > boot.tail ? sealed.tail : boot.tail;
-    if (boot.torn || sealed.torn) {
-      var end = this.region.base + s * this.region.sectorSize + F.HEADER_SIZE + (tail + 1) * F.FRAME_SIZE;
-      var page = (end + F.PAGE_SIZE - 1) & ~(F.PAGE_SIZE - 1);
-      var p = tail + 1;
-      while (p < this.fps && this.addr(s, F.HEADER_SIZE + p * F.FRAME_SIZE) < page) p++;
-      this.pos = p;
-    } else this.pos = tail + 2;
-    if (!ok) this.pos = this.fps; // the sector does not take programs any more: move on
+    if (this.newest < 0) { this.session = true; return this.openSector(); }
+    this.seal();
     return null;
   }
 
+  /** Sealing neutralises what a power cut may have left in the newest sector (the only one
+   *  ever programmed in place). The sector is read SEAL_READS times: weak bits read
+   *  differently. A frame that never reads valid is burned to zero; a part that reads valid
+   *  but varies is programmed again with its valid bytes (affirmed); a state byte that is
+   *  partial or varies is completed to 0x00 (round up). */
+  private seal(): void {
+    var s = this.newest, crc = this.crc, size = this.region.sectorSize;
+    var boot = this.scanNewest();
+    var reads: Uint8Array[] = [this.buf!];
+    this.buf = null; // program() must not touch the reads while they are compared
+    for (var k = 1; k < SEAL_READS; k++) reads.push(this.flash.read(size, this.addr(s, 0)));
+    var ok = true, lastUsed = -1, tailTouched = false;
+    for (var f = 0; f < this.fps; f++) {
+      var r = rOff(f), a = aOff(f), valid = -1, used = false, i: number;
+      for (i = 0; i < reads.length; i++) {
+        var b = reads[i]!;
+        if (!isErased(b, r, F.R_SIZE) || !isErased(b, a, F.A_SIZE)) used = true;
+        if (valid < 0 && validR(b, r, crc)) valid = i;
+      }
+      if (!used) continue;
+      lastUsed = f;
+      var wrote = false;
+      if (valid < 0) {
+        for (i = 0; i < reads.length && !wrote; i++) {
+          if (!isZero(reads[i]!, r, F.R_SIZE) || !isZero(reads[i]!, a, F.A_SIZE)) { this.burnFrame(s, f); wrote = true; }
+        }
+        if (wrote) tailTouched = true; else tailTouched = false;
+        continue;
+      }
+      var vb = reads[valid]!;
+      if (this.varies(reads, r, F.BODY_SIZE)) { ok = this.program(s, r, vb.subarray(r, r + F.BODY_SIZE)) && ok; wrote = true; }
+      for (var st = St.Commit; st <= St.Uploaded; st++) {
+        var set = false, full = true;
+        for (i = 0; i < reads.length; i++) { if (reads[i]![r + st] !== 255) set = true; if (reads[i]![r + st] !== 0) full = false; }
+        if (set && !full) { ok = this.program(s, r + st, this.zeros(1)) && ok; wrote = true; }
+      }
+      var va = -1, aUsed = false;
+      for (i = 0; i < reads.length; i++) {
+        if (!isErased(reads[i]!, a, F.A_SIZE) && !isZero(reads[i]!, a, F.A_SIZE)) aUsed = true;
+        if (va < 0 && decodeAnswer(reads[i]!, r, reads[i]!, a, crc)) va = i;
+      }
+      if (va >= 0) {
+        if (this.varies(reads, a, F.A_SIZE)) { ok = this.program(s, a, reads[va]!.subarray(a, a + F.A_SIZE)) && ok; wrote = true; }
+      } else if (aUsed) { ok = this.program(s, a, this.zeros(F.A_SIZE)) && ok; wrote = true; }
+      tailTouched = wrote;
+    }
+    if (lastUsed < 0 && (boot.tail < 0)) ok = this.program(s, 28, this.zeros(4)) && ok; // header may be the last write
+    this.buf = this.flash.read(size, this.addr(s, 0));
+    this.session = true;
+    var sealed = this.scanNewest();
+    var tail = Math.max(sealed.tail, boot.tail, lastUsed);
+    if (boot.torn || sealed.torn || tailTouched) {
+      var end = this.addr(s, F.HEADER_SIZE + (tail + 1) * F.FRAME_SIZE);
+      var p = tail + 1;
+      while (p < this.fps && this.addr(s, F.HEADER_SIZE + p * F.FRAME_SIZE) < ((end + F.PAGE_SIZE - 1) & ~(F.PAGE_SIZE - 1))) p++;
+      this.pos = p;
+    } else this.pos = tail + 2;
+    if (!ok) this.pos = this.fps; // the sector no longer takes programs: move on
+  }
+
+  private varies(reads: Uint8Array[], at: number, n: number): boolean {
+    for (var i = 1; i < reads.length; i++) if (!sameBytes(reads[0]!, at, reads[i]!, at, n)) return true;
+    return false;
+  }
+
   // ---- sectors ------------------------------------------------------------------------------
-  /** 1 when the sector holds records that must be kept (current batch, pending reversal) */
+  /** true when the sector holds records that must be kept (current batch, pending
+   *  reversal) or updates of such records; computed for all sectors at once, since an
+   *  update in one sector can resolve a record in another */
   private needed(s: number): boolean {
     if (this.needCache[s]! < 0) {
-      var recs: TxnRecord[] = [], ups: UpdateFrame[] = [];
-      var b = this.flash.read(this.region.sectorSize, this.addr(s, 0));
-      parseSector(b, s, this.fps, this.crc, recs, ups);
-      applyUpdates(recs, ups, this.crc);
-      var need = ups.length > 0 ? 1 : 0;
-      for (var i = 0; i < recs.length && !need; i++) {
-        if (recs[i]!.batch === this.batch || recs[i]!.reversalPending) need = 1;
+      var c = this.collect(), recs = c.recs, ups = c.ups, i: number;
+      for (i = 0; i < this.needCache.length; i++) this.needCache[i] = 0;
+      for (i = 0; i < recs.length; i++) {
+        var r = recs[i]!;
+        if (r.batch === this.batch || r.reversalPending) this.needCache[Math.floor(r.slot / this.fps)] = 1;
       }
-      this.needCache[s] = need;
+      for (var u = 0; u < ups.length; u++) {
+        var up = ups[u]!, keep = getBatch(up.bytes, up.rAt) === this.batch;
+        for (i = 0; i < recs.length && !keep; i++) if (recs[i]!.slot === up.target && recs[i]!.reversalPending) keep = true;
+        if (keep) this.needCache[Math.floor(up.slot / this.fps)] = 1;
+      }
     }
     return this.needCache[s] === 1;
   }
@@ -193,6 +257,7 @@ export class Journal {
   /** the sector to erase next: never the newest, never one holding needed records */
   private victim(): number {
     var best = -1;
+    for (var b = 0; b < this.blank.length; b++) if (this.blank[b] && !this.retired[b]) return b;
     for (var s = 0; s < this.region.sectors; s++) {
       if (s === this.newest || this.retired[s]) continue;
       var h = this.hdr[s];
@@ -223,7 +288,8 @@ export class Journal {
       if (v < 0) return fail("full", "journal full: settle the batch (no reusable sector)");
       var old = this.hdr[v];
       var erases = (old ? old.erases : maxErase) + 1;
-      var erased = false;
+      var erased = !!this.blank[v] && this.crc(this.flash.read(this.region.sectorSize, this.addr(v, 0))) === this.ffCrc;
+      this.blank[v] = false;
       for (var t = 0; t < ERASE_TRIES && !erased; t++) {
         this.flash.erasePage(this.addr(v, 0));
         erased = this.crc(this.flash.read(this.region.sectorSize, this.addr(v, 0))) === this.ffCrc;
@@ -233,7 +299,7 @@ export class Journal {
         var h: F.Header = { seq: maxSeq + 1, stan: this.stan, invoice: this.inv, batch: this.batch, erases: erases };
         var hb = F.encodeHeader(h, this.crc);
         if (this.program(v, 0, hb.subarray(0, 28)) && this.program(v, 28, this.zeros(4))) {
-          this.hdr[v] = h; this.newest = v; this.pos = 0;
+          this.hdr[v] = h; this.newest = v; this.pos = 0; this.needCache[v] = 0;
           this.buf = new Uint8Array(this.region.sectorSize); this.buf.fill(255); this.buf.set(hb, 0); this.buf.fill(0, 28, 32);
           return null;
         }
@@ -252,13 +318,13 @@ export class Journal {
     for (var attempt = 0; attempt < 6; attempt++) {
       if (this.pos >= this.fps) { var oe = this.openSector(); if (oe) return oe; }
       var f = this.pos++;
-      var r = F.rOff(f), s = this.newest;
+      var r = rOff(f), s = this.newest;
       F.encodeBody(body, kind, stan, inv, batch, amount, last4, token, this.crc);
       if (this.program(s, r, body) && this.program(s, r + St.Commit, this.zeros(1))) return s * this.fps + f;
       this.burnFrame(s, f);
       if (allocates) { // the burnt frame may have taken these numbers: never reuse them
-        this.stan = F.nextNumber(this.stan); stan = this.stan;
-        if (isFinancial(kind)) { this.inv = F.nextNumber(this.inv); inv = this.inv; }
+        this.stan = nextNumber(this.stan); stan = this.stan;
+        if (isFinancial(kind)) { this.inv = nextNumber(this.inv); inv = this.inv; }
       }
       if (attempt % 2 === 1) this.pos = this.fps; // two failures in a row: leave this sector
     }
@@ -283,15 +349,15 @@ export class Journal {
       fin || kind === Kind.Void ? SALE_HEADROOM : ANY_HEADROOM);
     if (isErr(res)) return res;
     // writeFrame may have skipped numbers after a failed write: read them back from the frame
-    var b = this.buf!, r = F.rOff(res % this.fps);
-    var out: Reserved = { stan: F.getStan(b, r), invoice: F.getInv(b, r), batch: this.batch, slot: res };
-    this.stan = F.nextNumber(out.stan);
-    if (fin) this.inv = F.nextNumber(out.invoice);
+    var b = this.buf!, r = rOff(res % this.fps);
+    var out: Reserved = { stan: getStan(b, r), invoice: getInv(b, r), batch: this.batch, slot: res };
+    this.stan = nextNumber(out.stan);
+    if (fin) this.inv = nextNumber(out.invoice);
     return out;
   }
 
   closeBatch(): number | JournalError {
-    var nb = F.nextNumber(this.batch);
+    var nb = nextNumber(this.batch);
     var res = this.writeFrame(Kind.BatchClose, this.stan, this.inv, nb, this.batch, F.NO_LAST4, undefined, false, 0);
     if (isErr(res)) return res;
     this.batch = nb;
@@ -305,12 +371,12 @@ export class Journal {
   private locate(slot: number): { s: number; r: number; a: number; b: Uint8Array } | JournalError {
     var s = Math.floor(slot / this.fps), f = slot % this.fps;
     if (!(slot >= 0) || s >= this.region.sectors || !this.hdr[s]) return fail("arg", "no record at slot " + slot);
-    var r = F.rOff(f), a = F.aOff(f);
+    var r = rOff(f), a = aOff(f);
     var b = new Uint8Array(F.FRAME_SIZE);
     var rb = this.flash.read(F.R_SIZE, this.addr(s, r)), ab = this.flash.read(F.A_SIZE, this.addr(s, a));
     b.set(rb, 0); b.set(ab, F.R_SIZE);
-    var k = F.getNib(b, 0);
-    if (!F.validR(b, 0, this.crc) || k === Kind.Update || k === Kind.BatchClose) return fail("arg", "no record at slot " + slot);
+    var k = getNib(b, 0);
+    if (!validR(b, 0, this.crc) || k === Kind.Update || k === Kind.BatchClose) return fail("arg", "no record at slot " + slot);
     return { s: s, r: r, a: a, b: b };
   }
 
@@ -322,20 +388,20 @@ export class Journal {
     if (isErr(loc)) return loc;
     if (st >= St.RevSet) this.resetNeeds();
     if (loc.b[st] === 0) return null;
-    if (this.program(loc.s, loc.r + st, this.zeros(1))) return null;
+    if (loc.s === this.newest && this.program(loc.s, loc.r + st, this.zeros(1))) return null;
     return this.update(slot, loc.b, st, null);
   }
 
   private update(slot: number, target: Uint8Array, st: number, answer: F.Answer | null): JournalError | null {
-    var res = this.writeFrame(Kind.Update, F.getStan(target, 0), F.getInv(target, 0), F.getBatch(target, 0), slot,
+    var res = this.writeFrame(Kind.Update, getStan(target, 0), getInv(target, 0), getBatch(target, 0), slot,
       F.NO_LAST4, undefined, false, 0);
     if (isErr(res)) return res;
-    var s = this.newest, f = res % this.fps, r = F.rOff(f);
+    var s = this.newest, f = res % this.fps, r = rOff(f);
     var ok = true;
     if (st) ok = this.program(s, r + st, this.zeros(1));
     if (answer) {
       var enc = F.encodeAnswer(this.buf!, r, answer, this.crc);
-      ok = !!enc && this.program(s, F.aOff(f), enc) && ok;
+      ok = !!enc && this.program(s, aOff(f), enc) && ok;
     }
     return ok ? null : fail("flash", "journal flash does not take writes");
   }
@@ -357,10 +423,10 @@ export class Journal {
     var enc = F.encodeAnswer(loc.b, 0, ans, this.crc);
     if (!enc) return fail("arg", "answer cannot be stored (characters or lengths)");
     this.resetNeeds();
-    if (F.isErased(loc.b, F.R_SIZE, F.A_SIZE)) {
-      if (this.program(loc.s, loc.a, enc)) return null;
-    } else if (F.sameBytes(loc.b, F.R_SIZE, enc, 0, F.A_SIZE)) return null;
-    else if (F.decodeAnswer(loc.b, 0, loc.b, F.R_SIZE, this.crc)) return fail("state", "record already answered");
+    if (isErased(loc.b, F.R_SIZE, F.A_SIZE)) {
+      if (loc.s === this.newest && this.program(loc.s, loc.a, enc)) return null;
+    } else if (sameBytes(loc.b, F.R_SIZE, enc, 0, F.A_SIZE)) return null;
+    else if (decodeAnswer(loc.b, 0, loc.b, F.R_SIZE, this.crc)) return fail("state", "record already answered");
     return this.update(slot, loc.b, 0, ans);
   }
 
@@ -378,6 +444,11 @@ export class Journal {
   // ---- queries ------------------------------------------------------------------------------
   /** every retained transaction record, oldest first */
   all(): TxnRecord[] {
+    if (this.state !== "fault" && !this.session && this.newest >= 0) this.seal(); // settle what a cut left first
+    return this.collect().recs;
+  }
+
+  private collect(): { recs: TxnRecord[]; ups: UpdateFrame[] } {
     var order: number[] = [];
     for (var s = 0; s < this.region.sectors; s++) if (this.hdr[s]) order.push(s);
     var hdr = this.hdr;
@@ -389,7 +460,7 @@ export class Journal {
       parseSector(b, sec, this.fps, this.crc, recs, ups);
     }
     applyUpdates(recs, ups, this.crc);
-    return recs;
+    return { recs: recs, ups: ups };
   }
 
   bySlot(slot: number): TxnRecord | null {

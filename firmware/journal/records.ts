@@ -2,6 +2,17 @@
 // (pending reversal, in doubt) from its state bytes and answer. Pure: works on sector bytes.
 import * as F from "./format";
 import { Kind, Result, St } from "./format";
+// local names: one lookup at load instead of one per call on hot paths
+var rOff = F.rOff;
+var aOff = F.aOff;
+var validR = F.validR;
+var getNib = F.getNib;
+var decodeAnswer = F.decodeAnswer;
+var getStan = F.getStan;
+var getInv = F.getInv;
+var getBatch = F.getBatch;
+var getU32 = F.getU32;
+var unpackLast4 = F.unpackLast4;
 
 export interface TxnRecord {
   slot: number; kind: number; stan: number; invoice: number; batch: number;
@@ -13,7 +24,7 @@ export interface TxnRecord {
 }
 
 /** Update frames (written when an in-place change could not be verified) */
-export interface UpdateFrame { target: number; stan: number; bytes: Uint8Array; rAt: number; aAt: number; }
+export interface UpdateFrame { slot: number; target: number; stan: number; bytes: Uint8Array; rAt: number; aAt: number; }
 
 export function isReversible(kind: number): boolean { return kind === Kind.Sale || kind === Kind.Refund || kind === Kind.Void; }
 export function isFinancial(kind: number): boolean { return kind === Kind.Sale || kind === Kind.Refund; }
@@ -53,25 +64,25 @@ export function inDoubt(rec: TxnRecord): boolean {
 export function parseSector(b: Uint8Array, sector: number, fps: number, crc: F.Crc32,
   out: TxnRecord[], updates: UpdateFrame[] | null): void {
   for (var f = 0; f < fps; f++) {
-    var r = F.rOff(f), a = F.aOff(f);
+    var r = rOff(f), a = aOff(f);
     if (b[r] === 255 && b[r + 1] === 255) continue;
-    if (!F.validR(b, r, crc)) continue;
-    var kind = F.getNib(b, r);
+    if (!validR(b, r, crc)) continue;
+    var kind = getNib(b, r);
     if (kind === Kind.BatchClose) continue;
     if (kind === Kind.Update) {
-      if (updates) updates.push({ target: F.getU32(b, r + 8), stan: F.getStan(b, r), bytes: b, rAt: r, aAt: a });
+      if (updates) updates.push({ slot: sector * fps + f, target: getU32(b, r + 8), stan: getStan(b, r), bytes: b, rAt: r, aAt: a });
       continue;
     }
     var rec: TxnRecord = {
-      slot: sector * fps + f, kind: kind, stan: F.getStan(b, r), invoice: F.getInv(b, r), batch: F.getBatch(b, r),
-      amount: F.getU32(b, r + 8), token: new Uint8Array(b.subarray(r + 14, r + 22)),
-      last4: F.unpackLast4(b[r + 12]! | ((b[r + 13]! & 0x3F) << 8)),
+      slot: sector * fps + f, kind: kind, stan: getStan(b, r), invoice: getInv(b, r), batch: getBatch(b, r),
+      amount: getU32(b, r + 8), token: new Uint8Array(b.subarray(r + 14, r + 22)),
+      last4: unpackLast4(b[r + 12]! | ((b[r + 13]! & 0x3F) << 8)),
       sent: false, printed: false, voided: false, uploaded: false,
       result: 0, rc: "", authCode: "", rrn: "",
       reversalSet: false, reversalCleared: false, reversed: false, reversalPending: false,
     };
     setState(rec, b, r);
-    setAnswer(rec, F.decodeAnswer(b, r, b, a, crc));
+    setAnswer(rec, decodeAnswer(b, r, b, a, crc));
     out.push(rec);
   }
 }
@@ -84,7 +95,7 @@ export function applyUpdates(recs: TxnRecord[], updates: UpdateFrame[], crc: F.C
       var rec = recs[j]!;
       if (rec.slot !== u.target || rec.stan !== u.stan) continue;
       setState(rec, u.bytes, u.rAt);
-      setAnswer(rec, F.decodeAnswer(u.bytes, u.rAt, u.bytes, u.aAt, crc));
+      setAnswer(rec, decodeAnswer(u.bytes, u.rAt, u.bytes, u.aAt, crc));
     }
   }
   for (var k = 0; k < recs.length; k++) derive(recs[k]!);

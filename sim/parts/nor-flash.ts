@@ -53,6 +53,9 @@ export class NorFlash {
   private cutAtOp = -1;
   private cutFault: CutFault = {};
   dead = false;
+  /** when set, each operation appends "w" (word program) or "e" (erase): campaigns use it to
+   *  pick the fault flavours that apply to an operation */
+  opLog: string[] | null = null;
   endurance: number;
   private eraseCounts: number[][];
   private rng: number;
@@ -123,8 +126,9 @@ export class NorFlash {
   armCut(op: number, fault: CutFault = {}): void { this.cutAtOp = op; this.cutFault = fault; }
   disarm(): void { this.cutAtOp = -1; }
 
-  private tick(): boolean {
+  private tick(kind: string): boolean {
     if (this.dead) return false;
+    if (this.opLog) this.opLog.push(kind);
     const fire = this.cutAtOp >= 0 && this.ops === this.cutAtOp;
     this.ops++;
     if (fire) { this.dead = true; this.cutAtOp = -1; }
@@ -141,7 +145,7 @@ export class NorFlash {
     const start = addr & ~3, end = (addr + data.length + 3) & ~3;
     for (let w = start; w < end; w += 4) {
       if (this.dead) return;
-      const cut = this.tick();
+      const cut = this.tick("w");
       const r = this.rangeOf(w);
       if (r) {
         const fault: ProgramFault = cut ? (this.cutFault.program ?? "clean") : "torn";
@@ -179,7 +183,7 @@ export class NorFlash {
 
   erasePage(addr: number): void {
     if (this.dead) return;
-    const cut = this.tick();
+    const cut = this.tick("e");
     const r = this.rangeOf(addr);
     if (r) {
       const off = (addr - r.base) - ((addr - r.base) % this.sectorSize);

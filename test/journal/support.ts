@@ -11,7 +11,7 @@ export function region(sectors: number, base = 0x310000): JournalRegion {
 }
 
 export function makeFlash(r: JournalRegion, seed = 1, endurance?: number): NorFlash {
-  return new NorFlash({ ranges: [{ base: r.base, size: r.sectors * r.sectorSize }], seed, endurance });
+  return new NorFlash({ ranges: [{ base: r.base, size: r.sectors * r.sectorSize }], sectorSize: r.sectorSize, seed, endurance });
 }
 
 export function open(flash: NorFlash, r: JournalRegion, first?: Numbers): Journal {

@@ -22,6 +22,10 @@ export class NfcReader {
   private pn: Pn532; private io: Io; private terminal: () => Terminal; private pollMs: number;
   private running = false; private ready = false; private timer: number | undefined;
   private lastUid = ""; private cb: TapCallback | null = null;
+  /** a fault is reported once, until the reader answers again */
+  private faulted = false;
+  /** poll errors in a row: after a few, configure the chip again */
+  private errors = 0;
 
   constructor(o: { pn532: Pn532; io: Io; terminal: () => Terminal; pollMs?: number }) {
     this.pn = o.pn532; this.io = o.io; this.terminal = o.terminal; this.pollMs = o.pollMs || 250;
@@ -62,6 +66,7 @@ export class NfcReader {
       pn.setRetries(1, function (e2) { // bounded InListPassiveTarget: no card -> NbTg 0
         if (e2) return self.fault(e2);
         self.ready = true;
+        self.faulted = false;
         done();
       });
     });
@@ -69,7 +74,8 @@ export class NfcReader {
 
   private fault(e: Pn532Error): void {
     this.ready = false;
-    this.report({ reason: e.code === "bus" ? "no_reader" : e.code, fault: true });
+    if (!this.faulted) this.report({ reason: e.code === "bus" ? "no_reader" : e.code, fault: true });
+    this.faulted = true;
     this.later(2000);
   }
 
@@ -79,7 +85,13 @@ export class NfcReader {
     if (!this.ready) { this.init(function () { self.poll(); }); return; }
     this.pn.inListPassiveTarget(LIST_MS, function (e, t) {
       if (!self.running) { self.rfOff(); return; }
-      if (e) { if (e.code === "bus") return self.fault(e); self.pn.rfField(false, function () { self.later(self.pollMs); }); return; }
+      if (e) {
+        if (e.code === "bus") return self.fault(e);
+        if (++self.errors >= 3) { self.errors = 0; self.ready = false; } // configure it again
+        self.pn.rfField(false, function () { self.later(self.pollMs); });
+        return;
+      }
+      self.errors = 0;
       if (!t) { self.lastUid = ""; self.pn.rfField(false, function () { self.later(self.pollMs); }); return; }
       var uid = hexOf(t.uid, 0, t.uid.length);
       if (uid === self.lastUid) { self.later(self.pollMs); return; } // same card still in the field

@@ -89,10 +89,27 @@ describe("NFC reader: EMV contactless read over the virtual PN532", () => {
     assert.equal(part.rfOn, false);
   });
 
-  it("a PN532 that does not answer is a reader fault", () => {
+  it("a PN532 that does not answer is one reader fault; reading resumes when it answers", () => {
     const { tb, part, got } = rig();
     part.silent = true;
-    tb.runUntil(() => got.length > 0, 3);
-    assert.deepEqual(got[0], { err: "no_reader", fault: true });
+    tb.run(10);
+    assert.deepEqual(got, [{ err: "no_reader", fault: true }], "reported once");
+    part.silent = false;
+    part.tap(uidCard("0A0B0C0D"));
+    tb.runUntil(() => got.length > 1, 5);
+    assert.equal(got[1].uid, "0A0B0C0D");
+  });
+
+  it("a PN532 that lost its configuration (power blip) is configured again", () => {
+    const { tb, part, got } = rig();
+    tb.run(1);
+    part.powerCut(); part.powerOn();
+    assert.equal(part.samDone, false);
+    tb.run(3);
+    assert.equal(part.samDone, true, "SAM configured again after polls timed out");
+    assert.deepEqual(got, [], "not a fault");
+    part.tap(uidCard("0A0B0C0D"));
+    tb.runUntil(() => got.length > 0, 5);
+    assert.equal(got[0].uid, "0A0B0C0D");
   });
 });

@@ -50,7 +50,9 @@ function baseImage(): Record<number, Uint8Array> {
   return t.world.flashImage();
 }
 
-interface CaseResult { cutFired: boolean; detail: string; }
+/** how the sale ended at the acquirer once the terminal recovered */
+type Outcome = "charged" | "reversed" | "not-charged";
+interface CaseResult { cutFired: boolean; outcome?: Outcome; }
 
 function runCase(image: Record<number, Uint8Array>, f: NetFault, cutAt: number): CaseResult {
   const t = new SimTarget({ flashImage: image });
@@ -63,7 +65,7 @@ function runCase(image: Record<number, Uint8Array>, f: NetFault, cutAt: number):
   waitFor(t, 180, () => !t.world.powered || screenHas(t, SALE_END));
   const cutFired = !t.world.powered;
   t.world.flash.disarm();
-  if (!cutFired) return { cutFired, detail: "" };
+  if (!cutFired) return { cutFired };
   t.run(1);
   f.heal(t);
   t.powerOn();
@@ -87,7 +89,8 @@ function runCase(image: Record<number, Uint8Array>, f: NetFault, cutAt: number):
   // every sale the terminal did not count was reversed: live charges = the terminal's count
   assert.equal(l.charges.length, l.totals.saleCount + l.totals.refundCount, at("live charges"));
   assert.deepEqual(t.world.errors.map((e) => e.message), [], at("firmware exceptions"));
-  return { cutFired, detail: mine };
+  const outcome: Outcome = l.charges.length ? "charged" : l.reversed ? "reversed" : "not-charged";
+  return { cutFired, outcome };
 }
 
 describe("fault matrix: network fault x power cut at every flash operation of a sale", function () {
@@ -101,13 +104,15 @@ describe("fault matrix: network fault x power cut at every flash operation of a 
   for (const f of NET_FAULTS) {
     it(f.name, () => {
       let cases = 0;
+      const outcomes: { [o: string]: number } = {};
       for (let op = 0; op < 2000; op++) {
         const r = runCase(image, f, op);
         if (!r.cutFired) break; // the sale finished before reaching this operation: all cut points done
         cases++;
+        outcomes[r.outcome!] = (outcomes[r.outcome!] ?? 0) + 1;
       }
       total += cases;
-      console.log(`        ${cases} cut points`);
+      console.log(`        ${cases} cut points: ${Object.entries(outcomes).map(([k, v]) => `${v} ${k}`).join(", ")}`);
       assert.ok(cases > 0, "no flash operation during the sale");
     });
   }

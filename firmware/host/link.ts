@@ -92,6 +92,7 @@ export function createLink(o: LinkOptions): HostLink {
       status("SENDING");
       written = true; // from here on any byte may have reached the host
       sock.write(bytesToStr(bytes));
+      bytes.fill(0); // the request may hold PAN/track data: do not keep it around
       status("WAITING");
       startTimer(responseMs || defaultResponseMs, function () { fail(LinkErr.SENT_NO_RESPONSE, "no response"); });
     }

@@ -136,6 +136,27 @@ describe("iso8583 codec", () => {
     assert.throws(() => pack({ mti: "0800", f: { 70: "301" } }), (e: any) => e.code === "UNKNOWN_FIELD");
   });
 
+  it("random corruption of every fixture: decoded or rejected with a known code, never anything else", () => {
+    const known = new Set(["TRUNCATED", "BAD_BCD", "BAD_MTI", "BAD_CHAR", "LENGTH_OVERRUN", "UNKNOWN_FIELD", "TRAILING"]);
+    let seed = 99, rejected = 0, decoded = 0;
+    const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+    for (const fx of fixtures) {
+      const good = fromHex(fx.hex)!;
+      for (let i = 0; i < 2000; i++) {
+        const b = new Uint8Array(good);
+        const flips = 1 + rnd(3);
+        for (let k = 0; k < flips; k++) b[rnd(b.length)] = rnd(256);
+        const cut = rnd(4) === 0 ? rnd(b.length) : b.length;
+        try { unpack(b.subarray(0, cut)); decoded++; } catch (e: any) {
+          assert.ok(known.has(e.code), "unexpected error " + e.message);
+          assert.equal(typeof e.field, "number");
+          rejected++;
+        }
+      }
+    }
+    assert.ok(rejected > 0 && decoded > 0);
+  });
+
   describe("malformed input gives a clear error code", () => {
     const code = (hex: string) => { try { unpack(fromHex(hex)!); return "OK"; } catch (e: any) { return e.code as string; } };
     const sale = fixtures.find((f) => f.name === "sale-track2-0200")!.hex;

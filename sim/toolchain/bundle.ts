@@ -96,7 +96,7 @@ export async function bundle(opts: BundleOptions): Promise<Bundle> {
     ecma: 5,
     compress: { ecma: 5, hoist_funs: true, passes: 2, inline: 1 },
     mangle: { reserved: ["onInit"] },
-    format: { ecma: 5, comments: false },
+    format: { ecma: 5, comments: false, ascii_only: true }, // the espruino CLI garbles non-ASCII uploads
     sourceMap: { content: chunk.map as any, asObject: true },
   });
   if (!minified.code) throw new BuildError(["terser produced no output for " + rel(opts.entry)]);

@@ -161,6 +161,9 @@ class Checker {
       return;
     }
     if (typeof node.value === "string" && /\\u\{/.test(node.raw)) this.add(node, "\\u{...} escapes are not supported by Espruino");
+    if (typeof node.value === "string" && /[^\x00-\x7f]/.test(node.value)) {
+      this.add(node, "non-ASCII text: the ESP32 build has no Unicode (8-bit strings; '\u20ac' becomes one byte): keep firmware text ASCII", true);
+    }
   }
 
   checkIdentifier(node: Node, parent: Node | null): void {

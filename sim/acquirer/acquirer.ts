@@ -64,8 +64,11 @@ export interface Ledger {
 export interface LedgerView {
   tid: string;
   batch: number;
-  /** live charges: approved, not reversed, not voided */
+  /** live charges of the open batch: approved, not reversed, not voided */
   charges: Charge[];
+  /** approved charges of settled batches (their batch field is minus the terminal's batch number) */
+  settled: Charge[];
+  /** every charge ever recorded, in any state */
   all: Charge[];
   reversed: number;
   orphanReversals: number;
@@ -202,14 +205,18 @@ export class Acquirer {
   /** The ledger as tests and the UI read it. */
   ledger(tid: string): LedgerView {
     const l = this.ledgerOf(tid);
-    const live = l.charges.filter((c) => c.state === "approved");
-    const byInvoice = new Map<number, number>();
-    for (const c of live) byInvoice.set(c.invoice, (byInvoice.get(c.invoice) ?? 0) + 1);
+    const approved = l.charges.filter((c) => c.state === "approved");
+    const byInvoice = new Map<string, number>();
+    for (const c of approved) {
+      const key = (c.batch < 0 ? -c.batch : "open") + "/" + c.invoice;
+      byInvoice.set(key, (byInvoice.get(key) ?? 0) + 1);
+    }
     let dup = 0;
     for (const n of byInvoice.values()) if (n > 1) dup += n - 1;
     const unaccounted = l.violations.filter((v) => v.type === "UNACCOUNTED_CHARGE").length;
     return {
-      tid, batch: l.batch, charges: live, all: l.charges.slice(), reversed: l.reversed,
+      tid, batch: l.batch, charges: approved.filter((c) => c.batch >= 0), settled: approved.filter((c) => c.batch < 0),
+      all: l.charges.slice(), reversed: l.reversed,
       orphanReversals: l.orphanReversals, duplicateAdvices: l.duplicateAdvices, settlements: l.settlements,
       doubleCharges: dup + unaccounted, violations: l.violations.slice(), totals: liveTotals(l.charges, l.batch),
     };

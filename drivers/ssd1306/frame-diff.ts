@@ -1,6 +1,6 @@
 // Which parts of a frame to send. The panel RAM is 8 pages of 128 column bytes (the same
 // layout as a vertical_byte, msb:false Graphics buffer). We find the changed column range of
-// each page, then choose windows (column range x page range, horizontal addressing) that
+// each page (pages compared as strings, natively), then choose windows (column range x page range, horizontal addressing) that
 // cover every change for the fewest I2C bytes: one window per page, merged neighbours, or
 // one full-screen write, whichever is cheapest.
 
@@ -13,23 +13,35 @@ export function windowCost(n: number, chunk: number): number {
   return 8 + n + 2 * Math.ceil(n / chunk);
 }
 
-/** For each page p, out[2p] and out[2p+1] get the first and last changed column, or -1.
- *  Only columns c0..c1 of pages p0..p1 are compared (the Graphics modified box). */
-export function dirtyRanges(cur: Uint8Array, prev: Uint8Array, width: number, pages: number,
-  c0: number, c1: number, p0: number, p1: number, out: Int16Array): void {
-  for (var p = 0; p < pages; p++) {
-    out[2 * p] = -1;
-    out[2 * p + 1] = -1;
-    if (p < p0 || p > p1) continue;
-    var base = p * width;
-    var a = c0;
-    while (a <= c1 && cur[base + a] === prev[base + a]) a++;
-    if (a > c1) continue;
-    var b = c1;
-    while (cur[base + b] === prev[base + b]) b--;
-    out[2 * p] = a;
-    out[2 * p + 1] = b;
+/** The bytes of page p as an 8-bit string. String.fromCharCode.apply is native on Espruino,
+ *  so comparing pages costs no per-byte JS loop (the interpreter runs loops very slowly).
+ *  Espruino's Function.apply takes at most 64 arguments: 64-byte slices. */
+export function pageString(frame: Uint8Array, width: number, p: number): string {
+  var s = "";
+  for (var at = p * width, end = at + width; at < end; at += 64) {
+    s += String.fromCharCode.apply(null, frame.subarray(at, Math.min(end, at + 64)) as any);
   }
+  return s;
+}
+
+/** First and last index where two different strings of equal length differ, into
+ *  out[at] and out[at+1]: binary searches on native substring compares (about 2*log2(n)
+ *  of them) instead of a byte loop. Equal strings give -1, -1. */
+export function stringDiffRange(a: string, b: string, out: Int16Array, at: number): void {
+  var n = a.length;
+  if (a === b) { out[at] = -1; out[at + 1] = -1; return; }
+  var lo = 0, hi = n, mid: number; // prefix of length lo is equal, of length hi is not
+  while (hi - lo > 1) {
+    mid = (lo + hi) >> 1;
+    if (a.substr(0, mid) === b.substr(0, mid)) lo = mid; else hi = mid;
+  }
+  out[at] = lo;
+  lo = 0; hi = n; // suffix of length lo is equal, of length hi is not
+  while (hi - lo > 1) {
+    mid = (lo + hi) >> 1;
+    if (a.substr(n - mid) === b.substr(n - mid)) lo = mid; else hi = mid;
+  }
+  out[at + 1] = n - 1 - lo;
 }
 
 /** cheapest set of windows covering the dirty ranges (dynamic programming over pages) */

@@ -1,37 +1,52 @@
 import { test, eq, ok, eqBytes } from "../../firmware/selftest/check";
-import { dirtyRanges, planWindows, planCost, windowCost } from "./frame-diff";
+import { pageString, stringDiffRange, planWindows, planCost, windowCost } from "./frame-diff";
 import { initSequence } from "./commands";
 
 function frames(): { a: Uint8Array; b: Uint8Array; r: Int16Array } {
   return { a: new Uint8Array(1024), b: new Uint8Array(1024), r: new Int16Array(16) };
 }
 
+/** what the driver does: each page as a string, compared with the old one */
+function dirtyRanges(cur: Uint8Array, prev: Uint8Array, out: Int16Array): void {
+  for (var p = 0; p < 8; p++) stringDiffRange(pageString(prev, 128, p), pageString(cur, 128, p), out, 2 * p);
+}
+
 test("ssd1306: dirty ranges per page", function () {
   var f = frames();
   f.b[3 * 128 + 10] = 1;
   f.b[3 * 128 + 20] = 1;
-  dirtyRanges(f.b, f.a, 128, 8, 0, 127, 0, 7, f.r);
+  dirtyRanges(f.b, f.a, f.r);
   eq(f.r[6], 10, "first column");
   eq(f.r[7], 20, "last column");
   eq(f.r[0], -1, "clean page");
-  dirtyRanges(f.b, f.a, 128, 8, 0, 127, 4, 7, f.r);
-  eq(f.r[6], -1, "outside the modified box");
+  eq(pageString(f.b, 128, 3).length, 128, "page string length");
+  var out = new Int16Array(2);
+  for (var i = 0; i < 128; i += 31) {
+    for (var j = i; j < 128; j += 37) {
+      var a = new Uint8Array(128), b = new Uint8Array(128);
+      b[i] = 0xff; b[j] = 0x80;
+      stringDiffRange(pageString(a, 128, 0), pageString(b, 128, 0), out, 0);
+      if (out[0] !== i || out[1] !== j) eq(out[0] + "," + out[1], i + "," + j, "range");
+    }
+  }
+  stringDiffRange("abc", "abc", out, 0);
+  eq(out[0], -1, "equal strings");
 });
 
 test("ssd1306: plan picks windows, merges neighbours, and a full frame when all changed", function () {
   var f = frames();
   f.b[2 * 128 + 50] = 1;
   f.b[3 * 128 + 52] = 1;
-  dirtyRanges(f.b, f.a, 128, 8, 0, 127, 0, 7, f.r);
+  dirtyRanges(f.b, f.a, f.r);
   var p = planWindows(f.r, 8, 64);
   eq(p.length, 1, "neighbouring pages share a window");
   eq(p[0]!.c0, 50, "c0"); eq(p[0]!.c1, 52, "c1"); eq(p[0]!.p0, 2, "p0"); eq(p[0]!.p1, 3, "p1");
   f.b[7 * 128 + 0] = 1;
-  dirtyRanges(f.b, f.a, 128, 8, 0, 127, 0, 7, f.r);
+  dirtyRanges(f.b, f.a, f.r);
   p = planWindows(f.r, 8, 64);
   eq(p.length, 2, "far pages get their own window");
   for (var i = 0; i < 1024; i++) f.b[i] = 0xff;
-  dirtyRanges(f.b, f.a, 128, 8, 0, 127, 0, 7, f.r);
+  dirtyRanges(f.b, f.a, f.r);
   p = planWindows(f.r, 8, 64);
   eq(p.length, 1, "one window");
   eq(planCost(p, 64), windowCost(1024, 64), "full frame cost");

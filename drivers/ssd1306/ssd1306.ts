@@ -5,7 +5,7 @@
 // whole frame because the panel's RAM is then unknown.
 import type { I2CBus, Io } from "../hal";
 import { Cmd, Ctl, initSequence } from "./commands";
-import { dirtyRanges, planWindows } from "./frame-diff";
+import { pageString, stringDiffRange, planWindows } from "./frame-diff";
 
 export interface Ssd1306Fault { code: "I2C"; op: string; message: string; }
 
@@ -40,8 +40,9 @@ export class Ssd1306 {
   private contrast: number;
   private reset?: PinLike;
   private onFault?: (f: Ssd1306Fault) => void;
-  /** what the panel RAM holds, or null when unknown (after init or a fault) */
-  private shown: Uint8Array | null = null;
+  /** what the panel RAM holds, one 8-bit string per page, or null when unknown (after
+   *  init or a fault) */
+  private shown: string[] | null = null;
   private ranges: Int16Array;
   private buf: Uint8Array;
 
@@ -94,14 +95,14 @@ export class Ssd1306 {
     var pages = this.height >> 3;
     var w = this.width;
     var box = g.getModified ? g.getModified(true) : undefined;
-    if (this.shown === null) {
-      for (var p = 0; p < pages; p++) { this.ranges[2 * p] = 0; this.ranges[2 * p + 1] = w - 1; }
-    } else if (g.getModified && !box) {
-      return 0; // nothing drawn since the last flush
-    } else {
-      var c0 = box ? Math.max(0, box.x1) : 0, c1 = box ? Math.min(w - 1, box.x2) : w - 1;
-      var p0 = box ? Math.max(0, box.y1 >> 3) : 0, p1 = box ? Math.min(pages - 1, box.y2 >> 3) : pages - 1;
-      dirtyRanges(frame, this.shown, w, pages, c0, c1, p0, p1, this.ranges);
+    if (this.shown !== null && g.getModified && !box) return 0; // nothing drawn since the last flush
+    var p0 = box ? Math.max(0, box.y1 >> 3) : 0, p1 = box ? Math.min(pages - 1, box.y2 >> 3) : pages - 1;
+    var now: string[] = [];
+    for (var p = 0; p < pages; p++) {
+      var s = this.shown === null || (p >= p0 && p <= p1) ? pageString(frame, w, p) : this.shown[p]!;
+      now.push(s);
+      if (this.shown === null) { this.ranges[2 * p] = 0; this.ranges[2 * p + 1] = w - 1; }
+      else stringDiffRange(this.shown[p]!, s, this.ranges, 2 * p);
     }
     var plan = planWindows(this.ranges, pages, this.chunk);
     var before = this.stats.bytes;
@@ -110,8 +111,7 @@ export class Ssd1306 {
       if (!this.command(new Uint8Array([Cmd.SetColumnAddress, win.c0, win.c1, Cmd.SetPageAddress, win.p0, win.p1]), "window")) return -1;
       if (!this.sendWindow(frame, win.c0, win.c1, win.p0, win.p1)) return -1;
     }
-    if (this.shown === null) this.shown = new Uint8Array(frame.length);
-    this.shown.set(frame);
+    this.shown = now;
     this.stats.flushes++;
     return this.stats.bytes - before;
   }

@@ -104,6 +104,8 @@ export function result(app: App, err: AppError | null, txn?: TxnInfo): void {
       app.go(message(app, "NO RESPONSE", ["Not charged:", "reversal pending", e.message], 15));
     } else if (e.code === "NO_LINK") {
       app.go(message(app, "NO CONNECTION", ["Not sent:", e.message], 15));
+    } else if (e.code === "JOURNAL") {
+      app.go(message(app, "NOT SENT", ["Journal: " + e.message, "Settle the batch", "or call support"], 15));
     } else {
       app.go(message(app, "HOST ERROR", [e.message], 15));
     }
@@ -140,7 +142,7 @@ export function voidEntry(app: App): State {
       var inv = parseDigits(d);
       var t = app.ports.journal.byInvoice(inv);
       if (!t) return "Not found";
-      if (t.kind !== "sale" || !t.approved) return "Not a sale";
+      if ((t.kind !== "sale" && t.kind !== "refund") || !t.approved) return "Not approved";
       if (t.voided) return "Already voided";
       var orig = t;
       app.go(confirm(app, "VOID?", ["INV " + orig.invoice + " " + formatAmount(orig.amount), maskedPan(orig.last4)], function () {

@@ -29,7 +29,7 @@ function outcomeError(r: TxnResult): AppError | null {
 export function hostPort(engine: Engine): HostPort {
   var txnDone = function (cb: (err: AppError | null, t?: TxnInfo) => void) {
     return function (err: HostError | null, r?: TxnResult) {
-      if (err || !r) { cb(appError("HOST_ERROR", err ? err.message : "no result")); return; }
+      if (err || !r) { cb(appError(err && err.code === "JOURNAL" ? "JOURNAL" : "HOST_ERROR", err ? err.message : "no result")); return; }
       var e = outcomeError(r);
       if (e) cb(e); else cb(null, txnInfo(r));
     };

@@ -69,6 +69,19 @@ describe("sim runtime: the context has only Espruino's built-ins", () => {
     assert.deepEqual(out, ["A", "B", "then"]);
   });
 
+  it("Promise: chains, thenables, throw -> catch, all", () => {
+    const out = runJs(`
+      new Promise(function (res) { setTimeout(res, 10, 2); })
+        .then(function (v) { return { then: function (r) { r(v * 10); } }; })
+        .then(function (v) { throw new Error("at " + v); })
+        .catch(function (e) { console.log("caught", e.message); return 7; })
+        .then(function (v) { console.log("after", v); });
+      Promise.all([1, Promise.resolve(2), new Promise(function (r) { setTimeout(r, 5, 3); })])
+        .then(function (a) { console.log("all", a.join()); });
+      Promise.all([]).then(function (a) { console.log("empty", a.length); });`);
+    assert.deepEqual(out, ["empty 0", "all 1,2,3", "caught at 20", "after 7"]);
+  });
+
   it("an unhandled rejection is printed and the program continues", () => {
     const w = boot(`Promise.reject(new Error("nope")); setTimeout(function(){ console.log("still here"); }, 5);`);
     w.run(1);

@@ -50,6 +50,8 @@ export class I2CLink implements Pn532Link {
     function wait(): void {
       if (self.irq !== undefined) {
         self.watch = self.io.setWatch(function () { self.watch = undefined; check(); }, self.irq, { repeat: false, edge: "falling", debounce: 0 });
+        // IRQ may have fallen between the read and the watch: look again
+        if (self.io.digitalRead(self.irq) === 0) { self.io.clearWatch(self.watch); self.watch = undefined; self.timer = self.io.setTimeout(check, 0); }
       } else {
         self.timer = self.io.setTimeout(check, POLL_MS);
       }

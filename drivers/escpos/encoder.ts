@@ -231,7 +231,7 @@ export class EscPosEncoder {
     this.text(data);
     this.lineHeight = 0;
     this.raw([0x1d, 0x28, 0x6b, 3, 0, 0x31, 0x51, 0x30]);
-    this.advance(qrSideModules(data.length, ec) * moduleDots);
+    this.advance(qrSideModules(data, ec) * moduleDots);
     return this;
   }
 
@@ -258,13 +258,26 @@ export class EscPosEncoder {
   }
 }
 
-/** modules per side of the smallest QR version holding n bytes (byte mode) at this EC level */
-export function qrSideModules(n: number, ec: QrEc): number {
-  // byte-mode capacities of versions 1..10 for L, M, Q, H
-  var cap = ec === QrEc.L ? [17, 32, 53, 78, 106, 134, 154, 192, 230, 271]
-    : ec === QrEc.M ? [14, 26, 42, 62, 84, 106, 122, 152, 180, 213]
-      : ec === QrEc.Q ? [11, 20, 32, 46, 60, 74, 86, 108, 130, 151]
-        : [7, 14, 24, 34, 44, 58, 64, 84, 98, 119];
-  for (var v = 0; v < cap.length; v++) if (n <= cap[v]!) return 17 + 4 * (v + 1);
+// QR capacities of versions 1..10 (ISO/IEC 18004 table 7), per EC level L, M, Q, H
+var QR_NUMERIC = [[41, 77, 127, 187, 255, 322, 370, 461, 552, 652], [34, 63, 101, 149, 202, 255, 293, 365, 432, 513],
+  [27, 48, 77, 111, 144, 178, 207, 259, 312, 364], [17, 34, 58, 82, 106, 139, 154, 202, 235, 288]];
+var QR_ALNUM = [[25, 47, 77, 114, 154, 195, 224, 279, 335, 395], [20, 38, 61, 90, 122, 154, 178, 221, 262, 311],
+  [16, 29, 47, 67, 87, 108, 125, 157, 189, 221], [10, 20, 35, 50, 64, 84, 93, 122, 143, 174]];
+var QR_BYTE = [[17, 32, 53, 78, 106, 134, 154, 192, 230, 271], [14, 26, 42, 62, 84, 106, 122, 152, 180, 213],
+  [11, 20, 32, 46, 60, 74, 86, 108, 130, 151], [7, 14, 24, 34, 44, 58, 64, 84, 98, 119]];
+var QR_ALNUM_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
+
+/** modules per side of the smallest QR version holding data in its densest single mode
+ *  (numeric, alphanumeric or byte), as the printer picks it; versions above 10 count as 10 */
+export function qrSideModules(data: string, ec: QrEc): number {
+  var numeric = true, alnum = true;
+  for (var i = 0; i < data.length; i++) {
+    var c = data.charAt(i);
+    if (c < "0" || c > "9") numeric = false;
+    if (QR_ALNUM_CHARS.indexOf(c) < 0) alnum = false;
+  }
+  var table = numeric ? QR_NUMERIC : alnum ? QR_ALNUM : QR_BYTE;
+  var cap = table[ec - QrEc.L]!;
+  for (var v = 0; v < cap.length; v++) if (data.length <= cap[v]!) return 17 + 4 * (v + 1);
   return 17 + 4 * 10;
 }

@@ -45,6 +45,8 @@ export class EscPosInterpreter {
   readonly dots: number;
   warnings: string[] = [];
   cuts = 0;
+  /** lines wrapped because they were wider than the print area */
+  wraps = 0;
   /** paper moved (dot rows) by the last step() */
   lastDots = 0;
   private hooks: InterpreterHooks;
@@ -122,6 +124,7 @@ export class EscPosInterpreter {
   step(buf: Bytes, pos: number, end: number): number {
     this.lastDots = 0;
     const avail = end - pos;
+    if (avail <= 0) return 0;
     const b = (i: number) => buf[pos + i]!;
     const c = b(0);
     if (c >= 0x20) { this.addChar(c); return 1; }
@@ -352,7 +355,7 @@ export class EscPosInterpreter {
     const cell = this.cell();
     const w = (cell.w + this.charSpacing) * this.st.wMul;
     const h = cell.h * this.st.hMul;
-    if (this.cursor + w > this.printWidth - this.leftMargin) this.printLine(true); // auto wrap
+    if (this.cursor + w > this.printWidth - this.leftMargin) { this.wraps++; this.printLine(true); } // auto wrap
     this.items.push({ kind: "char", x: this.cursor, w, h, code, st: { ...this.st } });
     this.cursor += w;
   }

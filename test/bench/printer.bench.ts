@@ -18,10 +18,10 @@ const MM_S: number = spec.mmPerSecond;
 function measure(baud: number, mmPerSecond: number) {
   const rig = new PrinterRig({ baud, mmPerSecond });
   const printer = new EscPosPrinter({ uart: rig.port, io: rig.io, baud, dots: spec.dots, mmPerSecond });
-  let done: { err: PrintError | null } | null = null;
+  let done = null as { err: PrintError | null } | null;
   rig.call(() => printer.print(receiptJob(MERCHANT, SALE, Copy.Merchant), (err) => { done = { err }; }));
   rig.runUntil(() => done !== null, 120);
-  if (!done || done!.err) throw new Error("print failed: " + JSON.stringify(done));
+  if (!done || done.err) throw new Error("print failed: " + JSON.stringify(done));
   const st = rig.part.stats;
   const seconds = st.cutTimes[0]! - st.firstByteAt;
   const uart = st.bytesReceived * 10 / baud, paper = rig.part.paperMm / mmPerSecond;

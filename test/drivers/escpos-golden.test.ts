@@ -18,7 +18,7 @@ export function printThroughChain(job: PrintJob, paperMm?: number): { text: stri
   const rig = new PrinterRig({ baud: 19200, mmPerSecond: 60 });
   const printer = new EscPosPrinter({ uart: rig.port, io: rig.io, baud: 19200, dots: 384, mmPerSecond: 60 });
   if (paperMm !== undefined) rig.part.setRoll(paperMm);
-  let done: { err: PrintError | null } | null = null;
+  let done = null as { err: PrintError | null } | null;
   rig.call(() => printer.print(job, (err) => { done = { err }; }));
   if (paperMm !== undefined) {
     rig.runUntil(() => rig.part.paperOut, 60);
@@ -50,6 +50,7 @@ describe("golden receipts (layout -> encoder -> driver -> UART -> virtual printe
       assert.equal(r.err, null);
       assert.equal(r.rig.part.stats.bytesLost, 0);
       assert.deepEqual(r.rig.part.interp.warnings, [], "our own stream renders without warnings");
+      assert.equal(r.rig.part.interp.wraps, 0, "no line wider than 32 columns");
       const file = path.join(dir, name + ".txt");
       if (update || !fs.existsSync(file)) {
         fs.writeFileSync(file, r.text);

@@ -88,10 +88,10 @@ export interface AcquirerOptions {
   log?: (line: string) => void;
 }
 
-function liveTotals(charges: Charge[], batch: number): Totals {
+function liveTotals(charges: Charge[], batch: number, anyBatch = false): Totals {
   const t: Totals = { saleCount: 0, saleAmount: 0, refundCount: 0, refundAmount: 0 };
   for (const c of charges) {
-    if (c.state !== "approved" || c.batch !== batch) continue;
+    if (c.state !== "approved" || (!anyBatch && c.batch !== batch)) continue;
     if (c.kind === "refund") { t.refundCount++; t.refundAmount += c.amount; } else { t.saleCount++; t.saleAmount += c.amount; }
   }
   return t;
@@ -320,12 +320,20 @@ export class Acquirer {
     return r;
   }
 
+  /** Approved charges the terminal's batch `b` covers: the host's open batch, plus what the
+   *  host already settled under the same batch number (the terminal missed the 0510, or
+   *  its batch close was cut: a re-settlement must not double count or fail forever). */
+  private batchCharges(l: Ledger, b: number): Charge[] {
+    return l.charges.filter((c) => c.state === "approved" && (c.batch === l.batch || c.batch === -b));
+  }
+
   private settlement(l: Ledger, req: IsoMsg, r: IsoMsg, procCode: string): void {
     const t = parseTotals(String(req.f[63] ?? ""));
     if (!t) { r.f[39] = "30"; return; }
     const batch = Number(req.f[60] ?? 0);
+    const charges = this.batchCharges(l, batch);
     if (procCode === "920000") {
-      const mine = liveTotals(l.charges, l.batch);
+      const mine = liveTotals(charges, -1, true);
       if (!sameTotals(t, mine)) {
         this.log(`acquirer: ${l.tid} totals ${formatTotals(t).slice(0, 30)} != ledger ${formatTotals(mine).slice(0, 30)}: 95`);
         l.uploads.splice(0);
@@ -333,31 +341,31 @@ export class Acquirer {
         return;
       }
     } else if (procCode === "960000") {
-      this.reconcileUpload(l, t);
+      this.reconcileUpload(l, t, charges);
     } else { r.f[39] = "12"; return; }
     l.settlements++;
-    for (const c of l.charges) if (c.batch === l.batch && c.state === "approved") c.batch = -batch; // archived as settled
+    for (const c of charges) if (c.state === "approved") c.batch = -batch; // archived as settled
     l.batch++;
     l.uploads.splice(0);
   }
 
   /** After a batch upload the terminal's view wins; differences are the terminal's failures. */
-  private reconcileUpload(l: Ledger, t: Totals): void {
+  private reconcileUpload(l: Ledger, t: Totals, charges: Charge[]): void {
     const up = l.uploads;
     const upTotals: Totals = { saleCount: 0, saleAmount: 0, refundCount: 0, refundAmount: 0 };
     for (const u of up) {
       if (u.procCode === "200000") { upTotals.refundCount++; upTotals.refundAmount += u.amount; } else { upTotals.saleCount++; upTotals.saleAmount += u.amount; }
     }
     if (!sameTotals(upTotals, t)) this.violation(l, "UPLOAD_MISMATCH", 0, "uploaded records do not add up to the 0500 totals");
-    for (const c of l.charges) {
-      if (c.state !== "approved" || c.batch !== l.batch) continue;
+    for (const c of charges) {
+      if (c.state !== "approved") continue;
       if (!up.some((u) => u.invoice === c.invoice && u.amount === c.amount)) {
         this.violation(l, "UNACCOUNTED_CHARGE", c.stan, `host charged ${c.amount} (invoice ${c.invoice}) that the terminal does not have`);
         c.state = "reversed"; // the host refunds it when it closes the batch
       }
     }
     for (const u of up) {
-      if (!l.charges.some((c) => c.state === "approved" && c.invoice === u.invoice && c.amount === u.amount)) {
+      if (!charges.some((c) => c.state === "approved" && c.invoice === u.invoice && c.amount === u.amount)) {
         this.violation(l, "UNKNOWN_UPLOAD", u.origStan, `terminal has ${u.amount} (invoice ${u.invoice}) that the host never approved`);
       }
     }

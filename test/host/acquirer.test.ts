@@ -71,6 +71,17 @@ describe("acquirer simulator", () => {
     assert.deepEqual(a.ledger(TID).totals, { saleCount: 0, saleAmount: 0, refundCount: 0, refundAmount: 0 });
   });
 
+  it("re-settling a batch the host already closed (0510 lost) is answered 00, not counted twice", () => {
+    const a = new Acquirer();
+    a.process(saleReq(1, 1000, 1));
+    const totals = formatTotals({ saleCount: 1, saleAmount: 1000, refundCount: 0, refundAmount: 0 });
+    assert.equal(a.process(req("0500", 2, { 3: "920000", 60: "000001", 63: totals })).f[39], "00");
+    assert.equal(a.process(req("0500", 3, { 3: "920000", 60: "000001", 63: totals })).f[39], "00");
+    assert.equal(a.ledger(TID).settled.length, 1);
+    assert.equal(a.ledger(TID).doubleCharges, 0);
+    assert.equal(a.ledger(TID).violations.length, 0);
+  });
+
   it("a charge the terminal does not upload is a double charge", () => {
     const a = new Acquirer();
     a.process(saleReq(1, 1000, 1));

@@ -38,7 +38,10 @@ function checkLedger(w: World) {
   assert.equal(l.doubleCharges, 0, "double charges");
   assert.deepEqual(l.violations, [], "violations");
   const approved = w.store.batchRecords().filter((r) => r.state === "APPROVED" && r.kind !== "VOID");
-  const live = l.charges.filter((c) => c.batch >= 0);
+  // the terminal's open batch = the host's open batch, plus what the host settled under the
+  // same batch number when the terminal's batch close was cut
+  const b = w.store.currentBatch();
+  const live = l.all.filter((c) => c.state === "approved" && (c.batch >= 0 || c.batch === -b));
   assert.deepEqual(live.map((c) => c.invoice + ":" + c.amount).sort(), approved.map((r) => r.invoice + ":" + r.amount).sort(), "host = journal");
 }
 
@@ -71,6 +74,43 @@ describe("host engine on the flash journal", () => {
     assert.equal(new Set(stans).size, 5);
     assert.equal(w.acq.ledger(TID).violations.length, 0);
   });
+
+  // every flash op of a void, a refund and a settlement (network fine)
+  const ops: { name: string; setup: (w: World) => void; op: (w: World, cb: (e: any, v?: any) => void) => void }[] = [
+    { name: "void", setup: (w) => { run(w, (cb) => w.engine.sale(card(1200), cb)); }, op: (w, cb) => w.engine.voidByInvoice(2, cb) },
+    { name: "refund", setup: () => {}, op: (w, cb) => w.engine.refund(card(300), cb) },
+    { name: "settlement", setup: (w) => { run(w, (cb) => w.engine.sale(card(1200), cb)); }, op: (w, cb) => w.engine.settle(cb) },
+  ];
+  for (const o of ops) {
+    it(`power cut at every flash operation of a ${o.name}`, () => {
+      const probe = new NorFlash({ ranges: [{ base: REGION.base, size: REGION.sectors * REGION.sectorSize }] });
+      const pw = journalWorld(probe);
+      run(pw, (cb) => pw.engine.sale(card(700), cb));
+      o.setup(pw);
+      const before = probe.ops;
+      run(pw, (cb) => o.op(pw, cb));
+      const n = probe.ops - before;
+      assert.ok(n > 0);
+      for (let k = 0; k < n; k++) {
+        const flash = new NorFlash({ ranges: [{ base: REGION.base, size: REGION.sectors * REGION.sectorSize }], seed: k + 1 });
+        const w = journalWorld(flash);
+        run(w, (cb) => w.engine.sale(card(700), cb));
+        o.setup(w);
+        flash.armCut(flash.ops + k, { program: k % 2 ? "torn" : "clean" });
+        assert.equal(run(w, (cb) => o.op(w, cb)).cut, true);
+        flash.powerOn();
+        w.reboot();
+        const next = run<TxnResult>(w, (cb) => w.engine.sale(card(500), cb));
+        assert.equal(next.value && next.value.approved, true, `op ${k}: next sale ${next.err ? next.err.message : next.value!.outcome}`);
+        checkLedger(w);
+        const st = run<any>(w, (cb) => w.engine.settle(cb)).value!;
+        assert.equal(st.ok, true, `op ${k}: settlement ${JSON.stringify(st)}`);
+        assert.deepEqual(w.acq.ledger(TID).violations, [], `op ${k}`);
+        assert.equal(w.acq.ledger(TID).doubleCharges, 0, `op ${k}`);
+      }
+      console.log(`      ${o.name}: ${n} cut points`);
+    });
+  }
 
   // the fault matrix at engine level: every flash op of a sale x network faults
   const netFaults: { name: string; rule: FaultRule | null }[] = [

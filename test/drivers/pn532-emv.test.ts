@@ -53,6 +53,24 @@ describe("NFC reader: EMV contactless read over the virtual PN532", () => {
     assert.equal(gpo, "80A8000023" + "8321" + "26000000" + "000000001234" + "000000000000" + "0840" + "0000000000" + "0840" + "261126" + "00" + "12345678" + "00");
   });
 
+  it("malformed card data or a refused GPO give tap again with a reason, never a partial card", () => {
+    const base = traceByName("mastercard-nopdol-format1");
+    const variants: [string, (t: typeof base) => void][] = [
+      ["tlv", (t) => { t.exchanges[3]!.r = "7013" + "57115413330089010434D2912201" + "9000"; }], // record length past its end
+      ["gpo", (t) => { t.exchanges[2]!.r = "6985"; }],
+      ["select", (t) => { t.exchanges[1]!.r = "6A82"; }],
+      ["no_data", (t) => { t.exchanges[3]!.r = "70035F2D00" + "9000"; t.exchanges[4]!.r = "6A83"; }],
+    ];
+    for (const [reason, change] of variants) {
+      const t = JSON.parse(JSON.stringify(base));
+      change(t);
+      const { tb, part, got } = rig();
+      part.tap(traceCard(t));
+      tb.runUntil(() => got.length > 0, 3);
+      assert.deepEqual(got[0], { err: reason, fault: false }, reason);
+    }
+  });
+
   it("a UID-only card reports its UID once while it stays in the field", () => {
     const { tb, part, got } = rig();
     part.tap(uidCard("04A1B2C3"));

@@ -118,9 +118,12 @@ export class KeypadMatrixPart implements VirtualPart {
     const gpio = this.spec.rows[r]!;
     const mode = this.ctx.pins.mode(gpio);
     if (mode !== "output" && mode !== "opendrain" && mode !== "opendrain_pullup") return null;
-    const l = this.ctx.pins.level(gpio);
-    if (l === 1 && mode !== "output") return null; // open drain released
-    return l;
+    if (mode === "output") return this.ctx.pins.level(gpio);
+    // open drain: only a pulled-low output is a source. The MCU's output latch tells released
+    // from pulled low (an unpulled released net reads 0 too); the contract's level() does not.
+    const latch = (this.ctx.pins as { outputLevel?: (g: number) => Level }).outputLevel;
+    const pulling = latch ? latch.call(this.ctx.pins, gpio) === 0 : this.ctx.pins.level(gpio) === 0;
+    return pulling ? 0 : null;
   }
 
   /** walk the closed contacts from column c; low if a row driven low is reachable */

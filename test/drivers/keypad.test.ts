@@ -142,6 +142,27 @@ describe("keypad driver <-> virtual key matrix", () => {
     assert.equal(r.tb.clock.pending(), 0);
   });
 
+  it("the matrix also works with open-drain rows (released = not a source, even unpulled)", () => {
+    const r = keypadRig({}, 1, false);
+    for (const g of SPEC.rows) { r.tb.pins.setMode(g, "opendrain"); r.tb.pins.setOutput(g, 1); }
+    r.part.press("5", { settle: 0 });
+    assert.equal(r.tb.pins.level(SPEC.cols[1]!), 1, "all rows released");
+    r.tb.pins.setOutput(SPEC.rows[1]!, 0);
+    assert.equal(r.tb.pins.level(SPEC.cols[1]!), 0, "row 1 pulled low");
+    r.tb.pins.setOutput(SPEC.rows[1]!, 1);
+    r.tb.pins.setOutput(SPEC.rows[0]!, 0);
+    assert.equal(r.tb.pins.level(SPEC.cols[1]!), 1, "another row pulled low");
+  });
+
+  it("push-pull rows joined through keys are reported as a short", () => {
+    const r = keypadRig({}, 1, false);
+    r.part.press("1", { settle: 0 }); r.part.press("4", { settle: 0 }); // one column, rows 0 and 1
+    r.tb.pins.setMode(SPEC.rows[0]!, "output"); r.tb.pins.setOutput(SPEC.rows[0]!, 1);
+    r.tb.pins.setMode(SPEC.rows[1]!, "output"); r.tb.pins.setOutput(SPEC.rows[1]!, 0);
+    assert.ok(r.part.stats.shorts > 0);
+    assert.ok(r.tb.log.some((l) => l.includes("shorted")));
+  });
+
   it("rejects a key map that does not match the pins", () => {
     assert.throws(() => keypadRig({ keys: [["1"]] }), /keys has 1 rows/);
   });

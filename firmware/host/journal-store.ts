@@ -38,9 +38,11 @@ export function createJournalStore(j: Journal): HostStore {
     return null;
   }
 
-  function stateOf(r: JRec): TxnState {
+  function stateOf(r: JRec, voids: { [inv: string]: boolean } | null): TxnState {
     if (r.reversed) return TxnState.REVERSED;
     if (r.voided) return TxnState.VOIDED;
+    // an approved void is the truth even if the cut came before the original's markVoided
+    if (voids && r.kind !== Kind.Void && r.result === Result.Approved && voids[String(r.invoice)]) return TxnState.VOIDED;
     if (r.result === Result.Approved) return TxnState.APPROVED;
     if (r.result === Result.Declined) return TxnState.DECLINED;
     if (r.reversalPending || r.result === Result.ApprovedInvalid) return TxnState.PENDING;
@@ -64,11 +66,21 @@ export function createJournalStore(j: Journal): HostStore {
     return null;
   }
 
-  function convert(r: JRec): TxnRecord | null {
+  /** invoices cancelled by an approved, not reversed void in this list */
+  function voidsIn(list: JRec[]): { [inv: string]: boolean } {
+    var v: { [inv: string]: boolean } = {};
+    for (var i = 0; i < list.length; i++) {
+      var r = list[i]!;
+      if (r.kind === Kind.Void && r.result === Result.Approved && !r.reversed) v[String(r.invoice)] = true;
+    }
+    return v;
+  }
+
+  function convert(r: JRec, voids?: { [inv: string]: boolean }): TxnRecord | null {
     var kind = kindOf(r);
     if (!kind) return null;
     var x = extra[r.slot];
-    var state = stateOf(r);
+    var state = stateOf(r, voids || voidsIn(j.batchList()));
     return {
       stan: r.stan, invoice: r.invoice, batch: r.batch, kind: kind, state: state, amount: r.amount,
       procCode: x ? x.procCode : procCodeOf(r, kind), entryMode: x ? x.entryMode : "",
@@ -92,6 +104,18 @@ export function createJournalStore(j: Journal): HostStore {
     var t = r ? convert(r) : null;
     if (!t) cb({ code: "JOURNAL", message: "record " + slot + " unreadable" }); else cb(null, t);
   }
+
+  /** boot: finish a "void approved, original voided" pair cut between its two commits, so
+   *  the journal's own totals (X/Z reports) agree too */
+  function repair(): void {
+    if (j.state !== "ok") return;
+    var list = j.batchList(), v = voidsIn(list);
+    for (var i = 0; i < list.length; i++) {
+      var r = list[i]!;
+      if (r.kind !== Kind.Void && r.result === Result.Approved && !r.voided && !r.reversed && v[String(r.invoice)]) j.markVoided(r.slot);
+    }
+  }
+  repair();
 
   var STAN_KIND: { [p: string]: number } = { ECHO: Kind.Echo, LOGON: Kind.Logon, ADVICE: Kind.Advice, UPLOAD: Kind.Upload, SETTLE: Kind.Settle };
 
@@ -122,7 +146,7 @@ export function createJournalStore(j: Journal): HostStore {
       else if (c.state === TxnState.APPROVED) {
         e = j.markAnswered(slot, Result.Approved, c.rc || "00", c.authCode || "", c.rrn || "");
         if (!e && r.kind === Kind.Void) {
-          // TODO(journal): one commit for "void approved + original voided" (docs/journal.md)
+          // second commit; a cut before it is covered by stateOf() and repair()
           var orig = original(r.invoice);
           if (orig) e = j.markVoided(orig.slot);
         }
@@ -136,9 +160,9 @@ export function createJournalStore(j: Journal): HostStore {
       return r ? convert(r) : null;
     },
     pendingAdvices: function () {
-      var out: TxnRecord[] = [], list = j.batchList();
+      var out: TxnRecord[] = [], list = j.batchList(), v = voidsIn(list);
       for (var i = 0; i < list.length; i++) {
-        var t = convert(list[i]!);
+        var t = convert(list[i]!, v);
         if (t && t.advicePending) out.push(t);
       }
       return out;
@@ -148,9 +172,9 @@ export function createJournalStore(j: Journal): HostStore {
       return r ? convert(r) : null;
     },
     batchRecords: function () {
-      var out: TxnRecord[] = [], list = j.batchList();
+      var out: TxnRecord[] = [], list = j.batchList(), v = voidsIn(list);
       for (var i = 0; i < list.length; i++) {
-        var t = convert(list[i]!);
+        var t = convert(list[i]!, v);
         if (t) out.push(t);
       }
       return out;

@@ -63,6 +63,19 @@ describe("host engine on the flash journal", () => {
     assert.equal(w.store.currentBatch(), 2);
   });
 
+  it("a void approved but cut before the original was marked voided: derived, then repaired at boot", () => {
+    const flash = new NorFlash({ ranges: [{ base: REGION.base, size: REGION.sectors * REGION.sectorSize }] });
+    const w = journalWorld(flash);
+    const a = run<TxnResult>(w, (cb) => w.engine.sale(card(1000), cb)).value!;
+    const j = openJournal(flash, REGION, { crc32 });
+    const v = j.reserve(3 /* Kind.Void */, { amount: 1000, origInvoice: a.invoice }) as any;
+    assert.equal(j.markAnswered(v.slot, 1 /* Approved */, "00", "123456", "000000000009"), null);
+    assert.equal(j.bySlot(a.slot)!.voided, false, "the cut: original not marked");
+    const store = createJournalStore(openJournal(flash, REGION, { crc32 }));
+    assert.equal(store.findByInvoice(a.invoice)!.state, "VOIDED");
+    assert.equal(openJournal(flash, REGION, { crc32 }).bySlot(a.slot)!.voided, true, "repaired");
+  });
+
   it("numbers survive a reboot: no STAN reuse across power cycles", () => {
     const flash = new NorFlash({ ranges: [{ base: REGION.base, size: REGION.sectors * REGION.sectorSize }] });
     const w = journalWorld(flash);

@@ -111,7 +111,7 @@ describe("NFC reader: EMV contactless read over the virtual PN532", () => {
     const { tb, part, got } = rig();
     part.silent = true;
     tb.run(10);
-    assert.deepEqual(got, [{ err: "no_reader", fault: true }], "reported once");
+    assert.deepEqual([...got], [{ err: "no_reader", fault: true }], "reported once");
     part.silent = false;
     part.tap(uidCard("0A0B0C0D"));
     tb.runUntil(() => got.length > 1, 5);
@@ -125,7 +125,7 @@ describe("NFC reader: EMV contactless read over the virtual PN532", () => {
     assert.equal(part.samDone, false);
     tb.run(3);
     assert.equal(part.samDone, true, "SAM configured again after polls timed out");
-    assert.deepEqual(got, [], "not a fault");
+    assert.equal(got.length, 0, "not a fault");
     part.tap(uidCard("0A0B0C0D"));
     tb.runUntil(() => got.length > 0, 5);
     assert.equal(got[0].uid, "0A0B0C0D");

@@ -10,7 +10,7 @@ import type { Board } from "../../boards/types";
 import type { VirtualClock } from "../bus/clock";
 import type { PinNetsImpl } from "../bus/pins";
 import type { I2CBusImpl } from "../bus/i2c";
-import type { UartWire } from "../bus/uart";
+import { UartWire } from "../bus/uart";
 import type { VirtualNetworkImpl } from "../bus/network";
 import type { NorFlash } from "../parts/nor-flash";
 import { Realm, espruinoError } from "./realm";
@@ -26,6 +26,8 @@ export const UART_EVENT_MAX_DATA = 64;
 /** default virtual interpreter time per JS callback; see docs/simulator.md "Cost model" */
 export const DEFAULT_CALLBACK_COST = 0.001;
 export const TIMER_MIN_INTERVAL = 0.0001;
+/** the console is Serial1 (UART0) at 115,200 baud: long output blocks like any UART write */
+export const CONSOLE_BAUD = 115200;
 
 /** the last compiled bundle: a vm.Script runs in any context, so power cycles skip the parse */
 let lastScript: { source: string; filename: string; script: vm.Script } | null = null;
@@ -90,12 +92,16 @@ export class Mcu {
   private inStep = false;
   private busyUntil = 0;
   private lineBuf = "";
+  /** Serial1's wire (nothing attached: the console is captured as text) */
+  readonly consoleWire: UartWire;
   /** time offset set by setTime() (getTime() = clock + offset) */
   timeOffset = 0;
   positions: PositionMapper | null = null;
 
   constructor(readonly host: McuHost) {
     const r = this.realm;
+    this.consoleWire = new UartWire("console", host.clock, CONSOLE_BAUD);
+    this.onCut(() => this.consoleWire.powerCut());
     this.native = r.obj();
     this.native.queue = r.fn((fn: any) => { this.queueJs(() => this.invoke(fn, undefined, [])); });
     this.native.unhandled = r.fn((v: any) => { this.reportUncaught(v, "Unhandled promise rejection: "); });
@@ -277,12 +283,17 @@ export class Mcu {
   /** console text (may hold partial lines) */
   write(text: string): void {
     if (this.dead) return;
+    // bytes on the wire: print/console.log send \r\n
+    const wire = text.replace(/\r?\n/g, "\r\n");
+    const now = this.host.clock.now();
+    const done = this.consoleWire.mcuWrite(Uint8Array.from(wire, (c) => c.charCodeAt(0) & 0xff), now);
     this.lineBuf += text.replace(/\r/g, "");
     let i: number;
     while ((i = this.lineBuf.indexOf("\n")) >= 0) {
       this.host.console(this.lineBuf.slice(0, i));
       this.lineBuf = this.lineBuf.slice(i + 1);
     }
+    this.block(done - now);
   }
 
   log(args: any[]): void { this.write(formatLog(args) + "\n"); }

@@ -108,6 +108,12 @@ describe("sim runtime: pins, watches, I2C, UART", () => {
     assert.deepEqual(w.console, ['"a"', '"bcdefgh"']);
   });
 
+  it("console output goes out at 115,200 baud and blocks once 256 bytes are queued", () => {
+    const w = boot(`var s = ""; for (var i = 0; i < 999; i++) s += "x"; var t0 = getTime(); console.log(s); console.log((getTime() - t0).toFixed(5));`);
+    // 999 + CR LF = 1,001 bytes: the call returns once byte 744 has started
+    assert.equal(w.console[1], (744 * 10 / 115200).toFixed(5));
+  });
+
   it("UART without a data listener buffers for available()/read()", () => {
     const w = boot(`Serial2.setup(19200, {tx: D17, rx: D16}); setTimeout(function(){ console.log(Serial2.available(), Serial2.read(2), Serial2.read()); }, 500);`);
     w.uarts.uart2!.send("abc");

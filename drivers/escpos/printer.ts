@@ -112,7 +112,8 @@ export class EscPosPrinter {
     });
   }
 
-  /** Prints a job; cb(err, result) once it is out (or failed: OFFLINE, BUSY, CANCELLED, NO_PAPER). */
+  /** Prints a job; cb(err, result) once it is out, or an error code: OFFLINE, BUSY, CANCELLED,
+   *  PAPER_OUT / COVER_OPEN (only with waitLimitMs; otherwise it waits until cancel()). */
   print(job: PrintJob, cb: PrintCallback): void {
     if (this.phase !== Phase.Idle) {
       this.o.io.setTimeout(function () { cb({ code: "BUSY", message: "printer busy with another job" }); }, 0);
@@ -248,7 +249,7 @@ export class EscPosPrinter {
     if (this.waitStart === 0) this.waitStart = io.getTime();
     var limit = this.o.waitLimitMs || 0;
     if (limit > 0 && (io.getTime() - this.waitStart) * 1000 >= limit) {
-      this.finish({ code: "NO_PAPER", message: "printer stopped: " + (st.coverOpen ? "cover open" : "paper out") });
+      this.finish(st.coverOpen ? { code: "COVER_OPEN", message: "printer cover open" } : { code: "PAPER_OUT", message: "printer out of paper" });
       return;
     }
     var self = this;

@@ -70,8 +70,9 @@ export class EscposPart implements VirtualPart {
     this.notify();
     if (!out) this.schedulePump(this.ctx.clock.now());
   }
-  /** a roll with this much paper left: runs out by itself mid-print */
-  setRoll(mm: number, nearEndMm = 0): void {
+  /** a roll with this much paper left: runs out by itself mid-print; the near-end sensor
+   *  trips below nearEndMm (default 500 mm, so a short roll reports near end at once) */
+  setRoll(mm: number, nearEndMm = 500): void {
     this.rollLeftMm = mm;
     this.nearEndMm = nearEndMm;
     this.paperOut = mm <= 0;

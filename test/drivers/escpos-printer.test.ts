@@ -7,6 +7,7 @@ import { renderText } from "../../sim/escpos/text";
 import { EscPosPrinter, PrintError, PrintResult, PrinterOptions } from "../../drivers/escpos/printer";
 import { EscPosEncoder } from "../../drivers/escpos/encoder";
 import { PrintJob } from "../../drivers/escpos/job";
+import { StatusReader } from "../../drivers/escpos/status";
 import { receiptJob, Copy } from "../../firmware/receipt/receipt";
 import { MERCHANT, SALE } from "../fixtures/receipts/samples";
 
@@ -190,10 +191,29 @@ describe("ESC/POS driver <-> virtual printer over the UART", () => {
     assert.equal(s.rig.clock.pending(), 0, "no timers after cancel");
   });
 
-  it("gives up after waitLimitMs with NO_PAPER", () => {
+  it("gives up after waitLimitMs with PAPER_OUT (COVER_OPEN when the cover is open)", () => {
     const s = setup(19200, 60, { waitLimitMs: 3000 });
     s.rig.part.setPaperOut(true);
     const r = printJob(s, receiptJob(MERCHANT, SALE, Copy.Customer), 10);
-    assert.equal(r.err!.code, "NO_PAPER");
+    assert.equal(r.err!.code, "PAPER_OUT");
+    const c = setup(19200, 60, { waitLimitMs: 1000 });
+    c.rig.part.setCoverOpen(true);
+    assert.equal(printJob(c, receiptJob(MERCHANT, SALE, Copy.Customer), 10).err!.code, "COVER_OPEN");
+  });
+
+  it("Auto Status Back: GS a makes the printer report changes in 4-byte frames the reader parses", () => {
+    const s = setup();
+    const reader = new StatusReader();
+    s.rig.port.on("data", (d) => reader.feed(d));
+    s.rig.call(() => s.rig.port.write([0x1d, 0x61, 0x0f]));
+    s.rig.run(0.1);
+    assert.equal(reader.status.paperOut, false);
+    s.rig.part.setPaperOut(true);
+    s.rig.run(0.1);
+    assert.equal(reader.status.paperOut, true);
+    assert.equal(reader.status.offline, true);
+    s.rig.part.loadPaper();
+    s.rig.run(0.1);
+    assert.equal(reader.status.paperOut, false);
   });
 });

@@ -1,0 +1,225 @@
+// The journal's behaviour on the virtual NOR flash: numbers, records, states, queries, fault
+// state, retention, wear, and random-content starts.
+import { strict as assert } from "assert";
+import { Kind, Result, isJournalError, Reserved, Journal } from "../../firmware/journal/journal";
+import { makeFlash, open, region, crc32 } from "./support";
+import { rng } from "./campaign";
+
+const tok = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]);
+
+function sale(j: Journal, amount: number, print = true): Reserved {
+  const r = j.reserve(Kind.Sale, { amount, token: tok, last4: "1111" });
+  if (isJournalError(r)) throw new Error(r.reason);
+  assert.equal(j.markAnswered(r.slot, Result.Approved, "00", "AB12C3", "123456789012"), null);
+  if (print) assert.equal(j.markPrinted(r.slot), null);
+  return r;
+}
+
+describe("journal: numbers and records", () => {
+  it("hands out STAN/invoice/batch from 1, persists before returning, and reads records back", () => {
+    const reg = region(4), flash = makeFlash(reg);
+    const j = open(flash, reg);
+    const a = sale(j, 1999);
+    assert.deepEqual([a.stan, a.invoice, a.batch], [1, 1, 1]);
+    const echo = j.reserve(Kind.Echo, {}) as Reserved;
+    assert.deepEqual([echo.stan, echo.invoice], [2, 0], "an echo takes a STAN, no invoice");
+    const j2 = open(flash, reg); // power cycle
+    const rec = j2.byInvoice(1)!;
+    assert.equal(rec.amount, 1999); assert.equal(rec.last4, "1111"); assert.deepEqual([...rec.token], [...tok]);
+    assert.equal(rec.authCode, "AB12C3"); assert.equal(rec.rrn, "123456789012"); assert.ok(rec.printed);
+    assert.equal(rec.reversalPending, false);
+    assert.deepEqual(j2.next(), { stan: 3, invoice: 2, batch: 1 });
+  });
+
+  it("never stores more than the token and last four (no PAN field exists)", () => {
+    const reg = region(4), flash = makeFlash(reg);
+    const j = open(flash, reg);
+    j.reserve(Kind.Sale, { amount: 5, token: tok, last4: "4242" });
+    const img = Buffer.from(flash.image(reg.base));
+    assert.equal(img.indexOf(Buffer.from("4111111111114242")), -1);
+  });
+
+  it("wraps every counter 999999 -> 1, never 0", () => {
+    const reg = region(4), flash = makeFlash(reg);
+    const j = open(flash, reg, { stan: 999998, invoice: 999999, batch: 999999 });
+    const a = sale(j, 1), b = sale(j, 2), c = sale(j, 3);
+    assert.deepEqual([a.stan, b.stan, c.stan], [999998, 999999, 1]);
+    assert.deepEqual([a.invoice, b.invoice, c.invoice], [999999, 1, 2]);
+    assert.equal(j.closeBatch(), 1);
+    assert.deepEqual(open(flash, reg).next(), { stan: 2, invoice: 3, batch: 1 });
+  });
+
+  it("reversal pending from commit until answered, reversed or not sent (pos-domain 1.4)", () => {
+    const reg = region(4), flash = makeFlash(reg);
+    const j = open(flash, reg);
+    const a = j.reserve(Kind.Sale, { amount: 100 }) as Reserved;
+    assert.equal(j.pendingReversal()!.stan, a.stan);
+    assert.equal(j.markAnswered(a.slot, Result.ApprovedInvalid, "00", "X1", "123456789012"), null);
+    assert.equal(open(flash, reg).pendingReversal()!.stan, a.stan, "approved but MAC bad keeps it");
+    assert.equal(j.clearReversal(a.slot, true), null);
+    assert.equal(open(flash, reg).pendingReversal(), null);
+    const b = j.reserve(Kind.Sale, { amount: 100 }) as Reserved;
+    assert.equal(j.markNotSent(b.slot), null);
+    assert.equal(j.pendingReversal(), null);
+    const c = sale(j, 300);
+    assert.equal(j.setReversalPending(c.slot), null);
+    assert.equal(open(flash, reg).pendingReversal()!.stan, c.stan);
+    const d = j.reserve(Kind.Refund, { amount: 7 }) as Reserved;
+    assert.equal(j.markAnswered(d.slot, Result.Declined, "05", "", "123456789012"), null);
+    assert.equal(open(flash, reg).bySlot(d.slot)!.reversalPending, false);
+  });
+
+  it("in doubt after a restart: approved but unprinted, or unanswered", () => {
+    const reg = region(4), flash = makeFlash(reg);
+    const j = open(flash, reg);
+    sale(j, 1);
+    const b = sale(j, 2, false);
+    const c = j.reserve(Kind.Sale, { amount: 3 }) as Reserved;
+    const doubt = open(flash, reg).inDoubt().map((r) => r.stan);
+    assert.deepEqual(doubt, [b.stan, c.stan]);
+  });
+
+  it("keeps the answer strings: numeric and alphanumeric RRN, decline RC", () => {
+    const reg = region(4), flash = makeFlash(reg);
+    const j = open(flash, reg);
+    const a = j.reserve(Kind.Sale, { amount: 1 }) as Reserved;
+    assert.equal(j.markAnswered(a.slot, Result.Approved, "00", "Zz9 -1", "AB-12 cd"), null);
+    const b = j.reserve(Kind.Sale, { amount: 1 }) as Reserved;
+    assert.equal(j.markAnswered(b.slot, Result.Declined, "51", "", "000000000007"), null);
+    const j2 = open(flash, reg);
+    const ra = j2.bySlot(a.slot)!, rb = j2.bySlot(b.slot)!;
+    assert.deepEqual([ra.authCode, ra.rrn, ra.rc], ["Zz9 -1", "AB-12 cd", "00"]);
+    assert.deepEqual([rb.result, rb.rc, rb.rrn], [Result.Declined, "51", "000000000007"]);
+    assert.equal((j.markAnswered(a.slot, Result.Declined, "05", "", "") as any).code, "state");
+    assert.equal((j.markAnswered(b.slot, Result.Approved, "00", "A\u00e9", "1") as any).code, "arg");
+  });
+
+  it("void takes a STAN but keeps the original invoice; totals exclude voided sales", () => {
+    const reg = region(4), flash = makeFlash(reg);
+    const j = open(flash, reg);
+    const a = sale(j, 1000), b = sale(j, 250);
+    const v = j.reserve(Kind.Void, { amount: 1000, origInvoice: a.invoice }) as Reserved;
+    assert.equal(v.invoice, a.invoice);
+    assert.equal(j.markAnswered(v.slot, Result.Approved, "00", "V1", "123456789012"), null);
+    assert.equal(j.markVoided(a.slot), null);
+    const refund = j.reserve(Kind.Refund, { amount: 40 }) as Reserved;
+    j.markAnswered(refund.slot, Result.Approved, "00", "R1", "123456789012");
+    assert.deepEqual(open(flash, reg).batchTotals(), { batch: 1, saleCount: 1, saleAmount: 250, refundCount: 1, refundAmount: 40, voidCount: 1 });
+    assert.equal(j.closeBatch(), 2);
+    assert.deepEqual(j.batchList(), []);
+    assert.equal(j.byInvoice(b.invoice)!.amount, 250, "old batches stay readable until space is needed");
+    assert.equal((j.reserve(Kind.Void, { amount: 1 }) as any).code, "arg");
+  });
+
+  it("boot reads the sector headers and one sector only", () => {
+    const reg = region(16), flash = makeFlash(reg);
+    const j = open(flash, reg);
+    for (let i = 0; i < 300; i++) { sale(j, i + 1); if (i % 50 === 49) j.closeBatch(); }
+    const before = flash.stats.readBytes;
+    const j2 = open(flash, reg);
+    assert.equal(flash.stats.readBytes - before, 16 * 32 + 4096);
+    assert.equal(j2.bootBytesRead, 16 * 32 + 4096);
+  });
+});
+
+describe("journal: retention and power-ups", () => {
+  it("blocks sales with a clear reason when the unsettled batch fills the ring, and settles out of it", () => {
+    const reg = region(3), flash = makeFlash(reg);
+    const j = open(flash, reg);
+    let n = 0, err: any = null;
+    for (; n < 1000; n++) {
+      const r = j.reserve(Kind.Sale, { amount: 1 });
+      if (isJournalError(r)) { err = r; break; }
+      j.markAnswered(r.slot, Result.Approved, "00", "A", "123456789012"); j.markPrinted(r.slot);
+    }
+    assert.equal(err.code, "full"); assert.match(err.reason, /settle/);
+    assert.ok(n > 2 * 84 && n < 3 * 84, "the whole ring holds one batch: " + n);
+    assert.equal(j.batchList().length, n, "nothing of the unsettled batch was erased");
+    assert.equal(typeof (j.reserve(Kind.Settle, {}) as Reserved).stan, "number", "settlement still goes");
+    assert.equal(typeof j.closeBatch(), "number");
+    assert.ok(!isJournalError(j.reserve(Kind.Sale, { amount: 1 })), "sales resume after settlement");
+  });
+
+  it("worst case: a batch spanning 300 power-ups (one sale each) keeps everything", () => {
+    const reg = region(16), flash = makeFlash(reg);
+    let j = open(flash, reg);
+    const stans: number[] = [];
+    for (let p = 0; p < 300; p++) {
+      stans.push(sale(j, p + 1).stan);
+      j = open(flash, reg);
+    }
+    assert.equal(j.batchList().length, 300);
+    assert.deepEqual(j.batchList().map((r) => r.stan), stans);
+    assert.equal(j.batchTotals().saleAmount, (300 * 301) / 2);
+  });
+
+  it("retires sectors that wear out: failed erase/program is caught by read-back", () => {
+    const reg = region(4), flash = makeFlash(reg, 5, 3); // each sector survives 3 erases
+    const j = open(flash, reg);
+    const issued: number[] = [];
+    let err: any = null;
+    for (let i = 0; i < 2000 && !err; i++) {
+      const r = j.reserve(Kind.Sale, { amount: 1 });
+      if (isJournalError(r)) { err = r; break; }
+      issued.push(r.stan);
+      j.markAnswered(r.slot, Result.Approved, "00", "A", "123456789012"); j.markPrinted(r.slot);
+      if (i % 20 === 19) j.closeBatch();
+    }
+    assert.ok(err, "eventually the worn region refuses with a reason");
+    assert.ok(issued.length > 300, "issued " + issued.length);
+    for (let i = 1; i < issued.length; i++) assert.ok(issued[i]! > issued[i - 1]!, "strictly increasing");
+    const j2 = open(flash, reg);
+    assert.ok(j2.next().stan > issued[issued.length - 1]!, "never backwards after the wear-out");
+    for (const r of j2.batchList()) assert.ok(issued.includes(r.stan));
+  });
+});
+
+describe("journal: fault state and random-content starts", () => {
+  it("refuses foreign data with a reason; supervisor recovery restarts no lower than given", () => {
+    const reg = region(4), flash = makeFlash(reg);
+    const img = new Uint8Array(4 * 4096);
+    const rand = rng(3);
+    for (let i = 0; i < img.length; i++) img[i] = Math.floor(rand() * 256);
+    flash.load(reg.base, img);
+    const j = open(flash, reg);
+    assert.equal(j.state, "fault"); assert.match(j.reason, /unrecognised/);
+    assert.equal((j.reserve(Kind.Sale, { amount: 1 }) as any).code, "fault");
+    assert.equal((j.recover({ stan: 0, invoice: 1, batch: 1 }) as any).code, "arg");
+    assert.equal(j.recover({ stan: 5000, invoice: 77, batch: 12 }), null);
+    assert.deepEqual((j.reserve(Kind.Sale, { amount: 1 }) as Reserved).stan, 5000);
+    assert.deepEqual(open(flash, reg).next(), { stan: 5001, invoice: 78, batch: 12 });
+  });
+
+  it("all-0, all-FF and 3000 random images: a blank device formats, anything else faults; never a silent 1", () => {
+    const reg = region(4), flash = makeFlash(reg);
+    const size = 4 * 4096;
+    flash.load(reg.base, new Uint8Array(size).fill(0));
+    assert.equal(open(flash, reg).state, "fault");
+    flash.load(reg.base, new Uint8Array(size).fill(255));
+    assert.equal(open(flash, reg).state, "ok");
+    const rand = rng(11);
+    let faults = 0, ok = 0;
+    const img = new Uint8Array(size);
+    for (let i = 0; i < 3000; i++) {
+      const mode = i % 3;
+      for (let k = 0; k < size; k++) img[k] = mode === 0 ? Math.floor(rand() * 256) : mode === 1 ? (rand() < 0.999 ? 255 : 0) : 255;
+      if (mode === 2) img[Math.floor(rand() * size)] = 0; // one stray byte anywhere
+      flash.load(reg.base, img);
+      const j = open(flash, reg);
+      if (j.state === "fault") { faults++; assert.equal((j.reserve(Kind.Echo, {}) as any).code, "fault"); continue; }
+      ok++;
+      const r = j.reserve(Kind.Echo, {});
+      assert.ok(!isJournalError(r), "a blank-looking region must be writable");
+      // only a region erased except within headers counts as blank
+      const hdrOnly = [0, 1, 2, 3].every((s) => img.subarray(s * 4096 + 32, (s + 1) * 4096).every((b) => b === 255));
+      assert.ok(hdrOnly, "restarted at 1 on a region that was not blank");
+    }
+    assert.ok(faults > 1900 && ok > 0, `faults ${faults} ok ${ok}`);
+  });
+});
+
+describe("journal: format helpers", () => {
+  it("crc32 matches E.CRC32's check value", () => {
+    assert.equal(crc32(new Uint8Array(Buffer.from("123456789"))), 0xcbf43926);
+  });
+});

@@ -135,4 +135,20 @@ describe("app flows on the bundle", function () {
     assert.match(f, /"pinFails":3/);
     assert.ok(!/"pin":|1234/.test(f.replace(/"pinHash":"[0-9a-f]{64}"|"pinSalt":"[0-9a-f]{32}"|"deviceKey":"[0-9a-f]{64}"/g, "")), "PIN in clear");
   });
+
+  it("journal fault: refuses to transact and says why; supervisor recovery resumes numbering no lower than given", () => {
+    const board = new SimTarget({ boot: false }).world.board;
+    const j = board.flashRegions.journal;
+    const image = { [j.base]: new Uint8Array(j.sectors * j.sectorSize) }; // all zero: not a journal
+    const t = new SimTarget({ flashImage: image });
+    play(t, [{ expectScreen: "JOURNAL FAULT", within: 20 }, { keys: "100" }, { press: "ENTER" }, { expectNotScreen: "Swipe or tap", within: 2 },
+      { expectScreen: "JOURNAL FAULT" }, { press: "MENU" }, ...PIN, { expectScreen: "Min STAN" }, { keys: "500" }, { press: "ENTER" },
+      { keys: "40" }, { press: "ENTER" }, { keys: "7" }, { press: "ENTER" }, { expectScreen: "RECOVERED", within: 20 }, R, ...sale("1000")]);
+    const paper = t.receipt();
+    const stan = Number(/STAN: (\d{6})/.exec(paper)![1]);
+    const inv = Number(/INVOICE: (\d{6})/.exec(paper)![1]);
+    const batch = Number(/BATCH: (\d{6})/.exec(paper)![1]);
+    assert.ok(stan >= 500 && inv >= 40 && batch >= 7, `STAN ${stan}, invoice ${inv}, batch ${batch}`);
+    assert.equal(t.ledger().charges.length, 1);
+  });
 });

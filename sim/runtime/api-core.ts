@@ -10,8 +10,8 @@ export function sizeOf(v: any, depth = 0, seen = new Set<any>()): number {
   if (typeof v === "string") return v.length <= 4 ? 1 : 1 + Math.ceil(v.length / 12);
   if (seen.has(v)) return 0;
   seen.add(v);
-  if (isArrayBuffer(v)) return 1 + Math.ceil(v.byteLength / 13);
-  if (isView(v)) return 1 + Math.ceil(v.byteLength / 13);
+  if (isArrayBuffer(v)) return Math.max(2, Math.ceil(v.byteLength / 13));
+  if (isView(v)) return Math.max(2, Math.ceil(v.byteLength / 13));
   if (typeof v === "function") return 2 + Math.ceil(Function.prototype.toString.call(v).length / 12);
   let n = 1;
   for (const k of Object.keys(v)) {

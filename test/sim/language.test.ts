@@ -50,6 +50,14 @@ describe("sim runtime: the context has only Espruino's built-ins", () => {
     assert.deepEqual(out, ["0:3 0:1 1:2 1:0", "true 1,10,2,9 172", "undefined"]);
   });
 
+  it("E.getSizeOf is calibrated on the interpreter's measured block counts (espruino.md §10)", () => {
+    const out = runJs(`var a = []; for (var i = 0; i < 500; i++) a.push(i & 127);
+      var o = {}; for (var j = 0; j < 50; j++) o["k" + j] = j;
+      var s = ""; for (var k = 0; k < 40; k++) s += "x";
+      console.log(E.getSizeOf(a), E.getSizeOf(new Uint8Array(500)), E.getSizeOf(o), E.getSizeOf({amount: 1250, currency: "EUR"}), E.getSizeOf(s));`);
+    assert.deepEqual(out, ["501 39 51 6 5"]);
+  });
+
   it("Date.now and getTime follow the virtual clock", () => {
     const w = boot(`setTimeout(function(){ console.log(getTime(), Date.now(), new Date().getTime()); }, 1500);`);
     w.run(2);

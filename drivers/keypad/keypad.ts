@@ -136,6 +136,10 @@ export class Keypad {
     for (var c = 0; c < this.cols.length; c++) {
       this.watches.push(this.io.setWatch(wake, this.cols[c]!, { repeat: true, edge: "falling", debounce: 0 }));
     }
+    // a key that closed between the last scan and the watches makes no edge: look once
+    for (c = 0; c < this.cols.length; c++) {
+      if (!this.io.digitalRead(this.cols[c]!)) { this.wake({ state: false, time: this.idleSince, lastTime: this.idleSince }); return; }
+    }
   }
 
   private unwatch(): void {

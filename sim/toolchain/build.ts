@@ -135,7 +135,7 @@ export async function main(argv: string[]): Promise<number> {
     : entriesFor(args.mode);
   const compiled = args.entry ? compile({ roots: [args.entry] }) : compileFor(args.mode);
   if (compiled.errors.length) {
-    console.error("TypeScript errors (build failed):\n" + compiled.errors.join("\n"));
+    console.error("TypeScript or typed dialect errors (build failed):\n" + compiled.errors.join("\n"));
     return 1;
   }
   let failed = 0;

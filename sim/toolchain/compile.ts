@@ -5,13 +5,14 @@ import * as fs from "fs";
 import * as path from "path";
 import ts from "typescript";
 import { ROOT, rel } from "./paths";
+import { typedDialectErrors } from "./typed-rules";
 
 export interface RawMap { version: number; sources: string[]; names: string[]; mappings: string; file?: string; sourcesContent?: (string | null)[] }
 export interface EmittedModule { code: string; map: RawMap }
 export interface CompileResult {
   /** absolute .ts path -> emitted ES5 module */
   modules: Map<string, EmittedModule>;
-  /** formatted TypeScript errors; non-empty means the build failed */
+  /** formatted TypeScript errors and typed dialect errors (typed-rules.ts); non-empty fails the build */
   errors: string[];
 }
 
@@ -89,5 +90,6 @@ export function compile(opts: CompileOptions = {}): CompileResult {
     if (m.code !== undefined && m.map) modules.set(key, { code: m.code, map: m.map });
   }
   const all = diagnostics.concat(emit.diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error));
-  return { modules, errors: all.length ? [formatDiagnostics(all)] : [] };
+  const errors = all.length ? [formatDiagnostics(all)] : [];
+  return { modules, errors: errors.concat(typedDialectErrors(program)) };
 }

@@ -190,6 +190,14 @@ describe("dialect gate on TypeScript built through the pipeline", function () {
     });
   });
 
+  it("uses TypeScript's types for methods missing on arrays but present on strings", () => {
+    const r = compile({ roots: [path.join(FIXTURES, "typed-array-methods.ts")] });
+    assert.deepEqual(r.errors, [
+      "test/toolchain/fixtures/typed-array-methods.ts:6:15: Array .lastIndexOf() does not exist on Espruino: loop backwards",
+      "test/toolchain/fixtures/typed-array-methods.ts:6:33: Array .lastIndexOf() does not exist on Espruino: loop backwards",
+    ]);
+  });
+
   it("lowers classes, static inheritance, let closures and object rest/spread safely", async () => {
     const out = await build("lowered-ok.ts");
     const r = gate(out.code, { map: out.map });

@@ -73,10 +73,12 @@ export class NfcReader {
   }
 
   private fault(e: Pn532Error): void {
+    var self = this;
     this.ready = false;
     if (!this.faulted) this.report({ reason: e.code === "bus" ? "no_reader" : e.code, fault: true });
     this.faulted = true;
-    this.later(2000);
+    // a hung chip comes back with a reset pulse, if RSTPDN is wired
+    if (!this.pn.hardReset(function () { self.later(2000); })) this.later(2000);
   }
 
   private poll(): void {

@@ -11,6 +11,8 @@ export interface Pn532Link {
   /** next frame (ACK/NACK/Data/Error) within timeoutMs; readLen bounds an I2C read */
   receive(timeoutMs: number, readLen: number, cb: LinkCallback): void;
   cancel(): void;
+  /** the chip was reset: forget link state (HSU must wake it again) */
+  reset(): void;
 }
 
 var POLL_MS = 2;
@@ -59,6 +61,8 @@ export class I2CLink implements Pn532Link {
     check();
   }
 
+  reset(): void { this.cancel(); }
+
   cancel(): void {
     if (this.timer !== undefined) { this.io.clearTimeout(this.timer); this.timer = undefined; }
     if (this.deadline !== undefined) { this.io.clearTimeout(this.deadline); this.deadline = undefined; }
@@ -98,6 +102,8 @@ export class HsuLink implements Pn532Link {
     this.deadline = this.io.setTimeout(function () { self.deadline = undefined; self.cb = null; cb("timeout"); }, timeoutMs);
     this.scan();
   }
+
+  reset(): void { this.cancel(); this.awake = false; this.n = 0; }
 
   cancel(): void {
     this.cb = null;

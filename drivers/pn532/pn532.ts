@@ -31,8 +31,23 @@ function err(code: string, message: string): Pn532Error { return { code: code, m
 export class Pn532 {
   private link: Pn532Link; private io: Io;
   private busy = false;
+  private resetPin: PinLike | undefined;
 
-  constructor(o: { link: Pn532Link; io: Io }) { this.link = o.link; this.io = o.io; }
+  /** reset: the RSTPDN pin (active low), if wired */
+  constructor(o: { link: Pn532Link; io: Io; reset?: PinLike }) { this.link = o.link; this.io = o.io; this.resetPin = o.reset; }
+
+  /** Hardware reset through RSTPDN: low 10 ms, then 50 ms to boot. false if not wired. */
+  hardReset(cb: () => void): boolean {
+    var self = this, pin = this.resetPin;
+    if (pin === undefined) return false;
+    this.link.reset();
+    this.io.digitalWrite(pin, 0);
+    this.io.setTimeout(function () {
+      self.io.digitalWrite(pin!, 1);
+      self.io.setTimeout(cb, 50);
+    }, 10);
+    return true;
+  }
 
   /** Sends a command; cb gets the response body after the response code. */
   command(cmd: number, params: ArrayLike<number>, timeoutMs: number, readLen: number, cb: Pn532Callback<Uint8Array>): void {

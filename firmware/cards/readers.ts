@@ -37,7 +37,7 @@ export function createReaders(parts: { [role: string]: any }, d: ReaderDeps): Re
     var link: Pn532Link = d.busKind(n.bus) === "uart"
       ? new HsuLink({ uart: d.uart(n.bus), io: d.io })
       : new I2CLink({ i2c: d.i2c(n.bus), io: d.io, address: n.address, irq: n.irq });
-    out.pn532 = new Pn532({ link: link, io: d.io });
+    out.pn532 = new Pn532({ link: link, io: d.io, reset: n.reset });
     out.nfc = new NfcReader({ pn532: out.pn532, io: d.io, terminal: d.terminal });
   }
   return out;

@@ -1,8 +1,9 @@
 // Virtual PN532 at frame level: on I2C (address 0x24, status byte 0x01 when a frame is ready,
 // active-low IRQ) or HSU (UART frames). Implements GetFirmwareVersion, SAMConfiguration,
 // RFConfiguration (RF field, MaxRetries), InListPassiveTarget (ISO 14443A), InDataExchange,
-// InRelease; ACK/NACK from the host (abort / resend). Controls: tap(card), remove(),
-// removeAfter(n APDUs), corruptNext(how), silent (chip not answering).
+// InRelease; ACK/NACK from the host (abort / resend); RSTPDN (spec.reset) low resets it.
+// Controls: tap(card), remove(), removeAfter(n APDUs), corruptNext(how, count), silent
+// (not answering: wiring), hung (not answering until a reset pulse).
 import { NackError, type PartContext, type PartFactory, type VirtualPart } from "../bus/types";
 import type { Pn532Spec } from "../../boards/types";
 import { ACK_FRAME, buildFrame, FrameKind, newFrameInfo, parseFrame } from "../../drivers/pn532/frame";
@@ -22,8 +23,12 @@ export class Pn532Part implements VirtualPart {
   samDone = false;
   /** MxRtyPassiveActivation: 0xFF = wait for a card forever */
   passiveRetries = 0xff;
-  /** the chip does not answer at all (I2C NACK / UART silence) */
+  /** the chip does not answer at all (I2C NACK / UART silence): a wiring fault */
   silent = false;
+  /** the chip's firmware is stuck: no answers until a reset pulse on RSTPDN */
+  hung = false;
+  private inReset = false;
+  resets = 0;
   private removeIn = -1;
   private corrupt: "" | "dcs" | "lcs" | "truncate" = "";
   private corruptLeft = 0;
@@ -46,7 +51,15 @@ export class Pn532Part implements VirtualPart {
       ctx.i2c(spec.bus).attach({ address: spec.address ?? 0x24, write: (d) => this.i2cWrite(d), read: (n) => this.i2cRead(n) });
     }
     this.setIrq(false);
+    if (spec.reset !== undefined) {
+      ctx.pins.onChange(spec.reset, (level) => {
+        if (level === 0 && !this.inReset) { this.inReset = true; this.powerCut(); this.hung = false; this.resets++; }
+        else if (level === 1 && this.inReset) { this.inReset = false; this.powerOn(); }
+      });
+    }
   }
+
+  private get mute(): boolean { return this.silent || this.hung || this.inReset; }
 
   // ---- controls ----
   tap(card: CardModel): void { this.card = card; this.removeIn = -1; }
@@ -60,11 +73,11 @@ export class Pn532Part implements VirtualPart {
 
   // ---- host link ----
   private i2cWrite(d: Uint8Array): void {
-    if (this.silent) throw new NackError("PN532 silent");
+    if (this.mute) throw new NackError("PN532 silent");
     this.hostFrame(d);
   }
   private i2cRead(n: number): Uint8Array {
-    if (this.silent) throw new NackError("PN532 silent");
+    if (this.mute) throw new NackError("PN532 silent");
     const r = new Uint8Array(n);
     if (!this.out) return r; // status 0x00: not ready
     r[0] = 0x01;
@@ -73,7 +86,7 @@ export class Pn532Part implements VirtualPart {
     return r;
   }
   private hsuByte(b: number): void {
-    if (this.silent) return;
+    if (this.mute) return;
     this.rx.push(b);
     const buf = new Uint8Array(this.rx);
     const k = parseFrame(buf, 0, buf.length, this.info);

@@ -9,11 +9,11 @@ import { NfcReader } from "../../drivers/emv/nfc-reader";
 
 const term = () => ({ amount: 1234, date: "261126", unpredictable: 0x12345678, country: 840, currency: 840 });
 
-function rig(irq?: number) {
+function rig(irq?: number, reset?: number) {
   const tb = new Testbed({ seed: 3 });
-  const part = new Pn532Part("nfc", { type: "pn532", bus: "i2c1", address: 0x24, irq }, tb.partContext());
+  const part = new Pn532Part("nfc", { type: "pn532", bus: "i2c1", address: 0x24, irq, reset }, tb.partContext());
   const io = tb.io();
-  const pn = new Pn532({ link: new I2CLink({ i2c: tb.i2c("i2c1"), io, address: 0x24, irq }), io });
+  const pn = new Pn532({ link: new I2CLink({ i2c: tb.i2c("i2c1"), io, address: 0x24, irq }), io, reset });
   const reader = new NfcReader({ pn532: pn, io, terminal: term });
   const got: any[] = [];
   // fields are only valid during the callback: copy them
@@ -113,6 +113,20 @@ describe("NFC reader: EMV contactless read over the virtual PN532", () => {
     tb.run(10);
     assert.deepEqual([...got], [{ err: "no_reader", fault: true }], "reported once");
     part.silent = false;
+    part.tap(uidCard("0A0B0C0D"));
+    tb.runUntil(() => got.length > 1, 5);
+    assert.equal(got[1].uid, "0A0B0C0D");
+  });
+
+  it("a hung PN532 is brought back by a reset pulse on RSTPDN", () => {
+    const { tb, part, got } = rig(36, 4);
+    tb.run(1);
+    part.hung = true;
+    tb.runUntil(() => got.length > 0, 5);
+    assert.deepEqual({ ...got[0] }, { err: "no_reader", fault: true });
+    tb.run(3);
+    assert.equal(part.resets, 1);
+    assert.equal(part.hung, false);
     part.tap(uidCard("0A0B0C0D"));
     tb.runUntil(() => got.length > 1, 5);
     assert.equal(got[1].uid, "0A0B0C0D");

@@ -77,7 +77,10 @@ export async function bundle(opts: BundleOptions): Promise<Bundle> {
     input: path.resolve(opts.entry),
     plugins: [firmwarePlugin(opts.modules, opts.board, problems)],
     treeshake: true,
-    onwarn(log) { warnings.push(describeLog(log)); },
+    onwarn(log) {
+      // an entry's exports are unused in a boot script: not worth a warning
+      if (log.code !== "MISSING_NAME_OPTION_FOR_IIFE_EXPORT") warnings.push(describeLog(log));
+    },
   }).catch((err: Error) => {
     if (!problems.length) problems.push(err.message); // ours, when present, say it better
     return undefined;

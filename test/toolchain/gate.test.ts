@@ -155,7 +155,7 @@ describe("dialect gate rules", () => {
 
 describe("dialect gate on TypeScript built through the pipeline", function () {
   this.timeout(60000);
-  const fixtures = ["gate-bad.ts", "gate-spread.ts", "lowered-ok.ts"].map((f) => path.join(FIXTURES, f));
+  const fixtures = ["gate-bad.ts", "gate-spread.ts", "lowered-ok.ts", "cycle-a.ts"].map((f) => path.join(FIXTURES, f));
   let compiled: ReturnType<typeof compile>;
   before(() => { compiled = compile({ roots: fixtures }); });
   const build = (name: string) =>
@@ -188,6 +188,14 @@ describe("dialect gate on TypeScript built through the pipeline", function () {
       assert.match(e.problems[0]!, /^test\/toolchain\/fixtures\/gate-spread\.ts:3:\d+: needs tslib helper __spreadArray.*array spread/);
       return true;
     });
+  });
+
+  it("catches a circular import that reads a module's var before that module ran", async () => {
+    const out = await build("cycle-a.ts");
+    assert.ok(out.warnings.some((w) => /Circular dependency/.test(w)));
+    const r = gate(out.code, { map: out.map });
+    assert.equal(r.errors.length, 1, r.errors.join("\n"));
+    assert.match(r.errors[0]!, /^test\/toolchain\/fixtures\/cycle-b\.ts:3:\d+ .*'PREFIX' is used before its var declaration/);
   });
 
   it("uses TypeScript's types for methods missing on arrays but present on strings", () => {

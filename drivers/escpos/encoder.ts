@@ -237,7 +237,7 @@ export class EscPosEncoder {
 
   /** GS v 0 raster, 1 bpp, MSB leftmost, rows of widthBytes; sent in bands so chunks can
    *  split between them */
-  raster(widthBytes: number, rows: number, data: ArrayLike<number>): EscPosEncoder {
+  raster(widthBytes: number, rows: number, data: Uint8Array): EscPosEncoder {
     var bandRows = Math.floor(RASTER_BAND_BYTES / widthBytes);
     if (bandRows < 1) bandRows = 1;
     for (var y = 0; y < rows; y += bandRows) {
@@ -245,7 +245,8 @@ export class EscPosEncoder {
       this.raw([0x1d, 0x76, 0x30, 0, widthBytes & 255, widthBytes >> 8, h & 255, h >> 8]);
       var start = y * widthBytes, end = start + h * widthBytes;
       this.ensure(end - start);
-      for (var i = start; i < end; i++) this.buf[this.len++] = data[i]! & 255;
+      this.buf.set(data.subarray(start, end), this.len); // native copy, no per-byte JS loop
+      this.len += end - start;
       this.advance(h);
     }
     return this;

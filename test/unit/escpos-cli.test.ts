@@ -34,6 +34,8 @@ describe("pos-sim escpos", function () {
     assert.equal(r.code, 0);
     assert.match(r.out, /\n  ####### /);
     assert.equal(PNG.sync.read(fs.readFileSync(png)).width, 576 + 32);
+    const img = cli(path.join(root, "test/fixtures/escpos/rpe-image-raster.bin"), "--art");
+    assert.match(img.out, /\[IMAGE 64x32 raster\]\n  ########\n  ########\n/);
   });
 
   it("clear errors: missing file, directory, bad option values, no file", () => {

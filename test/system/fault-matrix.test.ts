@@ -54,20 +54,46 @@ function baseImage(): Record<number, Uint8Array> {
 type Outcome = "charged" | "reversed" | "not-charged";
 interface CaseResult { cutFired: boolean; outcome?: Outcome; }
 
-function runCase(image: Record<number, Uint8Array>, f: NetFault, cutAt: number): CaseResult {
+/** where the sale's power cut lands: at flash operation n of the sale, or in time, the
+ *  moment the host's 0210 is on its way back (after the reply, before any journal write) */
+type Cut = { op: number } | { replyInFlight: true } | { afterSale: true };
+
+function runCase(image: Record<number, Uint8Array>, f: NetFault, cut: Cut, bootCutAt = -1): CaseResult {
   const t = new SimTarget({ flashImage: image });
-  const at = (what: string) => `[${f.name}, cut at op ${cutAt}] ${what}; screen: ${t.screen().join(" | ")}; console: ${t.world.console.slice(-6).join(" / ")}`;
+  const where = "op" in cut ? `cut at op ${cut.op}` : "replyInFlight" in cut ? "cut with the reply in flight" : "cut after the sale";
+  const at = (what: string) => `[${f.name}, ${where}${bootCutAt >= 0 ? `, boot cut at op ${bootCutAt}` : ""}] ${what}; screen: ${t.screen().join(" | ")}; console: ${t.world.console.slice(-6).join(" / ")}`;
   assert.ok(waitFor(t, 20, () => screenHas(t, ["READY"])), at("boot"));
   f.arm(t);
   keys(t, [...String(AMOUNT), "ENTER"]);
-  t.world.flash.armCut(t.world.flash.ops + cutAt);
+  if ("op" in cut) t.world.flash.armCut(t.world.flash.ops + cut.op);
   t.swipe("visa-good");
-  waitFor(t, 180, () => !t.world.powered || screenHas(t, SALE_END));
+  if ("op" in cut) {
+    waitFor(t, 180, () => !t.world.powered || screenHas(t, SALE_END));
+  } else if ("afterSale" in cut) {
+    assert.ok(waitFor(t, 240, () => screenHas(t, SALE_END)), at("sale end"));
+    t.powerCut();
+  } else {
+    const answered = () => t.acquirer.trace.some((x) => x.mti === "0200");
+    const end = t.now() + 60;
+    while (!answered() && t.now() < end) t.run(0.001);
+    assert.ok(answered(), at("the host never answered"));
+    t.powerCut();
+  }
   const cutFired = !t.world.powered;
   t.world.flash.disarm();
   if (!cutFired) return { cutFired };
   t.run(1);
   f.heal(t);
+  if (bootCutAt >= 0) {
+    // a second cut during the recovery itself (the boot's reversal and its journal writes)
+    t.world.flash.armCut(t.world.flash.ops + bootCutAt);
+    t.powerOn();
+    waitFor(t, 240, () => !t.world.powered || screenHas(t, ["READY"]));
+    const again = !t.world.powered;
+    t.world.flash.disarm();
+    if (!again) return { cutFired: false };
+    t.run(1);
+  }
   t.powerOn();
   // boot: pending reversal sent, an unfinished receipt reprinted
   assert.ok(waitFor(t, 240, () => screenHas(t, ["READY"])), at("recovery to READY"));
@@ -99,14 +125,14 @@ describe("fault matrix: network fault x power cut at every flash operation of a 
   let total = 0;
 
   before(() => { image = baseImage(); });
-  after(() => { console.log(`      fault matrix: ${total} cases (${NET_FAULTS.length} network faults x every flash operation of a sale)`); });
+  after(() => { console.log(`      fault matrix: ${total} cases (${NET_FAULTS.length} network faults x every flash operation of a sale, a cut with the reply in flight, cuts in the recovery)`); });
 
   for (const f of NET_FAULTS) {
     it(f.name, () => {
       let cases = 0;
       const outcomes: { [o: string]: number } = {};
       for (let op = 0; op < 2000; op++) {
-        const r = runCase(image, f, op);
+        const r = runCase(image, f, { op });
         if (!r.cutFired) break; // the sale finished before reaching this operation: all cut points done
         cases++;
         outcomes[r.outcome!] = (outcomes[r.outcome!] ?? 0) + 1;
@@ -116,4 +142,30 @@ describe("fault matrix: network fault x power cut at every flash operation of a 
       assert.ok(cases > 0, "no flash operation during the sale");
     });
   }
+
+  it("after reply, before the journal: power cut with the 0210 in flight", () => {
+    const r = runCase(image, NET_FAULTS[0]!, { replyInFlight: true });
+    assert.ok(r.cutFired);
+    assert.equal(r.outcome, "reversed", "the host approved, the terminal never journaled it: it must reverse");
+    total++;
+  });
+
+  it("double fault: reply lost, then a power cut at every flash operation of the recovery boot", () => {
+    // the sale leaves a reversal pending (reply lost, cut right after); the boot sends the 0400
+    // and journals the outcome: cut at each of those operations, then boot again
+    const lost: NetFault = {
+      name: "reply and reversals lost",
+      arm: (t) => { t.acquirer.inject({ fault: "noResponse", mti: "0200" }); t.acquirer.inject({ fault: "noResponse", mti: "0400", count: 10 }); },
+      heal: (t) => t.acquirer.clearFaults(),
+    };
+    let cases = 0;
+    for (let op = 0; op < 500; op++) {
+      const r = runCase(image, lost, { afterSale: true }, op);
+      if (!r.cutFired) break;
+      cases++;
+    }
+    console.log(`        ${cases} cut points in the recovery`);
+    assert.ok(cases > 0, "the recovery wrote nothing");
+    total += cases;
+  });
 });

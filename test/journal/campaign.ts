@@ -182,8 +182,8 @@ export function check(j: Journal, m: Model, inflight: InFlight[], cuts: number):
   });
   for (const r of recs) {
     if (known.has(r.slot + ":" + r.stan) || m.archived.has(r.slot + ":" + r.stan)) continue;
-    const f = inflight.find((x) => x.op.t === "reserve" && x.next.stan === r.stan);
-    if (!f || f.op.t !== "reserve" || r.kind !== f.op.kind || r.amount !== f.op.amount) bad.push(`I3: phantom record stan ${r.stan} slot ${r.slot}`);
+    const ok = inflight.some((x) => x.op.t === "reserve" && x.next.stan === r.stan && r.kind === x.op.kind && r.amount === x.op.amount);
+    if (!ok) bad.push(`I3: phantom record stan ${r.stan} slot ${r.slot}`);
   }
   const n = j.next();
   const ds = dist(m.lastStan, n.stan), di = dist(m.lastInv, n.invoice);

@@ -90,6 +90,19 @@ export function fillPdol(dol: Uint8Array, start: number, len: number, t: Termina
   return out;
 }
 
+/** GET PROCESSING OPTIONS: 80 A8 00 00 Lc 83 L <PDOL data> 00 (L as 81 nn past 127). */
+export function gpoCommand(pdol: Uint8Array): Uint8Array {
+  var n = pdol.length, longLen = n > 0x7f ? 1 : 0;
+  var c = new Uint8Array(n + 8 + longLen);
+  c[0] = 0x80; c[1] = 0xa8;
+  c[4] = n + 2 + longLen;
+  c[5] = 0x83;
+  if (longLen) c[6] = 0x81;
+  c[6 + longLen] = n;
+  c.set(pdol, 7 + longLen);
+  return c; // last byte Le = 00
+}
+
 /** GPO reply: AFL (bytes) and a track 2 equivalent if the card sent one (format 2). */
 export function parseGpo(rsp: Uint8Array, len: number): { afl: Uint8Array; nodes: Tlv[] } | null {
   var r = parseTlv(rsp, 0, len);

@@ -5,7 +5,7 @@ import { Io } from "../hal";
 import { Pn532, Pn532Error, Target } from "../pn532/pn532";
 import { CardFields, emptyFields } from "../magstripe/fields";
 import { bytesOfHex, findTag, hexOf, parseTlv } from "./tlv";
-import { chooseAid, collectFields, fillPdol, parseGpo, Terminal } from "./apdu";
+import { chooseAid, collectFields, fillPdol, gpoCommand, parseGpo, Terminal } from "./apdu";
 
 export interface Tap { uid: string; payment: boolean; fields: CardFields; track2: string; }
 export interface TapError { reason: string; fault: boolean; }
@@ -162,10 +162,7 @@ export function readEmv(pn: Pn532, tg: number, term: Terminal, cb: (e: Pn532Erro
       var dol = findTag(f.nodes, 0x9f38);
       var pdol = dol ? fillPdol(fci!, dol.start, dol.len, term) : new Uint8Array(0);
       if (!pdol) return cb("tlv");
-      var gpo = new Uint8Array(pdol.length + 8);
-      gpo[0] = 0x80; gpo[1] = 0xa8; gpo[4] = pdol.length + 2; gpo[5] = 0x83; gpo[6] = pdol.length;
-      gpo.set(pdol, 7);
-      transceive(pn, tg, gpo, function (e3, g, gn, sw3) {
+      transceive(pn, tg, gpoCommand(pdol), function (e3, g, gn, sw3) {
         if (e3) return cb(e3);
         if (sw3 !== 0x9000) return cb("gpo");
         var po = parseGpo(g!, gn!);

@@ -1,6 +1,6 @@
 // EMV helpers: AID choice by priority, PDOL filling, GPO formats, field collection.
 import { strict as assert } from "assert";
-import { chooseAid, collectFields, fillPdol, parseGpo } from "../../drivers/emv/apdu";
+import { chooseAid, collectFields, fillPdol, gpoCommand, parseGpo } from "../../drivers/emv/apdu";
 import { bytesOfHex, parseTlv } from "../../drivers/emv/tlv";
 import { tlv, ascii } from "../../sim/cards/tlv-build";
 
@@ -31,6 +31,18 @@ describe("EMV read helpers", () => {
       "26000000" + "000000123456" + "000000000000" + "0826" + "0000000000" + "0978" + "261126" + "00" + "DEADBEEF" + "0000" + "00");
     assert.equal(fillPdol(b("9F"), 0, 1, term), null, "truncated tag");
     assert.equal(fillPdol(b("9F0281"), 0, 3, term), null, "length byte > 7F");
+  });
+
+  it("builds GPO commands, with the 83 length in long form past 127 bytes", () => {
+    const hex = (u: Uint8Array) => Buffer.from(u).toString("hex").toUpperCase();
+    assert.equal(hex(gpoCommand(new Uint8Array(0))), "80A8000002830000");
+    assert.equal(hex(gpoCommand(b("26000000"))), "80A80000068304" + "26000000" + "00");
+    const big = gpoCommand(new Uint8Array(200));
+    assert.equal(hex(big.subarray(0, 8)), "80A80000CB8381C8");
+    assert.equal(big.length, 5 + 0xcb + 1);
+    const parsed = parseTlv(big, 5, 5 + 0xcb);
+    assert.equal(parsed.err, "");
+    assert.equal(parsed.nodes[0]!.len, 200);
   });
 
   it("parses GPO format 1 and 2, rejects bad AFL lengths", () => {

@@ -68,6 +68,22 @@ describe("magstripe track decoding", () => {
     assert.equal(decodeTrack(b, b.length + 50, 2).reason, "ok", "count clamped to the buffer");
   });
 
+  it("reverse swipe of a track whose LRC equals the start sentinel code", () => {
+    const text = ";4111111111111111=3012101000007?"; // LRC 0x0B, like ';'
+    const b = bitsOf(text, 2);
+    assert.equal(b[b.length - 20 - 5]! | (b[b.length - 20 - 4]! << 1) | (b[b.length - 20 - 3]! << 2) | (b[b.length - 20 - 2]! << 3), 0x0b);
+    const d = decodeTrack(reversed(b), b.length, 2);
+    assert.deepEqual([d.reason, d.text, d.reversed], ["ok", text, true]);
+  });
+
+  it("noise that mimics a start sentinel is skipped for the real one", () => {
+    const text = fixtures.good[0]!.track2;
+    const fake = [0, 0, 0, 0, 0, 1, 1, 0, 1, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    const b = new Uint8Array([...fake, ...bitsOf(text, 2, 10, 20)]);
+    const d = decodeTrack(b, b.length, 2);
+    assert.deepEqual([d.reason, d.text, d.reversed], ["ok", text, false]);
+  });
+
   it("needs leading zeros before the start sentinel", () => {
     const b = bitsOf(fixtures.good[0]!.track2, 2, 0, 20);
     // no zeros at all before SS (stream starts on it): not trusted on track 2 (needs 4)

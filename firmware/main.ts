@@ -3,7 +3,7 @@
 // host engine (pending reversal / in-doubt work) -> the flow's idle screen.
 // onInit is published on the root scope: the interpreter calls it after loading the code.
 import { bringUp, connectWifi, makeDisplay, makeKeypad, makePrinter, makeReaders } from "./board";
-import { SettingsStore } from "./app/settings";
+import { SettingsStore, configure } from "./app/settings";
 import { startApp } from "./app/boot";
 import { buildPorts, cardsHub, localStamp } from "./app/wiring";
 import { statusHub } from "./app/adapt/printer";
@@ -44,6 +44,11 @@ function main(): void {
     graphics: display || undefined, keypad: keypad || undefined, printer: printer ? { driver: printer, status: status } : undefined,
   }, cards);
   startApp(ports, settings);
+  // provisioning from the console (USB): posConfig("ssid", "shop-wifi"), then reboot
+  global.posConfig = function (name: string, value: any): void {
+    var err = configure(settings, name, value);
+    p.log(err ? "posConfig: " + err : "posConfig: " + name + " saved; reboot to apply");
+  };
   p.log("POS firmware on " + p.board.name);
 }
 

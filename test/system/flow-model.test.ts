@@ -3,7 +3,7 @@
 import { strict as assert } from "assert";
 import { FakeWorld, VISA, sha256Latin1, crc32, RamFlash } from "../../sim/scenario/fake-ports";
 import { startApp } from "../../firmware/app/boot";
-import { SettingsStore } from "../../firmware/app/settings";
+import { SettingsStore, configure } from "../../firmware/app/settings";
 import { hmacSha256, toHex } from "../../firmware/app/hmac";
 import { tokenizePan } from "../../firmware/app/token";
 import { App } from "../../firmware/app/flow";
@@ -292,6 +292,19 @@ describe("app flow (fake ports)", () => {
       cuts++;
     }
     assert.ok(cuts > 10, "cut points " + cuts);
+  });
+
+  it("console provisioning sets configurable fields only, type-checked, and persists them", () => {
+    const flash = new RamFlash(0xe000, 8192);
+    const s = new SettingsStore({ flash, region: REGION, crc32 }); s.load();
+    assert.equal(configure(s, "ssid", "shop-wifi"), null);
+    assert.equal(configure(s, "port", 7000), null);
+    assert.match(configure(s, "port", "7000")!, /must be a number/);
+    assert.match(configure(s, "pinHash", "00")!, /not configurable/);
+    assert.match(configure(s, "maxAmount", 1.5)!, /whole number/);
+    const t = new SettingsStore({ flash, region: REGION, crc32 }); t.load();
+    assert.equal(t.values.ssid, "shop-wifi");
+    assert.equal(t.values.port, 7000);
   });
 
   it("a corrupted copy falls back to the other one", () => {

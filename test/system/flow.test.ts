@@ -151,4 +151,12 @@ describe("app flows on the bundle", function () {
     assert.ok(stan >= 500 && inv >= 40 && batch >= 7, `STAN ${stan}, invoice ${inv}, batch ${batch}`);
     assert.equal(t.ledger().charges.length, 1);
   });
+
+  it("console provisioning (posConfig) persists a setting across a power cycle", () => {
+    const t = new SimTarget();
+    play(t, [R]);
+    t.world.mcu.invoke('posConfig("merchantName", "CORNER SHOP")', undefined, []);
+    t.world.mcu.invoke('posConfig("pinHash", "00")', undefined, []);
+    play(t, [{ expectConsole: "merchantName saved" }, { expectConsole: "not configurable: pinHash" }, { powerCut: true }, { powerOn: true }, R, { expectScreen: "CORNER SHOP" }]);
+  });
 });

@@ -112,7 +112,7 @@ export class EscPosPrinter {
     });
   }
 
-  /** Prints a job; cb(err, result) once it is out, or an error code: OFFLINE, BUSY, CANCELLED,
+  /** Prints a job; cb(err, result) once it is out, or an error code: OFFLINE, BUSY, CANCELLED, LAYOUT,
    *  PAPER_OUT / COVER_OPEN (only with waitLimitMs; otherwise it waits until cancel()). */
   print(job: PrintJob, cb: PrintCallback): void {
     if (this.phase !== Phase.Idle) {
@@ -125,7 +125,16 @@ export class EscPosPrinter {
     this.written = 0;
     this.t0 = this.o.io.getTime();
     this.reported = "";
-    this.render(false);
+    try {
+      this.render(false);
+    } catch (e) {
+      // a layout bug or bad record must not leave the driver half-started
+      this.job = null;
+      this.cb = null;
+      var msg = "receipt layout failed: " + ((e as any) && (e as any).message ? (e as any).message : String(e));
+      this.o.io.setTimeout(function () { cb({ code: "LAYOUT", message: msg }); }, 0);
+      return;
+    }
     this.check(true);
   }
 

@@ -97,6 +97,25 @@ describe("ESC/POS driver <-> virtual printer over the UART", () => {
     assert.ok(rig.stalls.max > 0.2, "stall " + rig.stalls.max);
   });
 
+  it("an unpaced stream faster than the mechanism overflows the printer's 4 KB buffer (lost bytes are logged)", () => {
+    const rig = new PrinterRig({ baud: 115200, mmPerSecond: 50 });
+    const e = new EscPosEncoder();
+    for (let i = 0; i < 300; i++) e.line("line " + i + " of a long unpaced text dump");
+    rig.call(() => rig.port.write(e.bytes()));
+    rig.run(30);
+    assert.ok(rig.part.stats.bytesLost > 0, "lost " + rig.part.stats.bytesLost);
+    assert.ok(rig.log.some((l) => l.includes("receive buffer full")));
+  });
+
+  it("a job whose layout throws fails with LAYOUT and leaves the driver idle", () => {
+    const s = setup();
+    const r = printJob(s, { render: () => { throw new Error("bad record"); } }, 2);
+    assert.equal(r.err!.code, "LAYOUT");
+    assert.match(r.err!.message, /bad record/);
+    assert.equal(s.printer.busy(), false);
+    assert.equal(printJob(s, receiptJob(MERCHANT, SALE, Copy.Customer)).err, null);
+  });
+
   it("paper out mid-receipt: stops, reports, and after loading paper closes the partial and reprints marked REPRINT", () => {
     const s = setup();
     s.rig.part.setRoll(40); // runs out about a third of the way in

@@ -7,6 +7,17 @@ import { parseScenario, ScenarioError } from "../../sim/scenario/format";
 import { runScenario } from "../../sim/scenario/runner";
 import { FakeTarget } from "../../sim/scenario/target-fake";
 import { SimTarget } from "../../sim/scenario/target-sim";
+import * as os from "os";
+import { run as runCommand } from "../../sim/commands/run";
+
+/** runs `pos-sim run ...` in-process, capturing what it prints */
+function cli(args: string[]): { code: number; out: string } {
+  const out: string[] = [];
+  const log = console.log, err = console.error;
+  console.log = (...a: any[]) => { out.push(a.join(" ")); };
+  console.error = (...a: any[]) => { out.push(a.join(" ")); };
+  try { return { code: runCommand(args) as number, out: out.join("\n") }; } finally { console.log = log; console.error = err; }
+}
 
 const DIR = path.join(__dirname, "../scenarios");
 const files = fs.readdirSync(DIR).filter((f) => f.endsWith(".json")).sort();
@@ -33,6 +44,24 @@ describe("scenario runner", () => {
     const bad = runScenario(parseScenario(JSON.stringify({ name: "fails", steps: [{ keys: "1051" }, { press: "ENTER" }, { swipe: "visa-good" }, { expectScreen: "APPROVED", within: 2 }] })), new FakeTarget());
     assert.equal(bad.ok, false);
     assert.match(bad.failure!, /step 4 \(expectScreen "APPROVED"\): screen after 2 s shows: DECLINED \| SALE 10\.51 \| RC 51/);
+  });
+
+  it("pos-sim run: exit 2 with a clear message for a missing or invalid file, 1 for a failed expectation", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "scn-"));
+    const missing = cli([path.join(dir, "nope.json")]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.out, /cannot read .*nope\.json/);
+    fs.writeFileSync(path.join(dir, "bad.json"), '{"name":"b","steps":[{"press":"KEY"}]}');
+    const bad = cli([path.join(dir, "bad.json")]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.out, /bad\.json: step 1: unknown key "KEY"/);
+    fs.writeFileSync(path.join(dir, "fail.json"), JSON.stringify({ name: "f", steps: [{ expectScreen: "READY", within: 20 }, { expectScreen: "NOT THERE", within: 1 }] }));
+    const fail = cli(["--quiet", path.join(dir, "fail.json")]);
+    assert.equal(fail.code, 1);
+    assert.match(fail.out, /FAIL f: step 2 \(expectScreen "NOT THERE"\): screen after 1 s shows: READY/);
+    const board = cli(["--board", "no-such-board", path.join(dir, "fail.json")]);
+    assert.equal(board.code, 2);
+    assert.match(board.out, /unknown board 'no-such-board'/);
   });
 
   it("every scenario file parses", () => {

@@ -26,7 +26,11 @@ export function installIo(mcu: Mcu): void {
   const g = r.global;
   const host = mcu.host;
   const pins = host.pins;
+  // Espruino's pin state (g_pinState, what getPinMode reports) and whether pinMode() fixed it
+  // ("manual"). The hardware may differ: setWatch forces a pull-up without changing the state.
   const manual = new Set<number>();
+  const state: string[] = new Array(GPIO_COUNT).fill("input_pullup");
+  const setState = (n: number, mode: string) => { state[n] = mode; pins.setMode(n, mode as PinMode); };
 
   // ---------- Pin objects ----------
   const pinProto = r.obj();
@@ -58,15 +62,17 @@ export function installIo(mcu: Mcu): void {
     if (!MODES.has(mode)) throw espruinoError("Unknown pin mode " + mode);
     if (OUTPUT_MODES.has(mode) && n >= 34) throw espruinoError(`Pin D${n} is input-only`);
     if (!automatic) manual.add(n);
-    pins.setMode(n, mode as PinMode);
+    setState(n, mode);
   };
   const writePin = (n: number, v: number) => {
-    if (!manual.has(n) && !OUTPUT_MODES.has(pins.mode(n))) pins.setMode(n, "output");
+    // jshPinOutput: an automatic pin becomes a push-pull output
+    if (!manual.has(n) && state[n] !== "output") setState(n, "output");
     pins.setOutput(n, (v ? 1 : 0) as Level);
   };
   const readPin = (n: number): number => {
-    // an automatic read of a pin we were driving turns it into an input (pulls kept otherwise)
-    if (!manual.has(n) && pins.mode(n) === "output") pins.setMode(n, "input");
+    // jshPinInput: an automatic pin becomes a plain input, which on the ESP32 means NO pull
+    // (even on a watched pin, whose pull-up setWatch had forced): set pinMode to keep pulls
+    if (!manual.has(n) && (state[n] !== "input" || pins.mode(n) !== "input")) setState(n, "input");
     return pins.level(n);
   };
   const digitalWrite = (p: any, v: any) => {
@@ -86,10 +92,10 @@ export function installIo(mcu: Mcu): void {
   g.digitalWrite = r.fn(digitalWrite);
   g.digitalRead = r.fn(digitalRead);
   g.pinMode = r.fn((p: any, mode?: string, automatic?: boolean) => {
-    if (mode === undefined) return pins.mode(pinNum(p));
+    if (mode === undefined) return state[pinNum(p)];
     setMode(pinNum(p), mode, !!automatic);
   });
-  g.getPinMode = r.fn((p: any) => pins.mode(pinNum(p)));
+  g.getPinMode = r.fn((p: any) => state[pinNum(p)]);
   r.methods(pinProto, {
     read(this: any) { return digitalRead(this) === 1; },
     write(this: any, v: any) { digitalWrite(this, v ? 1 : 0); },
@@ -97,7 +103,7 @@ export function installIo(mcu: Mcu): void {
     reset(this: any) { digitalWrite(this, 0); },
     toggle(this: any) { const n = pinNum(this); const v = pins.outputLevel(n) ? 0 : 1; writePin(n, v); return v === 1; },
     mode(this: any, m: string) { setMode(pinNum(this), m); },
-    getMode(this: any) { return pins.mode(pinNum(this)); },
+    getMode(this: any) { return state[pinNum(this)]; },
     getInfo(this: any) { return { port: "D", num: pinNum(this) }; },
     toString(this: any) { return "D" + pinNum(this); },
     valueOf(this: any) { return pinNum(this); },
@@ -157,9 +163,10 @@ export function installIo(mcu: Mcu): void {
     const dataPin = o.data !== undefined ? pinNum(o.data) : null;
     let id = 1;
     while (watches.has(id)) id++;
-    // ESP32: a watched input is forced to a pull-up (jshPinWatch)
-    const m = pins.mode(gpio);
-    if (m === "input" || m === "input_pulldown") pins.setMode(gpio, "input_pullup");
+    // setWatch makes an automatic pin an input; the ESP32's jshPinWatch then sets the pad to
+    // input with pull-up whatever the mode (pinMode's pull-down is overridden)
+    if (!manual.has(gpio)) state[gpio] = "input";
+    pins.setMode(gpio, "input_pullup");
     watches.set(id, {
       id, gpio, fn, repeat: !!o.repeat, edge, debounce: Math.max(0, Number(o.debounce) || 0) / 1000, dataPin,
       lastTime: mcu.getTime(), lastState: pins.level(gpio), pending: null, debounceHandle: 0,

@@ -14,9 +14,16 @@ describe("sim runtime: pins, watches, I2C, UART", () => {
     assert.deepEqual(w.console, ["5 input"]);
   });
 
-  it("watched pins are forced to a pull-up (ESP32)", () => {
-    const w = boot(`pinMode(D25, "input_pulldown"); setWatch(function(){}, D25, {repeat:true}); console.log(getPinMode(D25));`);
-    assert.deepEqual(w.console, ["input_pullup"]);
+  it("watched pins are forced to a pull-up (ESP32), and an automatic read floats them again", () => {
+    const w = boot(`pinMode(D18, "input_pulldown"); setWatch(function(){}, D18, {repeat:true});
+      setWatch(function(){}, D23, {repeat:true}); console.log(getPinMode(D18), getPinMode(D23));`);
+    assert.deepEqual(w.console, ["input_pulldown input"]);
+    assert.equal(w.pins.mode(18), "input_pullup");
+    assert.equal(w.pins.level(18), 1);
+    assert.equal(w.pins.level(23), 1);
+    // jshPinInput on an automatic pin: plain input, no pull (reads low here: floating)
+    w.mcu.realm.run(`console.log(digitalRead(D23), digitalRead(D18));`);
+    assert.deepEqual(w.console.slice(1), ["0 1"]);
   });
 
   it("watch events carry state, time, lastTime and the data pin sampled at the edge", () => {

@@ -298,23 +298,6 @@ export function createEngine(o: EngineOptions): Engine {
         res.outcome = outcome; res.rc = rc;
         if (err) done(err); else done(null, res);
       }
-      clearReversal(reversalAttempts, function (cleared, jerr) {
-        if (jerr || !cleared) { end(Outcome.REVERSAL_PENDING, "", jerr); return; }
-        sendAdvices(1000, adviceAttempts, function (left, aerr) {
-          if (aerr || left) { end("ADVICE_PENDING", "", aerr); return; }
-          // advices may have changed the records: recompute
-          t = batchTotals(store.batchRecords());
-          res.sales = { count: t.saleCount, amount: t.saleAmount };
-          res.refunds = { count: t.refundCount, amount: t.refundAmount };
-          status("SETTLEMENT");
-          admin("SETTLE", function (stan) { return buildSettlement(stan, batch, t, false, s); }, responseMs * 3 / 2, function (err, r) {
-            if (err) { end("", "", err); return; }
-            if (!r!.ok && r!.rc === "95") { upload(); return; }
-            if (!r!.ok) { end(r!.outcome, r!.rc); return; }
-            close(r!.rc);
-          });
-        });
-      });
       function close(rc: string): void {
         store.closeBatch(function (err) {
           if (err) { end("", rc, err); return; }
@@ -347,6 +330,24 @@ export function createEngine(o: EngineOptions): Engine {
           close(r!.rc);
         });
       }
+      // the functions above are defined before use (no hoisting on Espruino)
+      clearReversal(reversalAttempts, function (cleared, jerr) {
+        if (jerr || !cleared) { end(Outcome.REVERSAL_PENDING, "", jerr); return; }
+        sendAdvices(1000, adviceAttempts, function (left, aerr) {
+          if (aerr || left) { end("ADVICE_PENDING", "", aerr); return; }
+          // advices may have changed the records: recompute
+          t = batchTotals(store.batchRecords());
+          res.sales = { count: t.saleCount, amount: t.saleAmount };
+          res.refunds = { count: t.refundCount, amount: t.refundAmount };
+          status("SETTLEMENT");
+          admin("SETTLE", function (stan) { return buildSettlement(stan, batch, t, false, s); }, responseMs * 3 / 2, function (err, r) {
+            if (err) { end("", "", err); return; }
+            if (!r!.ok && r!.rc === "95") { upload(); return; }
+            if (!r!.ok) { end(r!.outcome, r!.rc); return; }
+            close(r!.rc);
+          });
+        });
+      });
     });
   }
 

@@ -34,6 +34,7 @@ export function fromHex(s: string): Uint8Array | null {
 
 /** 8-bit string (Espruino socket data) <-> bytes */
 export function strToBytes(s: string): Uint8Array {
+  if (typeof E !== "undefined" && E.toUint8Array) return E.toUint8Array(s); // native on the device
   var out = new Uint8Array(s.length);
   for (var i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 255;
   return out;

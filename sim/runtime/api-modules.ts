@@ -99,27 +99,35 @@ export function installModules(mcu: Mcu): void {
   let wifiState: "off" | "connecting" | "connected" = "off";
   const wifi = r.obj();
   const emit = (o: any, ...args: any[]) => mcu.queueJs(() => mcu.invoke(mcu.native.emit, o, args));
+  let wanted: string | null = null; // the station the firmware asked for (reconnected to, like the ESP32 does)
+  const associate = (ssid: string, cb?: any) => {
+    wifiState = "connecting";
+    host.clock.after(WIFI_CONNECT_SECONDS, () => mcu.queueJs(() => {
+      if (wanted !== ssid) return;
+      if (host.net.up) {
+        wifiState = "connected";
+        if (cb) mcu.invoke(cb, undefined, [null]);
+        mcu.invoke(mcu.native.emit, wifi, ["connected", r.toCtx({ ip: "192.168.4.2", ssid })]);
+      } else {
+        wifiState = "off";
+        if (cb) mcu.invoke(cb, undefined, ["auth_fail"]);
+      }
+    }));
+  };
   const unlink = host.net.onLink((up) => {
     if (mcu.dead) return;
     if (!up && wifiState === "connected") { wifiState = "off"; emit(wifi, "disconnected", r.obj({ reason: "link down" })); }
+    if (up && wanted !== null && wifiState === "off") associate(wanted);
   });
   mcu.onCut(unlink); // a dead MCU must not stay reachable from the network (power-cut campaigns)
   r.methods(wifi, {
     connect: (ssid: string, opts: any, cb?: any) => {
       if (typeof opts === "function") { cb = opts; opts = {}; }
-      wifiState = "connecting";
-      host.clock.after(WIFI_CONNECT_SECONDS, () => mcu.queueJs(() => {
-        if (host.net.up) {
-          wifiState = "connected";
-          if (cb) mcu.invoke(cb, undefined, [null]);
-          mcu.invoke(mcu.native.emit, wifi, ["connected", r.toCtx({ ip: "192.168.4.2", ssid: String(ssid) })]);
-        } else {
-          wifiState = "off";
-          if (cb) mcu.invoke(cb, undefined, ["auth_fail"]);
-        }
-      }));
+      wanted = String(ssid);
+      associate(wanted, cb);
     },
     disconnect: (cb?: any) => {
+      wanted = null;
       wifiState = "off";
       mcu.queueJs(() => { if (cb) mcu.invoke(cb, undefined, []); mcu.invoke(mcu.native.emit, wifi, ["disconnected", r.obj({ reason: "requested" })]); });
     },

@@ -80,6 +80,18 @@ describe("sim runtime: Graphics, crypto, net", () => {
     assert.deepEqual(w.console, ["wifi null", "got pong:ping", "closed"]);
   });
 
+  it("Wifi reports a dropped link and reconnects when it returns", () => {
+    const { boot } = require("./helpers");
+    const w = boot(`var wifi = require("Wifi");
+      wifi.on("connected", function () { console.log("connected", getTime().toFixed(1)); });
+      wifi.on("disconnected", function (d) { console.log("disconnected", d.reason, getTime().toFixed(1)); });
+      wifi.connect("lab", {}, function (err) { console.log("cb", err); });`);
+    w.clock.at(3, () => w.net.setUp(false));
+    w.clock.at(5, () => w.net.setUp(true));
+    w.run(10);
+    assert.deepEqual(w.console, ["cb null", "connected 1.5", "disconnected link down 3.0", "connected 6.5"]);
+  });
+
   it("Wifi.connect fails while the link is down", () => {
     const { boot } = require("./helpers");
     const w = boot(`require("Wifi").connect("lab", {}, function (err) { console.log("wifi", err); });`);

@@ -97,6 +97,25 @@ describe("host engine", () => {
       assert.equal(s.log[0]!.reversalStan, r.stan);
     });
 
+    it("PAN + expiry + ICC data go in DE 2/14/55 of the request only; the reversal carries none", () => {
+      const w = makeWorld();
+      const seen: IsoMsg[] = [];
+      const inner = w.link;
+      w.link = { exchange(req, ms, cb) { seen.push(JSON.parse(JSON.stringify(req))); inner.exchange(req, ms, cb); }, onStatus(fn) { inner.onStatus(fn); } };
+      rebuildEngine(w);
+      w.acq.inject({ mti: "0200", fault: "noResponse" });
+      const icc = new Uint8Array([0x9f, 0x02, 0x06, 0, 0, 0, 0, 0x12, 0x34]);
+      const r = w.call<TxnResult>((cb) => w.engine.sale({ amount: 1234, card: { pan: "5555555555554444", expiry: "3012", entryMode: "071", icc }, token: "ab12", last4: "4444" }, cb)).value!;
+      assert.equal(r.outcome, "NO_RESPONSE");
+      const [req, rev] = seen;
+      assert.equal(req!.f[2], "5555555555554444");
+      assert.equal(req!.f[14], "3012");
+      assert.equal(req!.f[22], "071");
+      assert.ok(req!.f[55]);
+      assert.equal(rev!.mti, "0400");
+      for (const de of [2, 14, 35, 52, 55]) assert.equal(rev!.f[de], undefined, "reversal DE " + de);
+    });
+
     it("the journal never holds the PAN or track data", () => {
       const w = makeWorld();
       sale(w, 1000);
@@ -378,6 +397,18 @@ describe("host engine", () => {
       assert.equal(v.outcome, "NO_RESPONSE");
       assert.equal(w.store.findByInvoice(a.invoice)!.state, "APPROVED");
       assert.equal(w.acq.ledger(TID).charges.length, 1, "un-voided at the host");
+      assert.equal(settle(w).ok, true);
+    });
+
+    it("an advised offline sale can be voided", () => {
+      const w = makeWorld();
+      w.engine = require("../../firmware/host/engine").createEngine({ store: w.store, link: w.link, settings: { ...SETTINGS, floorLimit: 1000 }, io: ioOf(w) });
+      const off = sale(w, 900);
+      assert.equal(w.call((cb) => w.engine.voidByInvoice(off.invoice, cb)).err.code, "BAD_REQUEST", "not yet advised");
+      assert.deepEqual(w.call<any>((cb) => w.engine.flush(cb)).value, { reversalPending: false, advices: 0 });
+      const v = w.call<TxnResult>((cb) => w.engine.voidByInvoice(off.invoice, cb)).value!;
+      assert.equal(v.approved, true);
+      assert.equal(w.acq.ledger(TID).charges.length, 0);
       assert.equal(settle(w).ok, true);
     });
 

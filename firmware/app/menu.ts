@@ -10,7 +10,14 @@ import { printReceipt, printReport } from "./printing";
 export function idleState(app: App): State {
   return {
     name: "idle", timeout: 0,
-    screen: function () { return screen("READY", [app.settings.values.merchantName, "Key in amount", "for a sale"], "MENU=functions"); },
+    screen: function () {
+      var w = app.ports.host.pendingWork();
+      var lines = [app.settings.values.merchantName, "Key in amount", "for a sale"];
+      // the operator should know the host is owed a reversal (sent before the next message)
+      if (w.reversal) lines.push("Reversal pending");
+      else if (w.advices) lines.push(w.advices + " advice(s) to send");
+      return screen("READY", lines, "MENU=functions");
+    },
     key: function (k) {
       if (isDigitKey(k)) app.go(amountEntry(app, "sale", k));
       else if (k === "ENTER") app.go(amountEntry(app, "sale"));

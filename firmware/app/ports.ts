@@ -87,6 +87,8 @@ export interface HostPort {
   settle(cb: (err: AppError | null, res?: SettleResult) => void): void;
   echo(cb: (err: AppError | null, rc?: string) => void): void;
   logon(cb: (err: AppError | null, rc?: string) => void): void;
+  /** work the engine still owes the host (a pending reversal, advices not yet sent) */
+  pendingWork(): { reversal: boolean; advices: number };
   /** short progress lines while a call runs ("CONNECTING", "WAITING", "REVERSAL"...) */
   onStatus(fn: (text: string) => void): void;
 }

@@ -84,6 +84,7 @@ export class FakeWorld {
   invoice = 0;
   batch = 1;
   recovered: number[] = [];
+  reversalPending = false;
   private keyFn: (k: string) => void = () => {};
   private cardCb: ((err: AppError | null, card?: CardData) => void) | null = null;
   cardReads = 0;
@@ -124,6 +125,7 @@ export class FakeWorld {
           cb(null, res);
         },
         onStatus() {},
+        pendingWork: () => ({ reversal: w.reversalPending, advices: 0 }),
         echo(cb) { w.stan++; cb(null, "00"); },
         logon(cb) { w.stan++; cb(null, "00"); },
       },

@@ -92,6 +92,13 @@ describe("app flow (fake ports)", () => {
     assert.equal(w.printed.length, 0);
   });
 
+  it("READY says when a reversal is still owed to the host", () => {
+    const w = new FakeWorld();
+    w.reversalPending = true;
+    boot(w);
+    assert.match(w.screenText(), /Reversal pending/);
+  });
+
   it("amount limits, CLEAR and 00", () => {
     const w = new FakeWorld();
     boot(w);

@@ -71,6 +71,7 @@ export function hostPort(engine: Engine): HostPort {
       });
     },
     onStatus: function (fn) { engine.onStatus(fn); },
+    pendingWork: function () { return engine.pendingWork(); },
     echo: function (cb) { check(function (c) { engine.echo(c); }, cb); },
     logon: function (cb) { check(function (c) { engine.logon(c); }, cb); },
   };

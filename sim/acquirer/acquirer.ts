@@ -173,6 +173,8 @@ export class Acquirer {
     else resp = this.reply(req, fault?.rc ?? "96");
     if (kind === "rc" && processIt) resp.f[39] = fault!.rc ?? "96";
     this.trace.push({ mti: req.mti, stan: String(req.f[11] ?? ""), tid: String(req.f[41] ?? ""), rc: String(resp.f[39] ?? ""), fault: kind });
+    this.log(`${req.mti}/${req.f[3] ?? ""} STAN ${req.f[11] ?? "?"} TID ${trimRight(String(req.f[41] ?? ""))}` +
+      (req.f[4] !== undefined ? ` amount ${Number(req.f[4])}` : "") + ` -> ${resp.f[39]}` + (kind ? ` [fault ${kind}]` : ""));
     if (kind === "noResponse" || kind === "drop") return;
     const bytes = frame(pack(resp), nii);
     // jPOS swaps source and destination in replies; the terminal must accept it

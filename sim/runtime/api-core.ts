@@ -52,6 +52,8 @@ export function installCore(mcu: Mcu): void {
     t.due = host.clock.now() + t.interval;
     mcu.reschedule();
   });
+  // Math.random from the world's seed: runs are reproducible
+  Object.defineProperty(g.Math, "random", { value: r.fn(() => host.random()), writable: true, configurable: true, enumerable: false });
   g.getTime = r.fn(() => mcu.getTime());
   g.setTime = r.fn((s: number) => { mcu.timeOffset = Number(s) - host.clock.now(); });
 

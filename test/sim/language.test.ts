@@ -58,6 +58,13 @@ describe("sim runtime: the context has only Espruino's built-ins", () => {
     assert.deepEqual(out, ["501 39 51 6 5"]);
   });
 
+  it("Math.random and E.hwRand follow the world's seed", () => {
+    const src = `console.log(Math.random(), E.hwRand());`;
+    const a = boot(src, { seed: 7 }).console[0], b = boot(src, { seed: 7 }).console[0], c = boot(src, { seed: 8 }).console[0];
+    assert.equal(a, b);
+    assert.notEqual(a, c);
+  });
+
   it("Date.now and getTime follow the virtual clock", () => {
     const w = boot(`setTimeout(function(){ console.log(getTime(), Date.now(), new Date().getTime()); }, 1500);`);
     w.run(2);

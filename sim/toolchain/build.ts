@@ -171,6 +171,10 @@ export async function main(argv: string[]): Promise<number> {
       }
     }
   }
+  if (!failed) {
+    console.log("memory: bytes only; the JsVars the loaded source takes are not measured here (no interpreter: " +
+      "read process.memory() on the board, see docs/toolchain.md)");
+  }
   console.log((failed ? "build FAILED" : "build ok") + " in " + ((Date.now() - started) / 1000).toFixed(1) + " s");
   return failed ? 1 : 0;
 }

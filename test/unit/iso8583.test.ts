@@ -97,6 +97,29 @@ describe("iso8583 codec", () => {
     });
   }
 
+  it("the field table agrees with iso_8583's 1987 definitions (length type and maximum)", () => {
+    const formats = require("iso_8583/lib/formats.js");
+    const F = formats.default ?? formats;
+    const lenType = (t: FT) => (t === FT.LLN || t === FT.LLZ ? "llvar" : t === FT.LLLA || t === FT.LLLB ? "lllvar" : "fixed");
+    // host-specific on purpose: DE 55 is b..255 bytes on EMV hosts (iso_8583: ans..999);
+    // iso_8583 counts DE 52 in hex characters and its DE 64 entry is inconsistent with it
+    const exceptions: { [de: number]: string } = { 55: "b..255", 52: "b8 = 16 hex", 64: "b8" };
+    let compared = 0;
+    for (let de = 2; de <= 64; de++) {
+      const t = fieldType(de);
+      if (t === FT.NONE || exceptions[de]) continue;
+      const d = F[String(de)];
+      assert.ok(d, "DE " + de + " known to iso_8583");
+      assert.equal(lenType(t), d.LenType, "DE " + de + " length type");
+      assert.equal(fieldMax(de), d.MaxLen, "DE " + de + " maximum");
+      const numeric = t === FT.N || t === FT.LLN;
+      assert.equal(numeric, d.ContentType === "n", "DE " + de + " numeric");
+      compared++;
+    }
+    assert.ok(compared >= 20);
+    assert.equal(F["52"].MaxLen, 16);
+  });
+
   it("the hand-derived echo frame matches the field-by-field layout", () => {
     // 0800 | bitmap: DE 3, 11, 24, 41 | 990000 | 000001 | 0123 | "TERM0001"
     const hex = "0800" + "2020010000800000" + "990000" + "000001" + "0123" + "5445524D30303031";

@@ -158,7 +158,8 @@ export function useBeforeDefinition(info: ScopeInfo): FlowProblem[] {
         case "ForStatement": {
           if (node.init) { if (node.init.type === "VariableDeclaration") declareVars(node.init, state); else expr(node.init, state); }
           expr(node.test, state);
-          const body = new Set(state);
+          // for (;;) runs its body at least once: what it declares exists after the loop
+          const body = node.test ? new Set(state) : state;
           block(asList(node.body), body);
           expr(node.update, body);
           return false;
@@ -169,7 +170,12 @@ export function useBeforeDefinition(info: ScopeInfo): FlowProblem[] {
           block(asList(node.body), new Set(state));
           return false;
         }
-        case "WhileStatement": expr(node.test, state); block(asList(node.body), new Set(state)); return false;
+        case "WhileStatement": {
+          expr(node.test, state);
+          const always = node.test.type === "Literal" && !!node.test.value;
+          block(asList(node.body), always ? state : new Set(state));
+          return false;
+        }
         case "DoWhileStatement": {
           const abrupt = block(asList(node.body), state);
           if (!abrupt) expr(node.test, state);

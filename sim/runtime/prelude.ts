@@ -153,6 +153,16 @@ export const PRELUDE = String.raw`(function (native, global) {
   var setProto = Object.setPrototypeOf;
   hide(Object, "setPrototypeOf", function (o, p) { return typeof o === "function" ? o : setProto(o, p); });
 
+  // ---- errors have no .name (String(e) still gives "TypeError: msg", from an internal type) ----
+  [Error, TypeError, ReferenceError, SyntaxError].forEach(function (C) {
+    var type = C === Error ? "Error" : C === TypeError ? "TypeError" : C === ReferenceError ? "ReferenceError" : "SyntaxError";
+    delete C.prototype.name;
+    hide(C.prototype, "toString", function () {
+      var m = this.message;
+      return m === undefined || m === "" ? type : type + ": " + m;
+    });
+  });
+
   // ---- JSON: Espruino ignores the replacer and the reviver (and its indented format differs:
   // indentation is dropped here; the dialect gate rejects both uses) ----
   var stringify = JSON.stringify, parse = JSON.parse;

@@ -65,6 +65,12 @@ describe("sim runtime: the context has only Espruino's built-ins", () => {
     assert.notEqual(a, c);
   });
 
+  it("errors have no .name but print their type", () => {
+    const out = runJs(`var e = new TypeError("bad"); console.log(typeof e.name, String(e), String(new Error()), e instanceof Error);
+      try { null.x; } catch (x) { console.log(typeof x.name, x instanceof TypeError); }`);
+    assert.deepEqual(out, ["undefined TypeError: bad Error true", "undefined true"]);
+  });
+
   it("Date.now and getTime follow the virtual clock", () => {
     const w = boot(`setTimeout(function(){ console.log(getTime(), Date.now(), new Date().getTime()); }, 1500);`);
     w.run(2);

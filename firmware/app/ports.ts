@@ -34,9 +34,10 @@ export interface CardData {
   icc?: Uint8Array;
 }
 export interface CardsPort {
-  /** start waiting for a swipe or a tap; cb once with a card or an error (bad read: code
-   *  CARD_ERROR, the flow asks again). cancel() stops waiting without calling cb. */
-  read(amount: number, cb: (err: AppError | null, card?: CardData) => void): void;
+  /** start waiting for a swipe or a tap: `card` once with the card. A bad read (CARD_ERROR)
+   *  or a reader fault (READER_FAULT) goes to `problem` and the other readers keep waiting.
+   *  cancel() stops waiting without calling either. */
+  read(amount: number, card: (c: CardData) => void, problem: (err: AppError) => void): void;
   cancel(): void;
 }
 

@@ -60,22 +60,18 @@ export function presentCard(app: App, kind: TxnKind, amount: number): State {
     screen: function () {
       return screen(kindTitle(kind), [formatAmount(amount), note || "Swipe or tap card"], "CANCEL=stop");
     },
-    enter: function () { listen(); },
+    enter: function () {
+      cards.read(amount, function (card) {
+        if (app.isCurrent(s)) process(app, kind, amount, card);
+      }, function (err) {
+        if (!app.isCurrent(s)) return;
+        note = err.message;
+        app.render();
+      });
+    },
     leave: function () { cards.cancel(); },
     key: function (k) { if (k === "CANCEL") app.idle(); },
   };
-  function listen(): void {
-    cards.read(amount, function (err, card) {
-      if (!app.isCurrent(s)) return;
-      if (err || !card) {
-        note = (err ? err.message : "Read error") + ", again";
-        app.render();
-        listen();
-        return;
-      }
-      process(app, kind, amount, card);
-    });
-  }
   return s;
 }
 

@@ -86,7 +86,8 @@ export class FakeWorld {
   recovered: number[] = [];
   reversalPending = false;
   private keyFn: (k: string) => void = () => {};
-  private cardCb: ((err: AppError | null, card?: CardData) => void) | null = null;
+  private cardCb: ((card: CardData) => void) | null = null;
+  private cardProblem: ((err: AppError) => void) | null = null;
   cardReads = 0;
 
   ports(): Ports {
@@ -96,8 +97,8 @@ export class FakeWorld {
       keypad: { onKey(fn) { w.keyFn = fn; } },
       timers: { setTimeout: (fn, ms) => w.clock.setTimeout(fn, ms), clearTimeout: (id) => w.clock.clearTimeout(id), getTime: () => w.clock.getTime() },
       cards: {
-        read(_amount, cb) { w.cardReads++; w.cardCb = cb; },
-        cancel() { w.cardCb = null; },
+        read(_amount, cb, problem) { w.cardReads++; w.cardCb = cb; w.cardProblem = problem; },
+        cancel() { w.cardCb = null; w.cardProblem = null; },
       },
       host: {
         boot(cb) { setImmediateLike(() => cb(null)); },
@@ -159,8 +160,9 @@ export class FakeWorld {
 
   key(k: string): void { this.keyFn(k); }
   keys(s: string): void { for (const c of s) this.key(c); }
-  presentCard(card: CardData): void { const cb = this.cardCb; this.cardCb = null; if (!cb) throw new Error("nobody is reading cards"); cb(null, card); }
-  badRead(): void { const cb = this.cardCb; this.cardCb = null; if (!cb) throw new Error("nobody is reading cards"); cb({ code: "CARD_ERROR", message: "Bad read" }); }
+  presentCard(card: CardData): void { const cb = this.cardCb; this.cardCb = null; if (!cb) throw new Error("nobody is reading cards"); cb(card); }
+  /** a failed read: reported, the reader keeps waiting */
+  badRead(): void { if (!this.cardProblem) throw new Error("nobody is reading cards"); this.cardProblem({ code: "CARD_ERROR", message: "Swipe again" }); }
   get reading(): boolean { return this.cardCb !== null; }
   get screen(): Screen { return this.screens[this.screens.length - 1]!; }
   screenText(): string { const s = this.screen; return [s.title, ...s.lines, s.hint].join("\n"); }

@@ -133,7 +133,7 @@ describe("app flow (fake ports)", () => {
     boot(w);
     w.keys("100"); w.key("ENTER");
     w.badRead();
-    assert.match(w.screenText(), /Bad read, again/);
+    assert.match(w.screenText(), /Swipe again/);
     assert.ok(w.reading);
     w.key("CANCEL");
     assert.equal(w.screen.title, "READY");

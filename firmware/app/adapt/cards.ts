@@ -15,29 +15,38 @@ export interface CardsHub {
 
 export function cardsHub(): CardsHub {
   var service: CardService | null = null;
-  var waiting: ((err: AppError | null, card?: CardData) => void) | null = null;
+  var waiting: ((c: CardData) => void) | null = null;
+  var problem: ((err: AppError) => void) | null = null;
+  var amountNow = 0;
   var hub: CardsHub = {
     port: {
-      read: function (amount, cb) {
+      read: function (amount, cb, onProblem) {
         waiting = cb;
+        problem = onProblem;
+        amountNow = amount;
         if (service) service.start(amount);
-        else { waiting = null; cb(appError("READER_FAULT", "No card reader")); }
+        else onProblem(appError("READER_FAULT", "No card reader"));
       },
-      cancel: function () { waiting = null; if (service) service.stop(); },
+      cancel: function () { waiting = null; problem = null; if (service) service.stop(); },
     },
     onCard: function (ev) {
       var cb = waiting;
-      waiting = null;
       if (!cb) { if (service) service.wipe(ev); return; }
-      if (!ev.pan) { if (service) service.wipe(ev); cb(appError("CARD_ERROR", "Not a payment card")); return; }
+      if (!ev.pan) {
+        // a non-payment tap: the service takes one card per start(), so listen again
+        if (service) { service.wipe(ev); service.start(amountNow); }
+        if (problem) problem(appError("CARD_ERROR", "Not a payment card"));
+        return;
+      }
+      waiting = null;
+      problem = null;
       var card: CardData = { pan: ev.pan, expiry: ev.expiry, track2: ev.track2, entry: ev.source };
       if (service) service.wipe(ev);
-      cb(null, card);
+      cb(card);
     },
     onError: function (e) {
-      var cb = waiting;
-      waiting = null;
-      if (cb) cb(appError(e.code, e.message));
+      // the service keeps listening after a failed read
+      if (problem) problem(appError(e.code, e.message));
     },
     attach: function (s) { service = s; },
   };

@@ -343,3 +343,22 @@ export function gate(code: string, opts: GateOptions = {}): GateResult {
   }
   return { errors, warnings, bytes, lines, functions: checker.functions };
 }
+
+/** tsx sim/toolchain/gate.ts FILE.js [--budget BYTES]: gates any script (uses FILE.js.map when present). */
+export function main(argv: string[]): number {
+  const file = argv[0];
+  if (!file || file.startsWith("-")) { console.error("usage: gate.ts FILE.js [--budget BYTES]"); return 2; }
+  const fs = require("fs") as typeof import("fs");
+  if (!fs.existsSync(file)) { console.error("gate.ts: no such file " + file); return 2; }
+  const budgetAt = argv.indexOf("--budget");
+  const budget = budgetAt > 0 ? Number(argv[budgetAt + 1]) : undefined;
+  if (budget !== undefined && !(budget > 0)) { console.error("gate.ts: --budget needs a positive number of bytes"); return 2; }
+  const map = fs.existsSync(file + ".map") ? JSON.parse(fs.readFileSync(file + ".map", "utf8")) : undefined;
+  const r = gate(fs.readFileSync(file, "utf8"), { map, budget });
+  for (const w of r.warnings) console.log("warning: " + w);
+  for (const e of r.errors) console.error(e);
+  console.log(file + ": " + (r.errors.length ? r.errors.length + " problems" : "ok") + " (" + r.bytes + " bytes)");
+  return r.errors.length ? 1 : 0;
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));

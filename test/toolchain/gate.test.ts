@@ -157,7 +157,7 @@ describe("dialect gate rules", () => {
 
 describe("dialect gate on TypeScript built through the pipeline", function () {
   this.timeout(60000);
-  const fixtures = ["gate-bad.ts", "gate-spread.ts", "lowered-ok.ts", "cycle-a.ts"].map((f) => path.join(FIXTURES, f));
+  const fixtures = ["gate-bad.ts", "gate-spread.ts", "lowered-ok.ts", "cycle-a.ts", "error-subclass.ts"].map((f) => path.join(FIXTURES, f));
   let compiled: ReturnType<typeof compile>;
   before(() => { compiled = compile({ roots: fixtures }); });
   const build = (name: string) =>
@@ -198,6 +198,13 @@ describe("dialect gate on TypeScript built through the pipeline", function () {
     const r = gate(out.code, { map: out.map });
     assert.equal(r.errors.length, 1, r.errors.join("\n"));
     assert.match(r.errors[0]!, /^test\/toolchain\/fixtures\/cycle-b\.ts:3:\d+ .*'PREFIX' is used before its var declaration/);
+  });
+
+  it("warns at the instanceof of a lowered Error subclass, without failing", async () => {
+    const out = await build("error-subclass.ts");
+    const r = gate(out.code, { map: out.map });
+    assert.deepEqual(r.errors, []);
+    assert.ok(r.warnings.some((w) => /^test\/toolchain\/fixtures\/error-subclass\.ts:7:\d+ .*instanceof on an Error subclass/.test(w)), r.warnings.join("\n"));
   });
 
   it("uses TypeScript's types for methods missing on arrays but present on strings", () => {

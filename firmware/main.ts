@@ -20,6 +20,9 @@ function main(): void {
   if (started) return;
   started = true;
   var p = bringUp();
+  // a JS hang reboots the terminal (auto mode: kicked from the idle loop); the journal makes
+  // a reboot at any point safe
+  try { E.enableWatchdog(15, true); } catch (e) { p.log("watchdog: " + e); }
   var settings = new SettingsStore({ flash: p.flash, region: p.board.flashRegions.settings, crc32: p.crc32 });
   if (!settings.load()) p.log("settings: defaults");
   var v = settings.values;

@@ -51,7 +51,7 @@ function choose(app: App, k: string): void {
   if (k === "1") requirePin(app, "for VOID", function () { app.go(voidEntry(app)); }, back);
   else if (k === "2") requirePin(app, "for REFUND", function () { app.go(amountEntry(app, "refund")); }, back);
   else if (k === "3") app.go(reprintMenu(app));
-  else if (k === "4") printReport(app, { title: "X REPORT", batch: batchOf(app), totals: app.ports.journal.shiftTotals() }, function () { app.idle(); });
+  else if (k === "4") printReport(app, { title: "X REPORT", batch: batchOf(app), totals: app.ports.journal.shiftTotals(), lines: app.ports.journal.shiftLines() }, function () { app.idle(); });
   else if (k === "5") zReport(app);
   else if (k === "6") requirePin(app, "for SETTLEMENT", function () { settleConfirm(app); }, back);
   else if (k === "7") hostCheck(app, "ECHO TEST", false);
@@ -94,7 +94,7 @@ function reprintMenu(app: App): State {
 }
 
 function zReport(app: App): void {
-  var doc = { title: "Z REPORT", batch: batchOf(app), totals: app.ports.journal.shiftTotals() };
+  var doc = { title: "Z REPORT", batch: batchOf(app), totals: app.ports.journal.shiftTotals(), lines: app.ports.journal.shiftLines() };
   app.go(confirm(app, "Z REPORT?", totalsLines(doc.totals).concat(["Ends the shift"]), function () {
     printReport(app, doc, function () {
       var s = busy(app, "Z REPORT", "Closing shift...");

@@ -104,6 +104,8 @@ export interface JournalPort {
   batchTotals(): Totals;
   /** totals since the last Z report */
   shiftTotals(): Totals;
+  /** the approved transactions since the last Z report, oldest first (for the X/Z detail) */
+  shiftLines(): ReportLine[];
   /** Z report: start a new shift */
   closeShift(cb: (err: AppError | null) => void): void;
   /** the transaction whose receipt was started but never finished (power cut), if any */
@@ -116,7 +118,8 @@ export interface JournalPort {
 }
 
 export type ReceiptCopy = "merchant" | "customer";
-export interface ReportDoc { title: string; batch: number; totals: Totals; settled?: SettleResult; }
+export interface ReportLine { invoice: number; type: string; last4: string; amount: number; }
+export interface ReportDoc { title: string; batch: number; totals: Totals; settled?: SettleResult; lines?: ReportLine[]; }
 export interface PrinterPort {
   /** err code PAPER_OUT: the flow offers a reprint of the whole receipt marked REPRINT */
   receipt(txn: TxnInfo, copy: ReceiptCopy, reprint: boolean, cb: (err: AppError | null) => void): void;

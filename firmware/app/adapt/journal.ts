@@ -2,7 +2,7 @@
 // (fault state, supervisor recovery, the printed mark and the records in doubt). The Z-report
 // shift mark lives in the settings store. Without a flash journal (bring-up on a RAM store)
 // the open-receipt mark is kept in the settings store instead.
-import { JournalPort, TxnInfo, Totals, appError } from "../ports";
+import { JournalPort, TxnInfo, Totals, ReportLine, appError } from "../ports";
 import { HostStore, TxnRecord } from "../../host/types";
 import { SettingsStore } from "../settings";
 import { kindOf } from "./host";
@@ -55,6 +55,11 @@ export function journalPort(store: HostStore, journal: JournalLike | null, setti
     var err = settings.save();
     cb(err ? appError("SETTINGS", err) : null);
   };
+  /** after the last Z report (a new batch starts a new shift too) */
+  var inShift = function (r: TxnRecord): boolean {
+    var v = settings.values;
+    return store.currentBatch() !== v.shiftBatch || r.invoice > v.shiftFrom;
+  };
   var last = function (): TxnRecord | null {
     var all = store.batchRecords();
     for (var i = all.length - 1; i >= 0; i--) {
@@ -68,10 +73,16 @@ export function journalPort(store: HostStore, journal: JournalLike | null, setti
     last: function () { var r = last(); return r ? recordInfo(r) : null; },
     byInvoice: function (n) { var r = store.findByInvoice(n); return r ? recordInfo(r) : null; },
     batchTotals: function () { return totalsOf(store.batchRecords(), function () { return true; }); },
-    shiftTotals: function () {
-      var v = settings.values;
-      var batch = store.currentBatch();
-      return totalsOf(store.batchRecords(), function (r) { return batch !== v.shiftBatch || r.invoice > v.shiftFrom; });
+    shiftTotals: function () { return totalsOf(store.batchRecords(), inShift); },
+    shiftLines: function () {
+      var out: ReportLine[] = [];
+      var all = store.batchRecords();
+      for (var i = 0; i < all.length; i++) {
+        var r = all[i]!;
+        var st = r.state as string;
+        if (inShift(r) && (st === "APPROVED" || st === "VOIDED")) out.push({ invoice: r.invoice, type: (r.kind as string) + (st === "VOIDED" ? "*" : ""), last4: r.last4, amount: r.amount });
+      }
+      return out;
     },
     closeShift: function (cb) {
       var r = last();

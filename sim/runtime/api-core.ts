@@ -38,7 +38,8 @@ export function installCore(mcu: Mcu): void {
     if (args.length === 0) { mcu.timers.clear(); mcu.reschedule(); return; }
     const id = args[0];
     if (id === undefined) throw espruinoError(`${what}(undefined) not allowed. Use ${what}() instead.`);
-    if (!mcu.timers.delete(Number(id))) throw espruinoError(what === "clearTimeout" ? "Unknown Timeout" : "Unknown Interval");
+    // an unknown id is ignored: on 2v29 a probe clearing an already-cleared timer carried on
+    mcu.timers.delete(Number(id));
     mcu.reschedule();
   };
   g.setTimeout = r.fn(timer(false));

@@ -1,7 +1,7 @@
 // One power-on of the simulated ESP32 running Espruino: a fresh firmware context, the bounded
 // IO event queue (4,096 B: watch edge 6 B, UART chunk 2 B + data), the timer list, and the
-// idle loop that runs queued events, then due timers, then other queued JS work (Promise
-// reactions, socket and WiFi callbacks), one callback per step. Each callback costs
+// idle loop that runs IO events, then other queued JS work (Promise reactions, socket and WiFi
+// callbacks), then due timers, one callback per step. Each callback costs
 // `callbackCost` virtual seconds of interpreter time, plus whatever it blocked for (UART TX
 // queue full, I2C transfers, flash programming), so ISR-side events can pile up and overflow
 // the queue as on the device. A power cut kills this instance for good; powerOn makes a new one.
@@ -33,9 +33,15 @@ export const CONSOLE_BAUD = 115200;
 let lastScript: { source: string; filename: string; script: vm.Script } | null = null;
 function compiled(source: string, filename: string): vm.Script {
   if (!lastScript || lastScript.source !== source || lastScript.filename !== filename) {
-    lastScript = { source, filename, script: new vm.Script(source, { filename }) };
+    lastScript = { source, filename, script: new vm.Script(ignoreUseStrict(source), { filename }) };
   }
   return lastScript.script;
+}
+
+/** Espruino ignores "use strict": the directive becomes a plain string of the same length, so
+ *  bundle positions do not move */
+export function ignoreUseStrict(source: string): string {
+  return source.replace(/(["'])use strict\1/g, "$1use-strict$1");
 }
 
 /** timer times on a microsecond grid, as Espruino's integer time base keeps them */
@@ -80,6 +86,8 @@ export class Mcu {
   jsEvents: (() => void)[] = [];
   /** timers, due in clock time (setTime() does not move them) */
   timers = new Map<number, Timer>();
+  /** ids of the timers due when the current timer phase began, in run order */
+  private dueTimers: number[] = [];
   errorFlags = new Set<string>();
   stats = { callbacks: 0, ioEvents: 0, dropped: 0, maxQueueBytes: 0, uncaught: 0 };
   /** handlers per IO event kind, set by the API modules */
@@ -212,7 +220,7 @@ export class Mcu {
     if (this.dead || this.inStep) return;
     const now = this.host.clock.now();
     let at = Infinity;
-    if (this.queue.length || this.jsEvents.length) at = now;
+    if (this.queue.length || this.jsEvents.length || this.dueTimers.length) at = now;
     else {
       const t = this.nextTimer();
       if (t) at = Math.max(now, t.due);
@@ -231,35 +239,48 @@ export class Mcu {
     this.inStep = true;
     const before = this.stats.callbacks;
     try {
-      const ev = this.queue.shift();
-      if (ev) {
-        this.queueBytes -= ev.size;
-        this.stats.ioEvents++;
-        if (ev.kind === "pin") this.pinEvent(ev);
-        else {
-          // consecutive chunks of one port reach on('data') as one string
-          const bytes = ev.bytes.slice();
-          while (this.queue[0] && this.queue[0].kind === "uart" && (this.queue[0] as any).port === ev.port) {
-            const more = this.queue.shift() as Extract<IoEvent, { kind: "uart" }>;
-            this.queueBytes -= more.size;
-            bytes.push(...more.bytes);
-          }
-          this.uartEvent(ev.port, String.fromCharCode(...bytes));
-        }
-      } else {
-        const t = this.nextTimer();
-        if (t && t.due <= this.host.clock.now()) this.runTimer(t);
-        else {
-          const js = this.jsEvents.shift();
-          if (js) js();
-        }
-      }
+      this.runOne();
     } finally {
       this.inStep = false;
     }
     const ran = this.stats.callbacks - before;
     this.busyUntil = this.host.clock.now() + ran * this.host.callbackCost;
     this.reschedule();
+  }
+
+  /** Espruino's idle loop, one callback at a time: IO events until the queue is empty (watch
+   *  and data callbacks run as they are popped), then queued JS jobs (Promise reactions...)
+   *  until none is left, then every timer that was due when the timer phase began. So a
+   *  reaction queued at load runs before a 0 ms timer, and one queued inside a timer runs
+   *  after the other timers due at the same time (both measured on the interpreter). */
+  private runOne(): void {
+    if (this.dueTimers.length === 0) {
+      const ev = this.queue.shift();
+      if (ev) { this.runIoEvent(ev); return; }
+      const js = this.jsEvents.shift();
+      if (js) { js(); return; }
+      const now = this.host.clock.now();
+      this.dueTimers = [...this.timers.values()].filter((t) => t.due <= now)
+        .sort((a, b) => a.due - b.due || a.seq - b.seq).map((t) => t.id);
+    }
+    while (this.dueTimers.length) {
+      const t = this.timers.get(this.dueTimers.shift()!);
+      if (t && t.due <= this.host.clock.now()) { this.runTimer(t); return; }
+    }
+  }
+
+  private runIoEvent(ev: IoEvent): void {
+    this.queueBytes -= ev.size;
+    this.stats.ioEvents++;
+    if (ev.kind === "pin") { this.pinEvent(ev); return; }
+    // consecutive chunks of one port reach on('data') as one string
+    const bytes = ev.bytes.slice();
+    while (this.queue[0] && this.queue[0].kind === "uart" && (this.queue[0] as any).port === ev.port) {
+      const more = this.queue.shift() as Extract<IoEvent, { kind: "uart" }>;
+      this.queueBytes -= more.size;
+      bytes.push(...more.bytes);
+    }
+    this.uartEvent(ev.port, String.fromCharCode(...bytes));
   }
 
   private runTimer(t: Timer): void {
@@ -322,6 +343,7 @@ export class Mcu {
     this.dead = true;
     if (this.wake) { this.host.clock.cancel(this.wake.handle); this.wake = null; }
     this.timers.clear();
+    this.dueTimers = [];
     this.queue = [];
     this.queueBytes = 0;
     this.jsEvents = [];

@@ -120,6 +120,23 @@ function parseArgs(argv: string[]): Args | string {
   return args;
 }
 
+/** dist/<board>/sizes.json: the figures of the last build per output, for CI and trends. */
+function writeReports(mode: Mode, artifacts: Artifact[]): void {
+  const byBoard = new Map<string, Artifact[]>();
+  for (const a of artifacts) byBoard.set(a.board, (byBoard.get(a.board) || []).concat([a]));
+  for (const [board, list] of byBoard) {
+    const file = path.join(distDir(board), "sizes.json");
+    const old: { [name: string]: object } = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
+    const report: { [name: string]: object } = {};
+    // keep the other mode's figures; this mode's outputs are replaced (a removed probe disappears)
+    for (const k of Object.keys(old)) if ((k === "selftest") !== (mode === "selftest")) report[k] = old[k]!;
+    for (const a of list) report[a.name] = { bytes: a.bytes, gzipBytes: a.gzipBytes, budgetBytes: a.budget, functions: a.gate.functions };
+    const sorted: { [name: string]: object } = {};
+    for (const k of Object.keys(report).sort()) sorted[k] = report[k]!;
+    fs.writeFileSync(file, JSON.stringify(sorted, null, 2) + "\n");
+  }
+}
+
 export function formatArtifact(a: Artifact): string {
   const pct = Math.round((a.bytes / a.budget) * 1000) / 10;
   return rel(a.file) + ": " + a.bytes + " bytes, " + a.gzipBytes + " gzip (" + pct + "% of the " + a.budget +
@@ -139,6 +156,7 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   let failed = 0;
+  const built: Artifact[] = [];
   for (const name of args.boards) {
     let loaded;
     try {
@@ -162,6 +180,8 @@ export async function main(argv: string[]): Promise<number> {
           for (const e of a.gate.errors) console.error("  " + e);
         } else {
           console.log(formatArtifact(a));
+          if (a.bytes > a.budget * 0.9) console.log("warning: " + rel(a.file) + " uses over 90% of its size budget");
+          built.push(a);
         }
       } catch (e) {
         failed++;
@@ -171,6 +191,7 @@ export async function main(argv: string[]): Promise<number> {
       }
     }
   }
+  if (!args.out && !failed) writeReports(args.mode, built);
   if (!failed) {
     console.log("memory: bytes only; the JsVars the loaded source takes are not measured here (no interpreter: " +
       "read process.memory() on the board, see docs/toolchain.md)");

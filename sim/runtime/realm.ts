@@ -11,7 +11,7 @@ const ABSENT_GLOBALS = [
   "Map", "Set", "WeakMap", "WeakSet", "Symbol", "Proxy", "Reflect", "BigInt", "BigInt64Array", "BigUint64Array",
   "RangeError", "EvalError", "URIError", "AggregateError", "TextEncoder", "TextDecoder", "queueMicrotask",
   "setImmediate", "Intl", "WeakRef", "FinalizationRegistry", "SharedArrayBuffer", "Atomics", "WebAssembly",
-  "escape", "unescape", "console",
+  "console",
 ];
 /** Methods Espruino lacks (espruino.md §1.2, measured), as [object path, names]. Only what is
  *  known to be absent: deleting a method the interpreter has would fail correct firmware. */

@@ -2,6 +2,7 @@
 // interpreter does not run, with positions mapped back to the TypeScript source.
 // Rules: docs/coding-rules.md. What it cannot see is listed there too.
 import * as acorn from "acorn";
+import * as fs from "fs";
 import { TraceMap, originalPositionFor } from "@jridgewell/trace-mapping";
 import { RawMap } from "./compile";
 import {
@@ -348,7 +349,6 @@ export function gate(code: string, opts: GateOptions = {}): GateResult {
 export function main(argv: string[]): number {
   const file = argv[0];
   if (!file || file.startsWith("-")) { console.error("usage: gate.ts FILE.js [--budget BYTES]"); return 2; }
-  const fs = require("fs") as typeof import("fs");
   if (!fs.existsSync(file)) { console.error("gate.ts: no such file " + file); return 2; }
   const budgetAt = argv.indexOf("--budget");
   const budget = budgetAt > 0 ? Number(argv[budgetAt + 1]) : undefined;

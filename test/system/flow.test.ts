@@ -97,6 +97,10 @@ describe("app flows on the bundle", function () {
     assert.equal(l.settlements, 1);
     assert.deepEqual(l.violations, []);
     assert.ok(!t.acquirer.trace.some((x) => x.mti === "0320"), "no batch upload");
+    // the last receipt of the closed batch can still be reprinted
+    const before = (t.receipt().match(/REPRINT/g) || []).length;
+    play(t, [{ press: "MENU" }, { press: "3" }, { press: "1" }, { expectReceipt: "REPRINT", within: 30 }, R]);
+    assert.ok((t.receipt().match(/REPRINT/g) || []).length > before, "reprint after settlement");
     play(t, [...sale("500")]);
     assert.match(t.receipt(), /BATCH: 000002/);
   });

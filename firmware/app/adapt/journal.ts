@@ -11,14 +11,32 @@ import { kindOf } from "./host";
 export interface JournalLike {
   state: string;
   reason: string;
+  next(): { stan: number; invoice: number; batch: number };
+  /** current batch first, then the older batches still retained */
+  byInvoice(invoice: number): JRecord | null;
   recover(atLeast: { stan: number; invoice: number; batch: number }): { code: string; reason: string } | null;
   markPrinted(slot: number): { code: string; reason: string } | null;
   batchList(): { slot: number; stan: number; result: number; printed: boolean }[];
   inDoubt(): { slot: number; stan: number; result: number; printed: boolean; kind: number }[];
 }
 
-/** journal Result.Approved */
-const APPROVED = 1;
+/** a flash journal record, as much as the app reads of it */
+export interface JRecord {
+  kind: number; stan: number; invoice: number; batch: number; amount: number; last4: string;
+  result: number; rc: string; authCode: string; rrn: string; voided: boolean;
+}
+
+/** journal Result.Approved; Kind.Refund, Kind.Void */
+const APPROVED = 1, K_REFUND = 2, K_VOID = 3;
+
+/** a record of a closed batch, straight from the journal (it keeps no date/time) */
+export function journalInfo(r: JRecord): TxnInfo {
+  return {
+    kind: r.kind === K_REFUND ? "refund" : r.kind === K_VOID ? "void" : "sale", amount: r.amount, stan: r.stan,
+    invoice: r.invoice, batch: r.batch, last4: r.last4, entry: "", approved: r.result === APPROVED, rc: r.rc,
+    authCode: r.authCode, rrn: r.rrn, date: "", time: "", voided: r.voided,
+  };
+}
 
 export function recordInfo(r: TxnRecord): TxnInfo {
   var st = r.state as string;
@@ -70,8 +88,21 @@ export function journalPort(store: HostStore, journal: JournalLike | null, setti
   };
   return {
     fault: function () { return journal && journal.state === "fault" ? journal.reason || "unreadable" : null; },
-    last: function () { var r = last(); return r ? recordInfo(r) : null; },
-    byInvoice: function (n) { var r = store.findByInvoice(n); return r ? recordInfo(r) : null; },
+    last: function () {
+      var r = last();
+      if (r) return recordInfo(r);
+      if (!journal || journal.state === "fault") return null;
+      // after a settlement the open batch is empty: the last invoice issued is next - 1
+      var n = journal.next().invoice;
+      var j = journal.byInvoice(n > 1 ? n - 1 : 999999);
+      return j ? journalInfo(j) : null;
+    },
+    byInvoice: function (n) {
+      var r = store.findByInvoice(n);
+      if (r) return recordInfo(r);
+      var j = journal && journal.state !== "fault" ? journal.byInvoice(n) : null;
+      return j ? journalInfo(j) : null;
+    },
     batchTotals: function () { return totalsOf(store.batchRecords(), function () { return true; }); },
     shiftTotals: function () { return totalsOf(store.batchRecords(), inShift); },
     shiftLines: function () {

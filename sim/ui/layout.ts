@@ -87,14 +87,13 @@ function drawKeypad(c: Canvas, w: UiWorld, x: number, y: number, width: number, 
 function drawStatus(c: Canvas, w: UiWorld, width: number): void {
   const parts: [string, Style][] = [
     [` ${w.boardName} `, { inverse: true, bold: true }],
-    [` t=${w.time().toFixed(3)}s `, DIM],
+    [` t=${w.time().toFixed(1)}s `, DIM],
     [w.powered() ? " POWER ON " : " POWER OFF ", w.powered() ? OK : BAD],
     [w.netUp() ? " NET UP " : " NET DOWN ", w.netUp() ? OK : BAD],
   ];
   if (w.paper) parts.push([w.paper.out() ? " PAPER OUT " : " PAPER OK ", w.paper.out() ? BAD : OK]);
   parts.push([` reader: ${w.readerActivity()} `, DIM]);
-  if (w.acquirer) parts.push([` host fault: ${w.acquirer.current() ?? "none"} `, w.acquirer.current() ? BAD : DIM]);
-  parts.push([" ? help ", DIM]);
+  if (w.acquirer) parts.push([` host: ${w.acquirer.current() ?? "ok"} `, w.acquirer.current() ? BAD : DIM]);
   let x = 0;
   for (const [s, st] of parts) x += c.text(x, 0, s, st, width - x);
 }

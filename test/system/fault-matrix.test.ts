@@ -125,7 +125,7 @@ describe("fault matrix: network fault x power cut at every flash operation of a 
   let total = 0;
 
   before(() => { image = baseImage(); });
-  after(() => { console.log(`      fault matrix: ${total} cases (${NET_FAULTS.length} network faults x every flash operation of a sale, a cut with the reply in flight, cuts in the recovery)`); });
+  after(() => { console.log(`      fault matrix: ${total} cases (${NET_FAULTS.length} network faults x every flash operation of a sale, a cut with the reply in flight, cuts in the recovery, cuts in a void)`); });
 
   for (const f of NET_FAULTS) {
     it(f.name, () => {
@@ -142,6 +142,48 @@ describe("fault matrix: network fault x power cut at every flash operation of a 
       assert.ok(cases > 0, "no flash operation during the sale");
     });
   }
+
+  it("void: power cut at every flash operation of a void", () => {
+    // the sale is done live on each case's terminal (the acquirer must know it), then the void
+    let cases = 0;
+    const outcomes: { [o: string]: number } = {};
+    for (let op = 0; op < 500; op++) {
+      const t = new SimTarget({ flashImage: image });
+      const at = (what: string) => `[void, cut at op ${op}] ${what}; screen: ${t.screen().join(" | ")}`;
+      assert.ok(waitFor(t, 20, () => screenHas(t, ["READY"])), at("boot"));
+      keys(t, [...String(AMOUNT), "ENTER"]);
+      t.swipe("visa-good");
+      assert.ok(waitFor(t, 60, () => screenHas(t, ["Customer copy?"])), at("sale"));
+      keys(t, ["CANCEL", "MENU", "1", "1", "2", "3", "4", "ENTER", "1", "ENTER"]);
+      assert.ok(waitFor(t, 10, () => screenHas(t, ["VOID?"])), at("void confirm"));
+      t.world.flash.armCut(t.world.flash.ops + op);
+      keys(t, ["ENTER"]);
+      waitFor(t, 180, () => !t.world.powered || screenHas(t, SALE_END));
+      const fired = !t.world.powered;
+      t.world.flash.disarm();
+      if (!fired) break;
+      cases++;
+      t.run(1);
+      t.powerOn();
+      assert.ok(waitFor(t, 240, () => screenHas(t, ["READY"])), at("recovery"));
+      keys(t, ["MENU", "6", "1", "2", "3", "4", "ENTER"]);
+      assert.ok(waitFor(t, 10, () => screenHas(t, ["SETTLE?"])), at("settle confirm"));
+      const l = t.ledger();
+      const want = `Sales ${l.totals.saleCount} ${formatAmount(l.totals.saleAmount)}`;
+      assert.ok(t.screen().join(" | ").includes(want), at(`terminal totals disagree with the ledger (${want})`));
+      keys(t, ["ENTER"]);
+      assert.ok(waitFor(t, 240, () => screenHas(t, ["SETTLED", "SETTLE FAILED"])), at("settlement"));
+      assert.ok(screenHas(t, ["SETTLED"]), at("settlement refused"));
+      const after = t.ledger();
+      assert.equal(after.doubleCharges, 0, at("double charge"));
+      assert.deepEqual(after.violations.filter((v: any) => v.type !== "ORPHAN_REVERSAL"), [], at("ledger violations"));
+      const o = l.charges.length ? "sale stands" : "voided";
+      outcomes[o] = (outcomes[o] ?? 0) + 1;
+    }
+    console.log(`        ${cases} cut points: ${Object.entries(outcomes).map(([k, v]) => `${v} ${k}`).join(", ")}`);
+    assert.ok(cases > 0);
+    total += cases;
+  });
 
   it("after reply, before the journal: power cut with the 0210 in flight", () => {
     const r = runCase(image, NET_FAULTS[0]!, { replyInFlight: true });

@@ -2,6 +2,7 @@
 // and, rule by rule, against TypeScript fixtures built through the whole pipeline.
 import { strict as assert } from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as vm from "vm";
 import { gate } from "../../sim/toolchain/gate";
@@ -219,8 +220,17 @@ describe("dialect gate on TypeScript built through the pipeline", function () {
     const out = await build("lowered-ok.ts");
     const r = gate(out.code, { map: out.map });
     assert.deepEqual(r.errors, []);
+    const expected = ['CB2|made|0,1,2|{"a":1,"b":2,"c":3}|1:{"b":2,"c":3}|true'];
     const lines: string[] = [];
     vm.runInNewContext(out.code, { console: { log: (s: string) => lines.push(s) } });
-    assert.deepEqual(lines, ['CB2|made|0,1,2|{"a":1,"b":2,"c":3}|1:{"b":2,"c":3}|true']);
+    assert.deepEqual(lines, expected);
+    // and in the simulator's Espruino context (no Map/Set, Espruino's built-ins only)
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "tc-lowered-")), "lowered-ok.js");
+    fs.writeFileSync(file, out.code);
+    const { createWorld } = require("../../sim/harness") as typeof import("../../sim/harness");
+    const w = createWorld({ board: "pos-esp32-v1", bundle: file });
+    w.run(1);
+    assert.equal(w.loadError, null);
+    assert.deepEqual(w.console.filter((l: string) => l.startsWith("CB")), expected);
   });
 });

@@ -235,7 +235,7 @@ export class Journal {
 
   // ---- sectors ------------------------------------------------------------------------------
   /** true when the sector holds records that must be kept (current batch, pending
-   *  reversal) or updates of such records; computed for all sectors at once, since an
+   *  reversal) or updates of records still on flash; computed for all sectors at once, since an
    *  update in one sector can resolve a record in another */
   private needed(s: number): boolean {
     if (this.needCache[s]! < 0) {
@@ -246,8 +246,11 @@ export class Journal {
         if (r.batch === this.batch || r.reversalPending) this.needCache[Math.floor(r.slot / this.fps)] = 1;
       }
       for (var u = 0; u < ups.length; u++) {
+        // an update is kept as long as its record is: erasing it first would bring back the
+        // record's earlier state (a reversal already done would be pending again)
         var up = ups[u]!, keep = getBatch(up.bytes, up.rAt) === this.batch;
-        for (i = 0; i < recs.length && !keep; i++) if (recs[i]!.slot === up.target && recs[i]!.reversalPending) keep = true;
+        var own = Math.floor(up.slot / this.fps) === Math.floor(up.target / this.fps);
+        for (i = 0; i < recs.length && !keep && !own; i++) if (recs[i]!.slot === up.target && recs[i]!.stan === up.stan) keep = true;
         if (keep) this.needCache[Math.floor(up.slot / this.fps)] = 1;
       }
     }

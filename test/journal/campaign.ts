@@ -71,6 +71,7 @@ export function exec(j: Journal, m: Model, op: Op): boolean {
   const r = m.recs[op.idx]!;
   if (op.t === "answer") {
     const e = j.markAnswered(r.slot, op.result, op.rc, op.auth, op.rrn);
+    if (e && e.code === "full") return false; // needed an update frame: the caller settles first
     if (e) throw new Error("markAnswered failed: " + e.reason);
     r.answer = { result: op.result, rc: op.rc, auth: op.auth, rrn: op.rrn };
     return true;
@@ -81,6 +82,7 @@ export function exec(j: Journal, m: Model, op: Op): boolean {
     revcleared: () => j.clearReversal(r.slot, false), reversed: () => j.clearReversal(r.slot, true),
   };
   const e = calls[op.st]!();
+  if (e && e.code === "full") return false;
   if (e) throw new Error(op.st + " failed: " + e.reason);
   r.st[op.st] = true;
   return true;
@@ -144,7 +146,7 @@ const FLAG: { [k in StateName]: keyof TxnRecord } = {
 };
 
 /** returns the list of violations (empty when all invariants hold) */
-export function check(j: Journal, m: Model, inflight: InFlight[], cuts: number): string[] {
+export function check(j: Journal, m: Model, inflight: InFlight[], cuts: number, cutsInv = cuts): string[] {
   const bad: string[] = [];
   if (j.state !== "ok") return ["I5: journal not writable after recovery: " + j.reason];
   const recs = j.all();
@@ -181,6 +183,7 @@ export function check(j: Journal, m: Model, inflight: InFlight[], cuts: number):
     }
   });
   for (const r of recs) {
+    if (r.reversalPending && m.archived.has(r.slot + ":" + r.stan)) bad.push(`I6: settled stan ${r.stan} (slot ${r.slot}) pending a reversal again`);
     if (known.has(r.slot + ":" + r.stan) || m.archived.has(r.slot + ":" + r.stan)) continue;
     const ok = inflight.some((x) => x.op.t === "reserve" && x.next.stan === r.stan && r.kind === x.op.kind && r.amount === x.op.amount);
     if (!ok) bad.push(`I3: phantom record stan ${r.stan} slot ${r.slot}`);
@@ -188,7 +191,7 @@ export function check(j: Journal, m: Model, inflight: InFlight[], cuts: number):
   const n = j.next();
   const ds = dist(m.lastStan, n.stan), di = dist(m.lastInv, n.invoice);
   if (ds < 1 || ds > 1 + cuts) bad.push(`I1/I2/I4: next stan ${n.stan} after last issued ${m.lastStan} (${cuts} cuts)`);
-  if (di < 1 || di > 1 + cuts) bad.push(`I1/I2/I4: next invoice ${n.invoice} after last issued ${m.lastInv} (${cuts} cuts)`);
+  if (di < 1 || di > 1 + cutsInv) bad.push(`I1/I2/I4: next invoice ${n.invoice} after last issued ${m.lastInv} (${cutsInv} cuts)`);
   const closing = inflight.some((f) => f.op.t === "close");
   if (n.batch !== m.batch && !(closing && dist(m.batch, n.batch) === 1)) bad.push(`I1: batch ${n.batch}, expected ${m.batch}`);
   if (n.batch !== m.batch) m.batch = n.batch; // the torn close took effect: the app sees the new batch
@@ -253,8 +256,10 @@ export function reference(reg: JournalRegion, count: number, seed: number, first
     flash.opLog = [];
     if (!exec(j, m, op)) { // journal full: settle
       flash.opLog = [];
-      op = { t: "close" };
-      if (!exec(j, m, op)) throw new Error("journal full and cannot close the batch");
+      if (!exec(j, m, { t: "close" })) throw new Error("journal full and cannot close the batch");
+      archive(m);
+      if (op.t === "reserve") op = { t: "close" };
+      else if (!exec(j, m, op)) throw new Error("journal full after settling");
     }
     if (op.t === "close") archive(m);
     steps.push({ op, snap, model, journal, ops: flash.opLog, first });

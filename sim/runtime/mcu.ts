@@ -23,6 +23,8 @@ export const EVENT_QUEUE_BYTES = 4096;
 export const WATCH_EVENT_BYTES = 6;
 export const UART_EVENT_OVERHEAD = 2;
 export const UART_EVENT_MAX_DATA = 64;
+/** the largest string one on('data') call gets on the ESP32 */
+export const UART_DATA_CHUNK_MAX = 256;
 /** default virtual interpreter time per JS callback; see docs/simulator.md "Cost model" */
 export const DEFAULT_CALLBACK_COST = 0.001;
 export const TIMER_MIN_INTERVAL = 0.0001;
@@ -273,9 +275,10 @@ export class Mcu {
     this.queueBytes -= ev.size;
     this.stats.ioEvents++;
     if (ev.kind === "pin") { this.pinEvent(ev); return; }
-    // consecutive chunks of one port reach on('data') as one string
+    // consecutive chunks of one port reach on('data') as one string, up to 256 bytes (ESP32)
     const bytes = ev.bytes.slice();
-    while (this.queue[0] && this.queue[0].kind === "uart" && (this.queue[0] as any).port === ev.port) {
+    while (this.queue[0] && this.queue[0].kind === "uart" && (this.queue[0] as any).port === ev.port &&
+      bytes.length + (this.queue[0] as any).bytes.length <= UART_DATA_CHUNK_MAX) {
       const more = this.queue.shift() as Extract<IoEvent, { kind: "uart" }>;
       this.queueBytes -= more.size;
       bytes.push(...more.bytes);

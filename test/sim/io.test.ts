@@ -121,6 +121,16 @@ describe("sim runtime: pins, watches, I2C, UART", () => {
     assert.equal(w.console[1], (744 * 10 / 115200).toFixed(5));
   });
 
+  it("UART data chunks are at most 256 bytes", () => {
+    const w = boot(`Serial2.setup(115200, {tx: D17, rx: D16}); var sizes = [];
+      Serial2.on("data", function(d){ sizes.push(d.length); });
+      setTimeout(function(){ console.log(sizes.join()); }, 500);`, { callbackCost: 0.2 });
+    w.uarts.uart2!.send("a"); // the first callback keeps the interpreter busy for 200 ms
+    w.clock.at(0.001, () => w.uarts.uart2!.send("x".repeat(600)));
+    w.run(1);
+    assert.deepEqual(w.console, ["1,256,256,88"]);
+  });
+
   it("UART without a data listener buffers for available()/read()", () => {
     const w = boot(`Serial2.setup(19200, {tx: D17, rx: D16}); setTimeout(function(){ console.log(Serial2.available(), Serial2.read(2), Serial2.read()); }, 500);`);
     w.uarts.uart2!.send("abc");

@@ -99,3 +99,8 @@ golden-receipts: install
 
 escpos-fixtures: install
 	$(TSX) test/fixtures/escpos/generate.ts
+
+# Toolchain: gate vs probes, board validation, build determinism, flashing dry run.
+.PHONY: test-toolchain
+test-toolchain: install
+	$(MOCHA) --no-config -r tsx/cjs --timeout 180000 test/toolchain/*.test.ts

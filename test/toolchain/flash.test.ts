@@ -8,6 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import { checkUpload, cliArgs, parseArgs } from "../../sim/toolchain/flash";
 import { ROOT } from "../../sim/toolchain/paths";
+import { ESPRUINO_MODULES } from "../../sim/toolchain/dialect";
 
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 const FLASH = path.join(ROOT, "sim", "toolchain", "flash.ts");
@@ -68,6 +69,8 @@ describe("flashing with the espruino CLI", function () {
     const cliBoard = JSON.parse(fs.readFileSync(path.join(ROOT, "boards", "esp32-cli.json"), "utf8"));
     assert.equal(cliBoard.info.binary_version, "2v29");
     assert.equal(cliBoard.chip.saved_code.address, 0x320000);
+    // every module the gate lets firmware require() must be built in for the CLI, or it goes online
+    assert.deepEqual([...ESPRUINO_MODULES].sort(), cliBoard.info.builtin_modules.slice().sort());
   });
 
   it("clear errors: no port, no bundle, unknown board", () => {

@@ -17,17 +17,21 @@ export interface MRec {
   st: { [k: string]: boolean }; answer: { result: number; rc: string; auth: string; rrn: string } | null;
 }
 /** recs: by op index; settled records are archived (null) once their batch is closed and
- *  their keys kept in `archived` (slot:stan) so a record still on flash is not a phantom */
-export interface Model { recs: (MRec | null)[]; lastStan: number; lastInv: number; batch: number; archived: Set<string>; }
+ *  their keys kept in `archived` (slot:stan -> archive sequence) so a record still on flash
+ *  is not a phantom. The map is shared by the snapshots of a run: a snapshot sees only the
+ *  entries up to its own archSeq. */
+export interface Model { recs: (MRec | null)[]; lastStan: number; lastInv: number; batch: number; archived: Map<string, number>; archSeq: number; }
+
+export function isArchived(m: Model, key: string): boolean { return (m.archived.get(key) ?? Infinity) <= m.archSeq; }
 
 export function cloneModel(m: Model): Model {
-  return { recs: m.recs.map((r) => (r ? { ...r, st: { ...r.st } } : null)), lastStan: m.lastStan, lastInv: m.lastInv, batch: m.batch, archived: m.archived };
+  return { recs: m.recs.map((r) => (r ? { ...r, st: { ...r.st } } : null)), lastStan: m.lastStan, lastInv: m.lastInv, batch: m.batch, archived: m.archived, archSeq: m.archSeq };
 }
 
 /** archives records that are neither in the current batch nor pending a reversal */
 export function archive(m: Model): void {
   m.recs.forEach((r, i) => {
-    if (r && r.batch !== m.batch && !mPending(r)) { m.archived.add(r.slot + ":" + r.stan); m.recs[i] = null; }
+    if (r && r.batch !== m.batch && !mPending(r)) { m.archived.set(r.slot + ":" + r.stan, ++m.archSeq); m.recs[i] = null; }
   });
 }
 
@@ -183,8 +187,8 @@ export function check(j: Journal, m: Model, inflight: InFlight[], cuts: number, 
     }
   });
   for (const r of recs) {
-    if (r.reversalPending && m.archived.has(r.slot + ":" + r.stan)) bad.push(`I6: settled stan ${r.stan} (slot ${r.slot}) pending a reversal again`);
-    if (known.has(r.slot + ":" + r.stan) || m.archived.has(r.slot + ":" + r.stan)) continue;
+    if (r.reversalPending && isArchived(m, r.slot + ":" + r.stan)) bad.push(`I6: settled stan ${r.stan} (slot ${r.slot}) pending a reversal again`);
+    if (known.has(r.slot + ":" + r.stan) || isArchived(m, r.slot + ":" + r.stan)) continue;
     const ok = inflight.some((x) => x.op.t === "reserve" && x.next.stan === r.stan && r.kind === x.op.kind && r.amount === x.op.amount);
     if (!ok) bad.push(`I3: phantom record stan ${r.stan} slot ${r.slot}`);
   }
@@ -245,7 +249,7 @@ export interface Workload { steps: Step[]; final: Model; }
 export function reference(reg: JournalRegion, count: number, seed: number, first: Numbers, keep = true): Workload {
   const flash = makeFlash(reg, seed);
   let j = open(flash, reg, first);
-  const m: Model = { archived: new Set(), recs: [], lastStan: first.stan === 1 ? 999999 : first.stan - 1, lastInv: first.invoice === 1 ? 999999 : first.invoice - 1, batch: first.batch };
+  const m: Model = { archived: new Map(), archSeq: 0, recs: [], lastStan: first.stan === 1 ? 999999 : first.stan - 1, lastInv: first.invoice === 1 ? 999999 : first.invoice - 1, batch: first.batch };
   const rand = rng(seed);
   const steps: Step[] = [];
   for (let n = 0; n < count; n++) {

@@ -24,7 +24,7 @@ const fault = (): CutFault => ({ program: PF[Math.floor(rand() * 3)], erase: EF[
 
 const flash = makeFlash(reg, SEED);
 let j = open(flash, reg, first);
-const m: Model = { recs: [], lastStan: first.stan - 1, lastInv: first.invoice - 1, batch: first.batch, archived: new Set() };
+const m: Model = { recs: [], lastStan: first.stan - 1, lastInv: first.invoice - 1, batch: first.batch, archived: new Map(), archSeq: 0 };
 let cutsStan = 0, cutsInv = 0, n = 0, cuts = 0, doubles = 0, ops = 0, failures = 0;
 const t0 = Date.now();
 

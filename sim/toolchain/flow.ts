@@ -2,13 +2,17 @@
 // or `var x` exists only once its statement has run, and a var in an untaken branch never
 // exists. This walks code in execution order, tracking which var/function bindings are
 // declared on every path, and follows what runs immediately: the body of each function,
-// IIFEs, and calls by name to known functions (so top-level code that calls a function
-// which reads a later `var` is caught). It cannot follow method calls or callbacks.
+// IIFEs, calls by name to known functions (so top-level code that calls a function which
+// reads a later `var` is caught) and array-iteration callbacks. It cannot follow other method
+// calls or callbacks.
 import { Binding, Node, Scope, ScopeInfo, isFunction, patternIds } from "./scope";
 
 export interface FlowProblem { node: Node; message: string }
 
 type State = Set<Binding>;
+
+/** methods whose function arguments run before the call returns */
+const SYNC_CALLBACKS = new Set(["forEach", "map", "filter", "some", "every", "reduce", "find", "findIndex", "sort", "replace"]);
 
 const tracked = (b: Binding | undefined): b is Binding => !!b && (b.kind === "var" || b.kind === "function");
 
@@ -70,6 +74,10 @@ export function useBeforeDefinition(info: ScopeInfo): FlowProblem[] {
           for (const a of node.arguments) expr(a, state);
           const fn = calleeFunction(node.callee);
           if (fn) enter(fn, state);
+          // array iteration runs its callback right away
+          if (node.callee.type === "MemberExpression" && !node.callee.computed && SYNC_CALLBACKS.has(node.callee.property.name)) {
+            for (const a of node.arguments) if (isFunction(a)) enter(a, state);
+          }
           return;
         }
         case "AssignmentExpression": expr(node.right, state); expr(node.left, state); return;

@@ -132,6 +132,7 @@ describe("dialect gate rules", () => {
     accepts("function f(c){ if (c) { var x = 1; } else { var x = 2; } return x; } f(1);");
     accepts("function f(){ try { var x = JSON.parse('1'); } catch (e) { return 0; } return x; } f();");
     accepts("setTimeout(function(){ later(); }, 1); function later(){}");
+    rejects("[1].forEach(function(v){ console.log(v + later); }); var later = 1;", /'later' is used before/);
     accepts("function f(){ for (;;) { var x = Math.random(); if (x > 0.5) break; } return x; } f();");
     rejects("function f(n){ for (var i = 0; i < n; i++) { var x = i; } return x; } f(0);", /'x' is used before/);
   });

@@ -18,8 +18,9 @@ export interface Devices {
   printer?: { driver: PrinterLike; status: StatusHub };
 }
 
-function consoleDisplay(log: (l: string) => void): DisplayPort {
-  return { show: function (_s: Screen) { /* the flow logs every screen already */ } };
+/** no display: the flow logs every screen to the console already */
+function consoleDisplay(): DisplayPort {
+  return { show: function (_s: Screen) { /* nothing to drive */ } };
 }
 
 function noPrinter(): PrinterPort {
@@ -42,7 +43,7 @@ export function buildPorts(p: Platform, settings: SettingsStore, engine: Engine,
   journal: JournalLike | null, devices: Devices, cards: CardsHub): Ports {
   var keypad: KeypadPort = devices.keypad || { onKey: function () {} };
   return {
-    display: devices.graphics ? displayPort(devices.graphics.g, devices.graphics.flip) : consoleDisplay(p.log),
+    display: devices.graphics ? displayPort(devices.graphics.g, devices.graphics.flip) : consoleDisplay(),
     keypad: keypad,
     timers: { setTimeout: p.io.setTimeout, clearTimeout: p.io.clearTimeout, getTime: p.io.getTime },
     cards: cards.port,

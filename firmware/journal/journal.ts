@@ -316,11 +316,18 @@ export class Journal {
     token: Uint8Array | undefined, allocates: boolean, headroom: number): number | JournalError {
     var e = this.startSession();
     if (e) return e;
-    if (this.fps - this.pos <= headroom && this.freeSectors() === 0) return fail("full", "journal full: settle the batch");
+    var spare = -1;
+    if (this.fps - this.pos <= headroom && this.freeSectors() === 0) {
+      // Full. A batch close or an update may still use a frame the seal skipped as a guard
+      // (read back verifies it), so the terminal can always settle out of a full journal.
+      spare = headroom === 0 ? this.guardFrame() : -1;
+      if (spare < 0) return fail("full", "journal full: settle the batch");
+    }
     var body = new Uint8Array(F.BODY_SIZE);
     for (var attempt = 0; attempt < 6; attempt++) {
-      if (this.pos >= this.fps) { var oe = this.openSector(); if (oe) return oe; }
-      var f = this.pos++;
+      if (spare < 0 && this.pos >= this.fps) { var oe = this.openSector(); if (oe) return oe; }
+      var f = spare >= 0 ? spare : this.pos++;
+      spare = -1;
       var r = rOff(f), s = this.newest;
       F.encodeBody(body, kind, stan, inv, batch, amount, last4, token, this.crc);
       if (this.program(s, r, body) && this.program(s, r + St.Commit, this.zeros(1))) return s * this.fps + f;
@@ -332,6 +339,16 @@ export class Journal {
       if (attempt % 2 === 1) this.pos = this.fps; // two failures in a row: leave this sector
     }
     return fail("flash", "journal flash does not take writes");
+  }
+
+  /** an erased frame of the newest sector between its tail and the write position */
+  private guardFrame(): number {
+    if (!this.buf) return -1;
+    for (var f = this.fps - 1; f >= 0; f--) {
+      var r = rOff(f), a = aOff(f);
+      if (!isErased(this.buf, r, F.R_SIZE) || !isErased(this.buf, a, F.A_SIZE)) return f + 1 < this.fps ? f + 1 : -1;
+    }
+    return 0;
   }
 
   // ---- public API ---------------------------------------------------------------------------

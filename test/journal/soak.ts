@@ -40,7 +40,8 @@ function runUntilCut(): InFlight | null {
     let op: Op = chooseOp(m, rand, n++);
     const next = j.next();
     try {
-      if (!exec(j, m, op)) {
+      const done = exec(j, m, op);
+      if (!done) {
         if (!exec(j, m, { t: "close" })) {
           const all = j.all();
           const per = [0, 1, 2, 3].map((sec) => all.filter((r) => Math.floor(r.slot / 84) === sec).map((r) => r.batch + (r.reversalPending ? "P" : "")).join(" "));
@@ -50,8 +51,8 @@ function runUntilCut(): InFlight | null {
         if (op.t !== "reserve" && !exec(j, m, op)) throw new Error("journal full after settling");
       }
       ops++;
-      if (op.t === "reserve") { cutsStan = 0; if (op.kind === Kind.Sale || op.kind === Kind.Refund) cutsInv = 0; }
-      if (op.t === "close") compact();
+      if (done && op.t === "reserve") { cutsStan = 0; if (op.kind === Kind.Sale || op.kind === Kind.Refund) cutsInv = 0; }
+      if (done && op.t === "close") compact();
     } catch (e) {
       if (e instanceof PowerCutError) return { op, next };
       throw e;

@@ -137,6 +137,8 @@ export function validR(b: Uint8Array, at: number, crc: Crc32): boolean {
 //         bytes 12..15 CRC-32 of R[0..7] + A[0..11].
 //  mode 2 (any other RRN): bits 0..3 and 8..111 = auth (6 x 6) + RRN (12 x 6), RC implied
 //         ("00" when approved; a decline stores its RC in the auth field); 14..15 CRC-16.
+//  mode 3 (approval with another RC and a non-numeric RRN of up to 10 characters): auth (6 x 6)
+//         + RC (2 x 6) + RRN (10 x 6); 14..15 CRC-16.
 // The CRC covers the record's numbers, so an answer can only belong to its own record.
 var ALPHA = " 0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-";
 
@@ -178,7 +180,7 @@ function allDigits(s: string, n: number): boolean {
 export interface Answer { result: number; rc: string; authCode: string; rrn: string; }
 
 /** null when the answer cannot be stored: characters outside [ 0-9A-Za-z-], too long, or an
- *  approval with an RC other than "00" and a non-numeric RRN */
+ *  approval with an RC other than "00" and a non-numeric RRN longer than 10 characters */
 export function encodeAnswer(rBytes: Uint8Array, rAt: number, a: Answer, crc: Crc32): Uint8Array | null {
   if (a.result < 1 || a.result > 3 || !encodable(a.rc, 2) || !encodable(a.authCode, 6) || !encodable(a.rrn, 12)) return null;
   var out = new Uint8Array(A_SIZE);
@@ -194,11 +196,13 @@ export function encodeAnswer(rBytes: Uint8Array, rAt: number, a: Answer, crc: Cr
     putU32(out, 12, crc(tmp.subarray(0, 20)));
   } else {
     var declined = a.result === Result.Declined;
-    if (!declined && a.rc !== "00" && a.rc !== "") return null;
+    var withRc = !declined && a.rc !== "00" && a.rc !== "";
     if (declined && a.authCode !== "") return null;
-    out[0] = a.result | 8;
+    if (withRc && a.rrn.length > 10) return null;
+    out[0] = a.result | (withRc ? 12 : 8);
     var q = putChars(out, 0, declined ? a.rc : a.authCode, 6, true);
-    putChars(out, q, a.rrn, 12, true);
+    if (withRc) q = putChars(out, q, a.rc, 2, true);
+    putChars(out, q, a.rrn, withRc ? 10 : 12, true);
     tmp.set(out.subarray(0, 14), 8);
     var c = crc(tmp.subarray(0, 22));
     out[14] = c & 255; out[15] = (c >>> 8) & 255;
@@ -220,10 +224,12 @@ export function decodeAnswer(rBytes: Uint8Array, rAt: number, b: Uint8Array, at:
     while (rrn.length < 12) rrn = "0" + rrn;
     return { result: result, rc: getChars(a, 8, 2, false), authCode: getChars(a, 20, 6, false), rrn: rrn };
   }
-  if (mode === 2) {
+  if (mode === 2 || mode === 3) {
     var c = crc(tmp.subarray(0, 22));
     if (a[14] !== (c & 255) || a[15] !== ((c >>> 8) & 255)) return null;
-    var f = getChars(a, 0, 6, true), r = getChars(a, 36, 12, true);
+    var f = getChars(a, 0, 6, true);
+    if (mode === 3) return { result: result, rc: getChars(a, 36, 2, true), authCode: f, rrn: getChars(a, 48, 10, true) };
+    var r = getChars(a, 36, 12, true);
     if (result === Result.Declined) return { result: result, rc: f, authCode: "", rrn: r };
     return { result: result, rc: "00", authCode: f, rrn: r };
   }

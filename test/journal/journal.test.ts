@@ -90,6 +90,10 @@ describe("journal: numbers and records", () => {
     const ra = j2.bySlot(a.slot)!, rb = j2.bySlot(b.slot)!;
     assert.deepEqual([ra.authCode, ra.rrn, ra.rc], ["Zz9 -1", "AB-12 cd", "00"]);
     assert.deepEqual([rb.result, rb.rc, rb.rrn], [Result.Declined, "51", "000000000007"]);
+    const c = j.reserve(Kind.Sale, { amount: 1 }) as Reserved;
+    assert.equal(j.markAnswered(c.slot, Result.Approved, "08", "Y10042", ""), null, "approval RC other than 00, no RRN");
+    const rc = open(flash, reg).bySlot(c.slot)!;
+    assert.deepEqual([rc.rc, rc.authCode, rc.rrn], ["08", "Y10042", ""]);
     assert.equal((j.markAnswered(a.slot, Result.Declined, "05", "", "") as any).code, "state");
     assert.equal((j.markAnswered(b.slot, Result.Approved, "00", "A\u00e9", "1") as any).code, "arg");
   });

@@ -69,7 +69,7 @@ export function renderBatchReport(e: EscPosEncoder, m: MerchantInfo, r: BatchRep
   }
   e.line(rule("-", COLUMNS));
   totalsBlock(e, m.currency, r.totals);
-  renderFooter(e, r.kind === "Z" ? "--- BATCH CLOSED ---" : "--- BATCH OPEN ---", reprint);
+  renderFooter(e, r.kind === "Z" ? "--- SHIFT CLOSED ---" : "--- SHIFT OPEN ---", reprint);
 }
 
 export function renderSettlement(e: EscPosEncoder, m: MerchantInfo, s: SettlementReport, reprint: boolean): void {

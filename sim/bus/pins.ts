@@ -1,6 +1,9 @@
 // The board's GPIO nets. Parts drive or resolve nets; the MCU side (sim/runtime) sets modes
-// and output levels. Every change re-resolves all nets and reports edges to listeners, so a
-// key matrix (a part whose column level depends on the MCU's row outputs) just works.
+// and output levels. Every change re-resolves the nets that may have moved (the one whose
+// mode/output/drive changed, and every net with a resolver, whose inputs are opaque) and
+// reports edges to listeners in GPIO order, so a key matrix (a part whose column level
+// depends on the MCU's row outputs) just works. Nets whose inputs did not change keep their
+// level, so skipping them reports exactly the edges a full re-resolution would.
 import type { Clock, Level, PinNets } from "./types";
 
 export const GPIO_COUNT = 40;
@@ -13,6 +16,10 @@ export class PinNetsImpl implements PinNets {
   private outputs: Level[] = [];
   private drives: Map<string, Level>[] = [];
   private resolvers: Map<string, () => Level | null>[] = [];
+  /** nets whose own inputs (mode, output, drives) changed since they were last resolved */
+  private dirty: boolean[] = [];
+  /** nets with at least one resolver: re-resolved on every update */
+  private resolved: boolean[] = [];
   private levels: Level[] = [];
   private listeners: Listener[][] = [];
   private mcuListeners: ((gpio: number, level: Level, t: number) => void)[] = [];
@@ -28,6 +35,8 @@ export class PinNetsImpl implements PinNets {
       this.resolvers.push(new Map());
       this.listeners.push([]);
       this.levels.push(0);
+      this.dirty.push(false);
+      this.resolved.push(false);
     }
     for (let g = 0; g < GPIO_COUNT; g++) this.levels[g] = this.compute(g);
   }
@@ -37,12 +46,15 @@ export class PinNetsImpl implements PinNets {
   drive(gpio: number, owner: string, level: Level | null): void {
     this.check(gpio);
     if (level === null) this.drives[gpio]!.delete(owner); else this.drives[gpio]!.set(owner, level);
+    this.dirty[gpio] = true;
     this.update();
   }
 
   resolve(gpio: number, owner: string, resolver: () => Level | null): void {
     this.check(gpio);
     this.resolvers[gpio]!.set(owner, resolver);
+    this.resolved[gpio] = true;
+    this.dirty[gpio] = true;
     this.update();
   }
 
@@ -50,7 +62,7 @@ export class PinNetsImpl implements PinNets {
 
   mode(gpio: number): PinMode { this.check(gpio); return this.modes[gpio]!; }
 
-  /** re-resolve every net; edges go to part listeners, then to the MCU (watch ISRs) */
+  /** re-resolve the nets that may have changed; edges go to part listeners, then to the MCU (watch ISRs) */
   update(): void {
     if (this.updating) { this.again = true; return; }
     this.updating = true;
@@ -59,28 +71,35 @@ export class PinNetsImpl implements PinNets {
         this.again = false;
         const t = this.clock.now();
         for (let g = 0; g < GPIO_COUNT; g++) {
+          if (!this.dirty[g] && !this.resolved[g]) continue;
+          this.dirty[g] = false;
           const l = this.compute(g);
           if (l === this.levels[g]) continue;
           this.levels[g] = l;
-          for (const fn of this.listeners[g]!) fn(l, t);
-          for (const fn of this.mcuListeners) fn(g, l, t);
+          const ls = this.listeners[g]!;
+          for (let i = 0; i < ls.length; i++) ls[i]!(l, t);
+          const ms = this.mcuListeners;
+          for (let i = 0; i < ms.length; i++) ms[i]!(g, l, t);
         }
       } while (this.again);
     } finally { this.updating = false; }
   }
 
+  private markAll(): void { for (let g = 0; g < GPIO_COUNT; g++) this.dirty[g] = true; }
+
   // ---- MCU side (sim/runtime) ----
-  setMode(gpio: number, mode: PinMode): void { this.check(gpio); this.modes[gpio] = mode; this.update(); }
-  setOutput(gpio: number, level: Level): void { this.check(gpio); this.outputs[gpio] = level; this.update(); }
+  setMode(gpio: number, mode: PinMode): void { this.check(gpio); this.modes[gpio] = mode; this.dirty[gpio] = true; this.update(); }
+  setOutput(gpio: number, level: Level): void { this.check(gpio); this.outputs[gpio] = level; this.dirty[gpio] = true; this.update(); }
   outputLevel(gpio: number): Level { return this.outputs[gpio]!; }
   /** the MCU's edge interrupt: every change of any net */
   onMcuEdge(fn: (gpio: number, level: Level, t: number) => void): void { this.mcuListeners.push(fn); }
   /** the supply went away: the MCU drives nothing and pulls nothing; its ISRs are gone */
-  powerCut(): void { this.powered = false; this.mcuListeners = []; this.update(); }
+  powerCut(): void { this.powered = false; this.mcuListeners = []; this.markAll(); this.update(); }
   /** reset state after power-on: every pin input_pullup, outputs low */
   powerOn(): void {
     this.powered = true;
     for (let g = 0; g < GPIO_COUNT; g++) { this.modes[g] = "input_pullup"; this.outputs[g] = 0; }
+    this.markAll();
     this.update();
   }
 

@@ -21,6 +21,8 @@ export class KeypadMatrixPart implements VirtualPart {
   /** the contact as it is this instant (differs from pressed while bouncing) */
   private closed: boolean[];
   private bounceGen: number[];
+  /** how many contacts are closed now (none: every column floats, the common case) */
+  private closedCount = 0;
   /** default bounce for press/release; settle 0 disables it */
   bounce: Required<BounceOptions> = { settle: 0.004, transitions: -1 };
   stats = { presses: 0, releases: 0, chatter: 0, shorts: 0 };
@@ -111,6 +113,7 @@ export class KeypadMatrixPart implements VirtualPart {
   private setContact(k: number, v: boolean): void {
     if (this.closed[k] === v) return;
     this.closed[k] = v;
+    this.closedCount += v ? 1 : -1;
     this.ctx.pins.update();
   }
 
@@ -128,6 +131,7 @@ export class KeypadMatrixPart implements VirtualPart {
 
   /** walk the closed contacts from column c; low if a row driven low is reachable */
   private columnLevel(c: number): Level | null {
+    if (this.closedCount === 0) return null;
     const nr = this.spec.rows.length, nc = this.nc;
     const seenR = new Array(nr).fill(false), seenC = new Array(nc).fill(false);
     const todo = [c];

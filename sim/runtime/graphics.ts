@@ -18,32 +18,33 @@ class Gfx {
   mod: { x1: number; y1: number; x2: number; y2: number } | null = null;
   constructor(readonly w: number, readonly h: number, readonly bytes: Uint8Array, readonly vertical: boolean, readonly msb: boolean) {}
 
-  private locate(x: number, y: number): [number, number] {
-    if (this.vertical) {
-      const byte = x + (y >> 3) * this.w;
-      return [byte, this.msb ? 7 - (y & 7) : y & 7];
-    }
-    const p = x + y * this.w;
-    return [p >> 3, this.msb ? 7 - (p & 7) : p & 7];
+  /** byte index of pixel (x, y) (in range, integers) */
+  private byteOf(x: number, y: number): number {
+    return this.vertical ? x + (y >> 3) * this.w : (x + y * this.w) >> 3;
+  }
+  /** bit number of pixel (x, y) within its byte */
+  private bitOf(x: number, y: number): number {
+    const k = this.vertical ? y & 7 : (x + y * this.w) & 7;
+    return this.msb ? 7 - k : k;
   }
   set(x: number, y: number, c: number): void {
     x = Math.floor(x); y = Math.floor(y);
     if (x < 0 || y < 0 || x >= this.w || y >= this.h) return;
-    const [i, b] = this.locate(x, y);
+    const i = this.byteOf(x, y), b = this.bitOf(x, y);
     if (c & 1) this.bytes[i]! |= 1 << b; else this.bytes[i]! &= ~(1 << b);
-    if (!this.mod) this.mod = { x1: x, y1: y, x2: x, y2: y };
+    const m = this.mod;
+    if (!m) this.mod = { x1: x, y1: y, x2: x, y2: y };
     else {
-      if (x < this.mod.x1) this.mod.x1 = x;
-      if (y < this.mod.y1) this.mod.y1 = y;
-      if (x > this.mod.x2) this.mod.x2 = x;
-      if (y > this.mod.y2) this.mod.y2 = y;
+      if (x < m.x1) m.x1 = x;
+      if (y < m.y1) m.y1 = y;
+      if (x > m.x2) m.x2 = x;
+      if (y > m.y2) m.y2 = y;
     }
   }
   get(x: number, y: number): number {
     x = Math.floor(x); y = Math.floor(y);
     if (x < 0 || y < 0 || x >= this.w || y >= this.h) return 0;
-    const [i, b] = this.locate(x, y);
-    return (this.bytes[i]! >> b) & 1;
+    return (this.bytes[this.byteOf(x, y)]! >> this.bitOf(x, y)) & 1;
   }
   fill(x1: number, y1: number, x2: number, y2: number, c: number): void {
     const xa = Math.max(0, Math.floor(Math.min(x1, x2))), xb = Math.min(this.w - 1, Math.floor(Math.max(x1, x2)));
@@ -118,6 +119,22 @@ class Gfx {
   }
 }
 
+/** decoded string fonts, keyed by setFontCustom's arguments (a few: firmware has one or two) */
+const fontCache: { bitmap: string; first: unknown; widths: unknown; height: unknown; font: Font }[] = [];
+const FONT_CACHE_SIZE = 8;
+function cachedFont(bitmap: string, first: unknown, widths: unknown, height: unknown): Font | null {
+  for (const e of fontCache) {
+    if (e.bitmap === bitmap && e.first === first && e.widths === widths && e.height === height) return e.font;
+  }
+  return null;
+}
+function rememberFont(bitmap: string, first: unknown, widths: unknown, height: unknown, font: Font): void {
+  // only primitive arguments give the same font again (an object's valueOf could change)
+  for (const v of [first, widths, height]) if (v !== null && (typeof v === "object" || typeof v === "function")) return;
+  if (fontCache.length >= FONT_CACHE_SIZE) fontCache.shift();
+  fontCache.push({ bitmap, first, widths, height, font });
+}
+
 /** the Graphics methods, on any object `me` maps to its state */
 function graphicsMethods(me: (o: any) => Gfx): Record<string, (this: any, ...a: any[]) => any> {
   const col = (args: any[]) => {
@@ -166,6 +183,9 @@ function graphicsMethods(me: (o: any) => Gfx): Record<string, (this: any, ...a: 
     getFonts() { return []; },
     setFontCustom(this: any, bitmap: any, first: number, widths: any, height: number) {
       const g = me(this);
+      // firmware sets its font before every draw: a string font (immutable) is decoded once
+      const known = typeof bitmap === "string" ? cachedFont(bitmap, first, widths, height) : null;
+      if (known) { g.font = known; return this; }
       const bits = typeof bitmap === "string" ? Uint8Array.from(bitmap, (c) => c.charCodeAt(0) & 0xff)
         : isArrayBuffer(bitmap) ? new Uint8Array(bitmap) : Uint8Array.from(bitmap as ArrayLike<number>);
       const h = Number(height) & 0xff;
@@ -177,6 +197,7 @@ function graphicsMethods(me: (o: any) => Gfx): Record<string, (this: any, ...a: 
       let o = 0;
       for (const w of ws) { offsets.push(o); o += w; }
       g.font = { bits, first: Number(first), widths: ws, offsets, height: h };
+      if (typeof bitmap === "string") rememberFont(bitmap, first, widths, height, g.font);
       return this;
     },
     setFontAlign(this: any, x: number, y?: number, rot?: number) {

@@ -142,9 +142,12 @@ export const PRELUDE = String.raw`(function (native, global) {
 
   // ---- 8-bit strings: character codes are truncated to a byte (no Unicode on ESP32) ----
   var fromCharCode = String.fromCharCode;
-  hide(String, "fromCharCode", function () {
-    var codes = [];
-    for (var i = 0; i < arguments.length; i++) codes.push(Number(arguments[i]) & 255);
+  hide(String, "fromCharCode", function (c) {
+    var n = arguments.length;
+    // (x & 255 converts like Number(x) & 255; the one-code call is the hot one)
+    if (n === 1) return fromCharCode(c & 255);
+    var codes = new Array(n);
+    for (var i = 0; i < n; i++) codes[i] = arguments[i] & 255;
     return fromCharCode.apply(String, codes);
   });
 

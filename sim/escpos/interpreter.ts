@@ -38,6 +38,43 @@ const BARCODE_NAMES: { [m: number]: string } = {
   65: "UPC-A", 66: "UPC-E", 67: "EAN13", 68: "EAN8", 69: "CODE39", 70: "ITF", 71: "CODABAR", 72: "CODE93", 73: "CODE128",
 };
 
+function drawCharDots(p: Paper, it: CharItem, x0: number, y0: number): void {
+  const st = it.st;
+  const cell = st.fontB ? FONT_B : FONT_A;
+  // glyph scale inside the cell: font A 2x3 (10x21), font B 1x2 (5x14)
+  const sx = (st.fontB ? 1 : 2) * st.wMul, sy = (st.fontB ? 2 : 3) * st.hMul;
+  const ox = (st.fontB ? 2 : 1) * st.wMul, oy = 1 * st.hMul;
+  for (let gx = 0; gx < GLYPH_W; gx++) {
+    for (let gy = 0; gy < GLYPH_H; gy++) {
+      if (!glyphPixel(it.code, gx, gy)) continue;
+      p.fillRect(x0 + ox + gx * sx, y0 + oy + gy * sy, sx + (st.bold ? 1 : 0), sy);
+    }
+  }
+  if (st.underline) p.fillRect(x0, y0 + it.h - st.underline, it.w, st.underline);
+  if (st.reverse) p.invertRect(x0, y0, it.w, cell.h * st.hMul);
+}
+
+/** the module count QRCode.create(text, { errorCorrectionLevel }) gives, without masking;
+ *  throws as create does when the data does not fit (same steps as qrcode's createSymbol) */
+function qrSymbolSize(text: string, ec: "L" | "M" | "Q" | "H"): number {
+  if (!qrCore) return QRCode.create(text, { errorCorrectionLevel: ec }).modules.size;
+  const { ECLevel, Version, Segments, Utils } = qrCore;
+  if (text === "") throw new Error("No input text");
+  const level = ECLevel.from(ec, ECLevel.M);
+  const estimated = Version.getBestVersionForData(Segments.rawSplit(text), level);
+  const best = Version.getBestVersionForData(Segments.fromString(text, estimated || 40), level);
+  if (!best) throw new Error("The amount of data is too big to be stored in a QR Code");
+  return Utils.getSymbolSize(best);
+}
+const qrCore: { ECLevel: any; Version: any; Segments: any; Utils: any } | null = (() => {
+  try {
+    return {
+      ECLevel: require("qrcode/lib/core/error-correction-level"), Version: require("qrcode/lib/core/version"),
+      Segments: require("qrcode/lib/core/segments"), Utils: require("qrcode/lib/core/utils"),
+    };
+  } catch { return null; }
+})();
+
 function hex(b: number): string { return "0x" + (b < 16 ? "0" : "") + b.toString(16).toUpperCase(); }
 
 export class EscPosInterpreter {
@@ -434,25 +471,15 @@ export class EscPosInterpreter {
     this.lastImage = { y: this.paper.y + h, w, index: entries.length - 1 };
   }
 
+  /** a character cell onto the paper (rendered when the dots are looked at) */
   private drawChar(it: CharItem, x0: number, y0: number): void {
-    const st = it.st;
-    const cell = st.fontB ? FONT_B : FONT_A;
-    // glyph scale inside the cell: font A 2x3 (10x21), font B 1x2 (5x14)
-    const sx = (st.fontB ? 1 : 2) * st.wMul, sy = (st.fontB ? 2 : 3) * st.hMul;
-    const ox = (st.fontB ? 2 : 1) * st.wMul, oy = 1 * st.hMul;
-    const p = this.paper;
-    for (let gx = 0; gx < GLYPH_W; gx++) {
-      for (let gy = 0; gy < GLYPH_H; gy++) {
-        if (!glyphPixel(it.code, gx, gy)) continue;
-        p.fillRect(x0 + ox + gx * sx, y0 + oy + gy * sy, sx + (st.bold ? 1 : 0), sy);
-      }
-    }
-    if (st.underline) p.fillRect(x0, y0 + it.h - st.underline, it.w, st.underline);
-    if (st.reverse) p.invertRect(x0, y0, it.w, cell.h * st.hMul);
+    this.paper.draw((p) => drawCharDots(p, it, x0, y0));
   }
 
   private drawBits(bits: Uint8Array, w: number, h: number, x0: number, y0: number): void {
-    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (bits[y * w + x]) this.paper.set(x0 + x, y0 + y, true);
+    this.paper.draw((p) => {
+      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (bits[y * w + x]) p.set(x0 + x, y0 + y, true);
+    });
   }
 
   // ---- paper movement ----
@@ -532,12 +559,17 @@ export class EscPosInterpreter {
     if (w > this.dots) this.warn("raster image " + w + " dots wide, clipped to " + this.dots);
     const x0 = this.alignedX(w > this.dots ? this.dots : w);
     const y0 = this.paper.y;
-    for (let r = 0; r < rows; r++) {
-      for (let x = 0; x < xb * 8; x++) {
-        if (!((buf[at + r * xb + (x >> 3)]! >> (7 - (x & 7))) & 1)) continue;
-        this.paper.fillRect(x0 + x * xs, y0 + r * ys, xs, ys);
+    // (a copy: the receive buffer is reused before the dots are rendered)
+    const data = new Uint8Array(rows * xb);
+    for (let i = 0; i < data.length; i++) data[i] = buf[at + i]!;
+    this.paper.draw((p) => {
+      for (let r = 0; r < rows; r++) {
+        for (let x = 0; x < xb * 8; x++) {
+          if (!((data[r * xb + (x >> 3)]! >> (7 - (x & 7))) & 1)) continue;
+          p.fillRect(x0 + x * xs, y0 + r * ys, xs, ys);
+        }
       }
-    }
+    });
     this.logImage(w, h, "raster");
     this.move(h);
   }
@@ -595,7 +627,8 @@ export class EscPosInterpreter {
     this.paper.marker("[BARCODE " + name + ": " + text + "]", this.bcHeight);
     const x0 = this.alignedX(w);
     if (this.bcHri & 1) this.hri(text, x0, w);
-    for (let i = 0; i < modules.length; i++) if (modules[i]) this.paper.fillRect(x0 + i * this.bcWidth, this.paper.y, this.bcWidth, this.bcHeight);
+    const bw = this.bcWidth, bh = this.bcHeight, y = this.paper.y;
+    this.paper.draw((p) => { for (let i = 0; i < modules.length; i++) if (modules[i]) p.fillRect(x0 + i * bw, y, bw, bh); });
     this.move(this.bcHeight);
     if (this.bcHri & 2) this.hri(text, x0, w);
   }
@@ -634,28 +667,42 @@ export class EscPosInterpreter {
     const text = Buffer.from(this.qrData).toString("latin1");
     if (!text.length) { this.warn("QR print with no stored data"); return; }
     const ec = (["L", "M", "Q", "H"] as const)[this.qrEc >= 48 && this.qrEc <= 51 ? this.qrEc - 48 : 1]!;
-    let q: QRCode.QRCode;
+    // the paper moves by the symbol's size at once; its modules are worked out (the costly
+    // part: masking) only when the dots or the block art are looked at
+    let n: number;
+    let q: QRCode.QRCode | null = null;
     try {
-      q = QRCode.create(text, { errorCorrectionLevel: ec });
+      n = qrSymbolSize(text, ec);
     } catch (e) {
       this.warn("QR data cannot be encoded: " + (e as Error).message);
       return;
     }
-    const n = q.modules.size;
     const px = this.qrSize;
     const side = n * px;
     const x0 = this.alignedX(side);
-    const art: string[] = [];
-    for (let r = 0; r < n; r++) {
-      let line = "";
-      for (let c = 0; c < n; c++) {
-        const on = q.modules.get(r, c) === 1 || (q.modules.get(r, c) as unknown) === true;
-        line += on ? "#" : " ";
-        if (on) this.paper.fillRect(x0 + c * px, this.paper.y + r * px, px, px);
-      }
-      art.push(line);
-    }
-    this.paper.marker("[QR: " + text + "]", side, art);
+    const y0 = this.paper.y;
+    const on = (r: number, c: number) => {
+      if (!q) q = QRCode.create(text, { errorCorrectionLevel: ec });
+      const v = q.modules.get(r, c) as unknown;
+      return v === 1 || v === true;
+    };
+    this.paper.draw((p) => {
+      for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) if (on(r, c)) p.fillRect(x0 + c * px, y0 + r * px, px, px);
+    });
+    const entry = this.paper.marker("[QR: " + text + "]", side);
+    // the block art is built when a text rendering asks for it
+    let art: string[] | null = null;
+    Object.defineProperty(entry, "art", {
+      enumerable: true, configurable: true,
+      get: () => {
+        if (!art) {
+          art = [];
+          for (let r = 0; r < n; r++) { let line = ""; for (let c = 0; c < n; c++) line += on(r, c) ? "#" : " "; art.push(line); }
+        }
+        return art;
+      },
+      set: (v: string[]) => { art = v; },
+    });
     this.move(side);
   }
 }

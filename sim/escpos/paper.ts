@@ -1,15 +1,23 @@
 // The paper model: a strip of dot rows (width dots, 1 byte per dot for simplicity) plus a
 // parallel text log (one entry per printed text row, or a marker for barcodes/QR/images/cuts)
 // that the text renderer turns into golden-test text.
+// Dots are rendered lazily: the interpreter hands over draw operations (draw()), and they run
+// in order only when someone looks at the dots (get, bitmapRows: PNG and image art). A
+// simulated sale then costs no pixel work unless its receipt is rendered.
 
 export type PaperEntry =
   | { kind: "text"; y: number; text: string }
   | { kind: "marker"; y: number; text: string; height: number; art?: string[] }
   | { kind: "cut"; y: number; partial: boolean };
 
+export type DrawOp = (paper: Paper) => void;
+
 export class Paper {
   readonly width: number;
   private rows: Uint8Array[] = [];
+  /** draw operations not rendered yet, in order */
+  private pending: DrawOp[] = [];
+  private rendering = false;
   /** current top of the next print line, in dot rows */
   y = 0;
   entries: PaperEntry[] = [];
@@ -24,38 +32,64 @@ export class Paper {
     return this.rows[y]!;
   }
 
+  /** queue dot work; it runs (with set/fillRect/invertRect) when the dots are looked at */
+  draw(op: DrawOp): void { this.pending.push(op); }
+
+  /** run the queued draw operations (re-entrant calls from inside an operation are no-ops) */
+  private render(): void {
+    if (this.rendering || this.pending.length === 0) return;
+    this.rendering = true;
+    try {
+      for (let i = 0; i < this.pending.length; i++) this.pending[i]!(this);
+    } finally {
+      this.pending = [];
+      this.rendering = false;
+    }
+  }
+
   set(x: number, y: number, on: boolean): void {
+    this.render();
     if (x < 0 || x >= this.width || y < 0) return;
     this.row(y)[x] = on ? 1 : 0;
   }
 
   get(x: number, y: number): boolean {
+    this.render();
     return y < this.rows.length && this.rows[y]![x] === 1;
   }
 
   invertRect(x0: number, y0: number, w: number, h: number): void {
+    this.render();
     for (let y = y0; y < y0 + h; y++) for (let x = x0; x < x0 + w; x++) this.set(x, y, !this.get(x, y));
   }
 
   fillRect(x0: number, y0: number, w: number, h: number): void {
-    for (let y = y0; y < y0 + h; y++) for (let x = x0; x < x0 + w; x++) this.set(x, y, true);
+    this.render();
+    if (!Number.isInteger(x0) || !Number.isInteger(w)) {
+      for (let y = y0; y < y0 + h; y++) for (let x = x0; x < x0 + w; x++) this.set(x, y, true);
+      return;
+    }
+    const xa = Math.max(x0, 0), xb = Math.min(x0 + w, this.width);
+    for (let y = Math.max(y0, 0); y < y0 + h; y++) {
+      if (xa < xb) this.row(y).fill(1, xa, xb);
+    }
   }
 
-  advance(dots: number): void {
-    this.y += dots;
-    this.row(this.y > 0 ? this.y - 1 : 0);
-  }
+  advance(dots: number): void { this.y += dots; }
 
   text(line: string): void { this.entries.push({ kind: "text", y: this.y, text: line }); }
 
-  marker(text: string, height: number, art?: string[]): void {
-    this.entries.push({ kind: "marker", y: this.y, text, height, art });
+  marker(text: string, height: number, art?: string[]): PaperEntry {
+    const e: PaperEntry = { kind: "marker", y: this.y, text, height, art };
+    this.entries.push(e);
+    return e;
   }
 
   cut(partial: boolean): void { this.entries.push({ kind: "cut", y: this.y, partial }); }
 
   /** rows as a 2D view for the PNG renderer */
   bitmapRows(): Uint8Array[] {
+    this.render();
     this.row(this.y > 0 ? this.y - 1 : 0);
     return this.rows;
   }

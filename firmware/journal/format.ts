@@ -113,12 +113,13 @@ export var BODY_SIZE = 24;
 export var NO_LAST4 = 0x3FFF;
 
 export function encodeBody(out: Uint8Array, kind: number, stan: number, inv: number, batch: number,
-  amount: number, last4: number, token: Uint8Array | undefined, crc: Crc32): void {
+  amount: number, last4: number, token: Uint8Array | undefined, crc: Crc32, tail?: Uint8Array): void {
   out.fill(255, 0, BODY_SIZE);
   putNumbers(out, 0, kind, stan, inv, batch);
   putU32(out, 8, amount);
   out[12] = last4 & 255; out[13] = 0xC0 | ((last4 >> 8) & 0x3F);
   if (token) out.set(token.length > 8 ? token.subarray(0, 8) : token, 14);
+  if (tail) out.set(tail, 12); // an update frame's extension (bytes 12..21)
   var c = crc(out.subarray(0, 22));
   out[22] = c & 255; out[23] = (c >>> 8) & 255;
 }
@@ -132,36 +133,34 @@ export function validR(b: Uint8Array, at: number, crc: Crc32): boolean {
 }
 
 // ---- answer A ------------------------------------------------------------------------------
-// Low nibble of byte 0: result (bits 0-1) + mode (bits 2-3). Bits are numbered MSB first.
-//  mode 1 (12-digit RRN): bits 8..95 = RC (2 x 6) + auth (6 x 6) + RRN (40-bit binary);
-//         bytes 12..15 CRC-32 of R[0..7] + A[0..11].
-//  mode 2 (any other RRN): bits 0..3 and 8..111 = auth (6 x 6) + RRN (12 x 6), RC implied
-//         ("00" when approved; a decline stores its RC in the auth field); 14..15 CRC-16.
-//  mode 3 (approval with another RC and a non-numeric RRN of up to 10 characters): auth (6 x 6)
-//         + RC (2 x 6) + RRN (10 x 6); 14..15 CRC-16.
-// The CRC covers the record's numbers, so an answer can only belong to its own record.
+// Low nibble of byte 0: result (bits 0-1) + mode (bits 2-3); bits are numbered MSB first.
+// Bits 8..95: RC (2 x 6) + auth code (6 x 6) + RRN (40-bit binary); bytes 12..15: CRC-32 of
+// R[0..7] + A[0..11], so an answer can only belong to its own record and a torn answer is
+// refused (a cut inside the CRC word cannot match).
+//  mode 1: the RRN is 12 digits, stored here;
+//  mode 2: any other RRN: stored in an extension frame (an update frame carrying 12 x 6-bit
+//          characters) written and verified BEFORE this answer, which commits both; the RRN
+//          field then holds the CRC-32 of the RRN, naming the extension that belongs to it.
 var ALPHA = " 0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-";
 
-/** bit position p of the data stream; mode 2 skips the tag nibble (positions 4..7) */
-function bitAt(p: number, skipTag: boolean): number { return skipTag && p >= 4 ? p + 4 : p; }
-function putBits(b: Uint8Array, pos: number, n: number, v: number, skipTag: boolean): void {
+function putBits(b: Uint8Array, pos: number, n: number, v: number): void {
   for (var i = 0; i < n; i++) {
-    var p = bitAt(pos + i, skipTag);
+    var p = pos + i;
     if ((v >> (n - 1 - i)) & 1) b[p >> 3]! |= 128 >> (p & 7); else b[p >> 3]! &= ~(128 >> (p & 7));
   }
 }
-function getBits(b: Uint8Array, pos: number, n: number, skipTag: boolean): number {
+function getBits(b: Uint8Array, pos: number, n: number): number {
   var v = 0;
-  for (var i = 0; i < n; i++) { var p = bitAt(pos + i, skipTag); v = v * 2 + ((b[p >> 3]! >> (7 - (p & 7))) & 1); }
+  for (var i = 0; i < n; i++) { var p = pos + i; v = v * 2 + ((b[p >> 3]! >> (7 - (p & 7))) & 1); }
   return v;
 }
-function putChars(b: Uint8Array, pos: number, s: string, n: number, skipTag: boolean): number {
-  for (var i = 0; i < n; i++) putBits(b, pos + i * 6, 6, i < s.length ? ALPHA.indexOf(s.charAt(i)) : 0, skipTag);
+function putChars(b: Uint8Array, pos: number, s: string, n: number): number {
+  for (var i = 0; i < n; i++) putBits(b, pos + i * 6, 6, i < s.length ? ALPHA.indexOf(s.charAt(i)) : 0);
   return pos + n * 6;
 }
-function getChars(b: Uint8Array, pos: number, n: number, skipTag: boolean): string {
+function getChars(b: Uint8Array, pos: number, n: number): string {
   var s = "";
-  for (var i = 0; i < n; i++) s += ALPHA.charAt(getBits(b, pos + i * 6, 6, skipTag));
+  for (var i = 0; i < n; i++) s += ALPHA.charAt(getBits(b, pos + i * 6, 6));
   var e = s.length;
   while (e > 0 && s.charAt(e - 1) === " ") e--;
   return s.substring(0, e);
@@ -177,63 +176,64 @@ function allDigits(s: string, n: number): boolean {
   return true;
 }
 
-export interface Answer { result: number; rc: string; authCode: string; rrn: string; }
+export interface Answer { result: number; rc: string; authCode: string; rrn: string; rrnHash?: number; }
 
-/** null when the answer cannot be stored: characters outside [ 0-9A-Za-z-], too long, or an
- *  approval with an RC other than "00" and a non-numeric RRN longer than 10 characters */
+/** CRC-32 of an RRN's characters: binds a mode 2 answer to its extension frame */
+export function rrnHash(rrn: string, crc: Crc32): number {
+  var b = new Uint8Array(rrn.length);
+  for (var i = 0; i < rrn.length; i++) b[i] = rrn.charCodeAt(i);
+  return crc(b);
+}
+
+/** true when the RRN goes in an extension frame (not 12 digits, not empty) */
+export function rrnNeedsExtension(rrn: string): boolean { return rrn !== "" && !allDigits(rrn, 12); }
+
+/** null when the answer cannot be stored: characters outside [ 0-9A-Za-z-] or too long */
 export function encodeAnswer(rBytes: Uint8Array, rAt: number, a: Answer, crc: Crc32): Uint8Array | null {
   if (a.result < 1 || a.result > 3 || !encodable(a.rc, 2) || !encodable(a.authCode, 6) || !encodable(a.rrn, 12)) return null;
   var out = new Uint8Array(A_SIZE);
   var tmp = new Uint8Array(8 + A_SIZE);
   tmp.set(rBytes.subarray(rAt, rAt + 8), 0);
-  if (allDigits(a.rrn, 12)) {
-    out[0] = 0xF0 | a.result | 4;
-    var p = putChars(out, 8, a.rc, 2, false);
-    p = putChars(out, p, a.authCode, 6, false);
-    var v = parseInt(a.rrn, 10);
-    putBits(out, p, 20, Math.floor(v / 1048576), false); putBits(out, p + 20, 20, v % 1048576, false);
-    tmp.set(out.subarray(0, 12), 8);
-    putU32(out, 12, crc(tmp.subarray(0, 20)));
-  } else {
-    var declined = a.result === Result.Declined;
-    var withRc = !declined && a.rc !== "00" && a.rc !== "";
-    if (declined && a.authCode !== "") return null;
-    if (withRc && a.rrn.length > 10) return null;
-    out[0] = a.result | (withRc ? 12 : 8);
-    var q = putChars(out, 0, declined ? a.rc : a.authCode, 6, true);
-    if (withRc) q = putChars(out, q, a.rc, 2, true);
-    putChars(out, q, a.rrn, withRc ? 10 : 12, true);
-    tmp.set(out.subarray(0, 14), 8);
-    var c = crc(tmp.subarray(0, 22));
-    out[14] = c & 255; out[15] = (c >>> 8) & 255;
-  }
+  var digits = allDigits(a.rrn, 12);
+  out[0] = 0xF0 | a.result | (digits ? 4 : 8);
+  var p = putChars(out, 8, a.rc, 2);
+  p = putChars(out, p, a.authCode, 6);
+  var v = digits ? parseInt(a.rrn, 10) : rrnHash(a.rrn, crc); // mode 2: which extension is ours
+  putBits(out, p, 20, Math.floor(v / 1048576)); putBits(out, p + 20, 20, v % 1048576);
+  tmp.set(out.subarray(0, 12), 8);
+  putU32(out, 12, crc(tmp.subarray(0, 20)));
   return out;
 }
 
-/** null when the A bytes are not a valid answer for this record */
+/** null when the A bytes are not a valid answer for this record; mode 2 gives rrn "" (the
+ *  caller takes it from the extension frame) */
 export function decodeAnswer(rBytes: Uint8Array, rAt: number, b: Uint8Array, at: number, crc: Crc32): Answer | null {
   var result = b[at]! & 3, mode = (b[at]! >> 2) & 3;
-  if (result === 0) return null;
+  if (result === 0 || (mode !== 1 && mode !== 2)) return null;
   var tmp = new Uint8Array(8 + A_SIZE);
   tmp.set(rBytes.subarray(rAt, rAt + 8), 0);
   tmp.set(b.subarray(at, at + A_SIZE), 8);
   var a = tmp.subarray(8);
+  if (crc(tmp.subarray(0, 20)) !== getU32(a, 12)) return null;
+  var rrn = "", v = getBits(a, 56, 20) * 1048576 + getBits(a, 76, 20);
   if (mode === 1) {
-    if (crc(tmp.subarray(0, 20)) !== getU32(a, 12)) return null;
-    var rrn = String(getBits(a, 56, 20, false) * 1048576 + getBits(a, 76, 20, false));
+    rrn = String(v);
     while (rrn.length < 12) rrn = "0" + rrn;
-    return { result: result, rc: getChars(a, 8, 2, false), authCode: getChars(a, 20, 6, false), rrn: rrn };
   }
-  if (mode === 2 || mode === 3) {
-    var c = crc(tmp.subarray(0, 22));
-    if (a[14] !== (c & 255) || a[15] !== ((c >>> 8) & 255)) return null;
-    var f = getChars(a, 0, 6, true);
-    if (mode === 3) return { result: result, rc: getChars(a, 36, 2, true), authCode: f, rrn: getChars(a, 48, 10, true) };
-    var r = getChars(a, 36, 12, true);
-    if (result === Result.Declined) return { result: result, rc: f, authCode: "", rrn: r };
-    return { result: result, rc: "00", authCode: f, rrn: r };
-  }
-  return null;
+  return { result: result, rc: getChars(a, 8, 2), authCode: getChars(a, 20, 6), rrn: rrn, rrnHash: mode === 2 ? v : undefined };
+}
+
+/** RRN extension: bytes 12..21 of an update frame's body: 12 x 6-bit characters, then 0xA5 */
+export var RRN_EXT_MARK = 0xA5;
+export function encodeRrnExt(rrn: string): Uint8Array {
+  var out = new Uint8Array(10);
+  putChars(out, 0, rrn, 12);
+  out[9] = RRN_EXT_MARK;
+  return out;
+}
+export function decodeRrnExt(b: Uint8Array, at: number): string | null {
+  if (b[at + 9] !== RRN_EXT_MARK) return null;
+  return getChars(b.subarray(at, at + 9), 0, 12);
 }
 
 /** last four PAN digits as stored (NO_LAST4 for none or bad input) */

@@ -41,8 +41,8 @@ function isErr(x: any): x is JournalError { return !!x && typeof x.code === "str
 export { isErr as isJournalError };
 
 /** frames kept free for settlement, reversals and batch close once sales are blocked */
-var SALE_HEADROOM = 6;
-var ANY_HEADROOM = 2;
+var SALE_HEADROOM = 12;
+var ANY_HEADROOM = 6;
 var ERASE_TRIES = 3;
 /** reads of the newest sector when sealing it: weak bits show up as differences */
 var SEAL_READS = 3;
@@ -281,6 +281,7 @@ export class Journal {
 
   /** erase a victim, verify it erased, write and commit a header carrying the next numbers */
   private openSector(): JournalError | null {
+    this.resetNeeds(); // the sector that stops being the newest was never evaluated
     var maxSeq = 0, maxErase = 0;
     for (var i = 0; i < this.region.sectors; i++) {
       var hi = this.hdr[i];
@@ -302,7 +303,7 @@ export class Journal {
         var h: F.Header = { seq: maxSeq + 1, stan: this.stan, invoice: this.inv, batch: this.batch, erases: erases };
         var hb = F.encodeHeader(h, this.crc);
         if (this.program(v, 0, hb.subarray(0, 28)) && this.program(v, 28, this.zeros(4))) {
-          this.hdr[v] = h; this.newest = v; this.pos = 0; this.needCache[v] = 0;
+          this.hdr[v] = h; this.newest = v; this.pos = 0;
           this.buf = new Uint8Array(this.region.sectorSize); this.buf.fill(255); this.buf.set(hb, 0); this.buf.fill(0, 28, 32);
           return null;
         }
@@ -313,7 +314,7 @@ export class Journal {
 
   /** writes a frame's body then its commit byte; burns and moves on when a read-back fails */
   private writeFrame(kind: number, stan: number, inv: number, batch: number, amount: number, last4: number,
-    token: Uint8Array | undefined, allocates: boolean, headroom: number): number | JournalError {
+    token: Uint8Array | undefined, allocates: boolean, headroom: number, tail?: Uint8Array): number | JournalError {
     var e = this.startSession();
     if (e) return e;
     var spare = -1;
@@ -329,7 +330,7 @@ export class Journal {
       var f = spare >= 0 ? spare : this.pos++;
       spare = -1;
       var r = rOff(f), s = this.newest;
-      F.encodeBody(body, kind, stan, inv, batch, amount, last4, token, this.crc);
+      F.encodeBody(body, kind, stan, inv, batch, amount, last4, token, this.crc, tail);
       if (this.program(s, r, body) && this.program(s, r + St.Commit, this.zeros(1))) return s * this.fps + f;
       this.burnFrame(s, f);
       if (allocates) { // the burnt frame may have taken these numbers: never reuse them
@@ -341,14 +342,13 @@ export class Journal {
     return fail("flash", "journal flash does not take writes");
   }
 
-  /** an erased frame of the newest sector between its tail and the write position */
+  /** the last erased frame of the newest sector (a frame the seal skipped as a guard) */
   private guardFrame(): number {
     if (!this.buf) return -1;
     for (var f = this.fps - 1; f >= 0; f--) {
-      var r = rOff(f), a = aOff(f);
-      if (!isErased(this.buf, r, F.R_SIZE) || !isErased(this.buf, a, F.A_SIZE)) return f + 1 < this.fps ? f + 1 : -1;
+      if (isErased(this.buf, rOff(f), F.R_SIZE) && isErased(this.buf, aOff(f), F.A_SIZE)) return f;
     }
-    return 0;
+    return -1;
   }
 
   // ---- public API ---------------------------------------------------------------------------
@@ -443,10 +443,15 @@ export class Journal {
     var enc = F.encodeAnswer(loc.b, 0, ans, this.crc);
     if (!enc) return fail("arg", "answer cannot be stored (characters or lengths)");
     this.resetNeeds();
-    if (isErased(loc.b, F.R_SIZE, F.A_SIZE)) {
-      if (loc.s === this.newest && this.program(loc.s, loc.a, enc)) return null;
-    } else if (sameBytes(loc.b, F.R_SIZE, enc, 0, F.A_SIZE)) return null;
-    else if (decodeAnswer(loc.b, 0, loc.b, F.R_SIZE, this.crc)) return fail("state", "record already answered");
+    if (sameBytes(loc.b, F.R_SIZE, enc, 0, F.A_SIZE)) return null;
+    if (decodeAnswer(loc.b, 0, loc.b, F.R_SIZE, this.crc)) return fail("state", "record already answered");
+    if (F.rrnNeedsExtension(rrn)) {
+      // the RRN goes first, in an extension frame; the answer written after it commits both
+      var x = this.writeFrame(Kind.Update, getStan(loc.b, 0), getInv(loc.b, 0), getBatch(loc.b, 0), slot,
+        F.NO_LAST4, undefined, false, 0, F.encodeRrnExt(rrn));
+      if (isErr(x)) return x;
+    }
+    if (isErased(loc.b, F.R_SIZE, F.A_SIZE) && loc.s === this.newest && this.program(loc.s, loc.a, enc)) return null;
     return this.update(slot, loc.b, 0, ans);
   }
 

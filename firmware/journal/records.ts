@@ -21,10 +21,13 @@ export interface TxnRecord {
   result: number; rc: string; authCode: string; rrn: string;
   reversalSet: boolean; reversalCleared: boolean; reversed: boolean;
   reversalPending: boolean;
+  /** the answer's RRN is in an extension frame, the one whose RRN has this CRC-32 */
+  rrnExt?: boolean;
+  rrnHash?: number;
 }
 
 /** Update frames (written when an in-place change could not be verified) */
-export interface UpdateFrame { slot: number; target: number; stan: number; bytes: Uint8Array; rAt: number; aAt: number; }
+export interface UpdateFrame { slot: number; target: number; stan: number; bytes: Uint8Array; rAt: number; aAt: number; rrn: string | null; }
 
 export function isReversible(kind: number): boolean { return kind === Kind.Sale || kind === Kind.Refund || kind === Kind.Void; }
 export function isFinancial(kind: number): boolean { return kind === Kind.Sale || kind === Kind.Refund; }
@@ -42,6 +45,8 @@ function setState(rec: TxnRecord, b: Uint8Array, rAt: number): void {
 function setAnswer(rec: TxnRecord, a: F.Answer | null): void {
   if (!a || rec.result) return;
   rec.result = a.result; rec.rc = a.rc; rec.authCode = a.authCode; rec.rrn = a.rrn;
+  rec.rrnExt = a.rrnHash !== undefined;
+  rec.rrnHash = a.rrnHash;
 }
 
 /** the pending-reversal rule (pos-domain 1.4): a reversible request is pending from its
@@ -70,7 +75,7 @@ export function parseSector(b: Uint8Array, sector: number, fps: number, crc: F.C
     var kind = getNib(b, r);
     if (kind === Kind.BatchClose) continue;
     if (kind === Kind.Update) {
-      if (updates) updates.push({ slot: sector * fps + f, target: getU32(b, r + 8), stan: getStan(b, r), bytes: b, rAt: r, aAt: a });
+      if (updates) updates.push({ slot: sector * fps + f, target: getU32(b, r + 8), stan: getStan(b, r), bytes: b, rAt: r, aAt: a, rrn: F.decodeRrnExt(b, r + 12) });
       continue;
     }
     var rec: TxnRecord = {
@@ -79,7 +84,7 @@ export function parseSector(b: Uint8Array, sector: number, fps: number, crc: F.C
       last4: unpackLast4(b[r + 12]! | ((b[r + 13]! & 0x3F) << 8)),
       sent: false, printed: false, voided: false, uploaded: false,
       result: 0, rc: "", authCode: "", rrn: "",
-      reversalSet: false, reversalCleared: false, reversed: false, reversalPending: false,
+      reversalSet: false, reversalCleared: false, reversed: false, reversalPending: false, rrnExt: false,
     };
     setState(rec, b, r);
     setAnswer(rec, decodeAnswer(b, r, b, a, crc));
@@ -96,6 +101,15 @@ export function applyUpdates(recs: TxnRecord[], updates: UpdateFrame[], crc: F.C
       if (rec.slot !== u.target || rec.stan !== u.stan) continue;
       setState(rec, u.bytes, u.rAt);
       setAnswer(rec, decodeAnswer(u.bytes, u.rAt, u.bytes, u.aAt, crc));
+    }
+  }
+  // RRN extensions (written before their answer): fill in the non-numeric RRNs
+  for (var x = 0; x < updates.length; x++) {
+    var e = updates[x]!;
+    if (e.rrn === null) continue;
+    for (var y = 0; y < recs.length; y++) {
+      var t = recs[y]!;
+      if (t.slot === e.target && t.stan === e.stan && t.rrnExt && t.rrn === "" && F.rrnHash(e.rrn, crc) === t.rrnHash) t.rrn = e.rrn;
     }
   }
   for (var k = 0; k < recs.length; k++) derive(recs[k]!);

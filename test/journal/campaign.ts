@@ -154,6 +154,10 @@ export function check(j: Journal, m: Model, inflight: InFlight[], cuts: number, 
   const bad: string[] = [];
   if (j.state !== "ok") return ["I5: journal not writable after recovery: " + j.reason];
   const recs = j.all();
+  const n = j.next();
+  const closing = inflight.some((f) => f.op.t === "close");
+  if (n.batch !== m.batch && !(closing && dist(m.batch, n.batch) === 1)) bad.push(`I1: batch ${n.batch}, expected ${m.batch}`);
+  if (n.batch !== m.batch) m.batch = n.batch; // the cut close took effect: the old batch is settled
   const bySlot = new Map<number, TxnRecord>();
   const stans = new Set<number>();
   for (const r of recs) {
@@ -192,13 +196,9 @@ export function check(j: Journal, m: Model, inflight: InFlight[], cuts: number, 
     const ok = inflight.some((x) => x.op.t === "reserve" && x.next.stan === r.stan && r.kind === x.op.kind && r.amount === x.op.amount);
     if (!ok) bad.push(`I3: phantom record stan ${r.stan} slot ${r.slot}`);
   }
-  const n = j.next();
   const ds = dist(m.lastStan, n.stan), di = dist(m.lastInv, n.invoice);
   if (ds < 1 || ds > 1 + cuts) bad.push(`I1/I2/I4: next stan ${n.stan} after last issued ${m.lastStan} (${cuts} cuts)`);
   if (di < 1 || di > 1 + cutsInv) bad.push(`I1/I2/I4: next invoice ${n.invoice} after last issued ${m.lastInv} (${cutsInv} cuts)`);
-  const closing = inflight.some((f) => f.op.t === "close");
-  if (n.batch !== m.batch && !(closing && dist(m.batch, n.batch) === 1)) bad.push(`I1: batch ${n.batch}, expected ${m.batch}`);
-  if (n.batch !== m.batch) m.batch = n.batch; // the torn close took effect: the app sees the new batch
   return bad;
 }
 
@@ -217,12 +217,16 @@ export function probeOps(m: Model, tag: number): Op[] {
 export function runOps(j: Journal, m: Model, ops: Op[]): InFlight | null {
   for (const op of ops) {
     const next = j.next();
+    let cur: Op = op; // the call in progress when a cut fires
     try {
       if (!exec(j, m, op)) { // journal full after the cuts' skipped frames: settle, then go on
-        if (!exec(j, m, { t: "close" }) || !exec(j, m, op)) throw new Error("journal full and cannot settle");
+        cur = { t: "close" };
+        if (!exec(j, m, cur)) throw new Error("journal full and cannot settle");
+        cur = op;
+        if (!exec(j, m, op)) throw new Error("journal full after settling");
       }
     } catch (e) {
-      if (e instanceof PowerCutError) return { op, next };
+      if (e instanceof PowerCutError) return { op: cur, next };
       throw e;
     }
   }

@@ -37,24 +37,23 @@ function compact(): void {
 /** runs ops until the armed cut fires; returns the op in flight */
 function runUntilCut(): InFlight | null {
   for (let k = 0; k < 10000; k++) {
-    let op: Op = chooseOp(m, rand, n++);
+    const op: Op = chooseOp(m, rand, n++);
+    let cur: Op = op; // the call in progress when a cut fires
     const next = j.next();
     try {
       const done = exec(j, m, op);
-      if (!done) {
-        if (!exec(j, m, { t: "close" })) {
-          const all = j.all();
-          const per = [0, 1, 2, 3].map((sec) => all.filter((r) => Math.floor(r.slot / 84) === sec).map((r) => r.batch + (r.reversalPending ? "P" : "")).join(" "));
-          throw new Error("journal full and cannot settle: " + j.diag() + "\n" + per.join("\n"));
-        }
+      if (!done) { // journal full: settle, as the terminal would
+        cur = { t: "close" };
+        if (!exec(j, m, cur)) throw new Error("journal full and cannot settle: " + j.diag());
         compact();
+        cur = op;
         if (op.t !== "reserve" && !exec(j, m, op)) throw new Error("journal full after settling");
       }
       ops++;
       if (done && op.t === "reserve") { cutsStan = 0; if (op.kind === Kind.Sale || op.kind === Kind.Refund) cutsInv = 0; }
       if (done && op.t === "close") compact();
     } catch (e) {
-      if (e instanceof PowerCutError) return { op, next };
+      if (e instanceof PowerCutError) return { op: cur, next };
       throw e;
     }
   }

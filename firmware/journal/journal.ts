@@ -291,11 +291,12 @@ export class Journal {
       var v = this.victim();
       if (v < 0) return fail("full", "journal full: settle the batch (no reusable sector)");
       var old = this.hdr[v];
-      var erases = (old ? old.erases : maxErase) + 1;
+      var erases = old ? old.erases : this.blank[v] ? 0 : maxErase; // unknown: round up
       var erased = !!this.blank[v] && this.crc(this.flash.read(this.region.sectorSize, this.addr(v, 0))) === this.ffCrc;
       this.blank[v] = false;
       for (var t = 0; t < ERASE_TRIES && !erased; t++) {
         this.flash.erasePage(this.addr(v, 0));
+        erases++;
         erased = this.crc(this.flash.read(this.region.sectorSize, this.addr(v, 0))) === this.ffCrc;
       }
       this.hdr[v] = null; this.needCache[v] = -1;
@@ -543,7 +544,9 @@ export class Journal {
       lines.push("sector " + s + ": " + (this.retired[s] ? "retired" : h ? "seq " + h.seq + " erases " + h.erases +
         (s === this.newest ? " newest, next frame " + (this.session ? this.pos : "?") : "") : "free/unformatted"));
     }
-    lines.push("free frames in newest " + (this.newest < 0 ? 0 : Math.max(0, this.fps - this.pos)));
+    var inNewest = this.newest < 0 ? 0 : Math.max(0, this.fps - (this.session ? this.pos : 0));
+    var reusable = this.state === "fault" ? 0 : this.freeSectors();
+    lines.push("free frames " + (inNewest + reusable * this.fps) + " (" + inNewest + " in the newest sector, " + reusable + " reusable sectors)");
     return lines.join("\n");
   }
 }

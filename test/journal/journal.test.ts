@@ -126,6 +126,23 @@ describe("journal: numbers and records", () => {
   });
 });
 
+describe("journal: diagnostic", () => {
+  it("reports the layout, true per-sector erase counts, free frames and counters", () => {
+    const reg = region(4), flash = makeFlash(reg);
+    const j = open(flash, reg);
+    for (let i = 0; i < 600; i++) { sale(j, i + 1); if (i % 50 === 49) j.closeBatch(); }
+    const text = j.diag();
+    assert.match(text, /^journal ok/);
+    assert.match(text, /region 0x310000 4 x 4096 B, 84 frames\/sector/);
+    assert.match(text, new RegExp("next stan " + j.next().stan + " invoice " + j.next().invoice + " batch " + j.next().batch));
+    for (let s = 0; s < 4; s++) {
+      const m = new RegExp("sector " + s + ": seq \\d+ erases (\\d+)").exec(text)!;
+      assert.equal(Number(m[1]), flash.eraseCount(reg.base + s * 4096), "sector " + s);
+    }
+    assert.match(text, /free frames \d+ \(\d+ in the newest sector, \d+ reusable sectors\)/);
+  });
+});
+
 describe("journal: retention and power-ups", () => {
   it("blocks sales with a clear reason when the unsettled batch fills the ring, and settles out of it", () => {
     const reg = region(3), flash = makeFlash(reg);

@@ -75,6 +75,10 @@ const qrCore: { ECLevel: any; Version: any; Segments: any; Utils: any } | null =
   } catch { return null; }
 })();
 
+function drawBitsDots(p: Paper, bits: Uint8Array, w: number, h: number, x0: number, y0: number): void {
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (bits[y * w + x]) p.set(x0 + x, y0 + y, true);
+}
+
 function hex(b: number): string { return "0x" + (b < 16 ? "0" : "") + b.toString(16).toUpperCase(); }
 
 export class EscPosInterpreter {
@@ -103,6 +107,8 @@ export class EscPosInterpreter {
   private qrEc = 48;
   private qrData: number[] = [];
   private lastImage: { y: number; w: number; index: number } | null = null;
+  /** an unchanging copy of the style, shared by the characters printed with it */
+  private stSnap: Style | null = null;
 
   constructor(opts?: { width?: number; hooks?: InterpreterHooks }) {
     this.dots = (opts && opts.width) || 384;
@@ -386,6 +392,13 @@ export class EscPosInterpreter {
 
   // ---- text ----
 
+  private styleSnapshot(): Style {
+    const a = this.st, b = this.stSnap;
+    if (b && a.fontB === b.fontB && a.bold === b.bold && a.underline === b.underline && a.wMul === b.wMul &&
+      a.hMul === b.hMul && a.reverse === b.reverse) return b;
+    return (this.stSnap = { ...a });
+  }
+
   private cell(): { w: number; h: number } { return this.st.fontB ? FONT_B : FONT_A; }
 
   private addChar(code: number): void {
@@ -393,7 +406,7 @@ export class EscPosInterpreter {
     const w = (cell.w + this.charSpacing) * this.st.wMul;
     const h = cell.h * this.st.hMul;
     if (this.cursor + w > this.printWidth - this.leftMargin) { this.wraps++; this.printLine(true); } // auto wrap
-    this.items.push({ kind: "char", x: this.cursor, w, h, code, st: { ...this.st } });
+    this.items.push({ kind: "char", x: this.cursor, w, h, code, st: this.styleSnapshot() });
     this.cursor += w;
   }
 
@@ -414,11 +427,16 @@ export class EscPosInterpreter {
     const area = this.printWidth - this.leftMargin;
     const shift = this.leftMargin + (this.align === 1 ? Math.floor((area - contentW) / 2) : this.align === 2 ? area - contentW : 0);
     const top = this.paper.y;
-    for (const it of items) {
-      const x0 = shift + (it.x > 0 ? it.x : 0);
-      const y0 = top + contentH - it.h;
-      if (it.kind === "char") this.drawChar(it, x0, y0);
-      else this.drawBits(it.bits, it.w, it.h, x0, y0);
+    // one draw op for the whole line (rendered when the dots are looked at)
+    if (items.length) {
+      this.paper.draw((p) => {
+        for (const it of items) {
+          const x0 = shift + (it.x > 0 ? it.x : 0);
+          const y0 = top + contentH - it.h;
+          if (it.kind === "char") drawCharDots(p, it, x0, y0);
+          else drawBitsDots(p, it.bits, it.w, it.h, x0, y0);
+        }
+      });
     }
     this.logLine(items, shift, contentH);
     this.items = [];
@@ -474,12 +492,6 @@ export class EscPosInterpreter {
   /** a character cell onto the paper (rendered when the dots are looked at) */
   private drawChar(it: CharItem, x0: number, y0: number): void {
     this.paper.draw((p) => drawCharDots(p, it, x0, y0));
-  }
-
-  private drawBits(bits: Uint8Array, w: number, h: number, x0: number, y0: number): void {
-    this.paper.draw((p) => {
-      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (bits[y * w + x]) p.set(x0 + x, y0 + y, true);
-    });
   }
 
   // ---- paper movement ----

@@ -63,36 +63,41 @@ export class VirtualClock implements Clock {
     while (this.heap.length && !this.live.has(this.heap[0]!.handle)) this.pop();
   }
 
-  private less(a: Entry, b: Entry): boolean { return a.t < b.t || (a.t === b.t && a.seq < b.seq); }
-
   private push(e: Entry): void {
+    // sift up with a hole: parents move down until e's place is found
     const h = this.heap;
+    let i = h.length;
     h.push(e);
-    let i = h.length - 1;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!this.less(h[i]!, h[p]!)) break;
-      [h[i], h[p]] = [h[p]!, h[i]!];
+      const q = h[p]!;
+      if (q.t < e.t || (q.t === e.t && q.seq < e.seq)) break;
+      h[i] = q;
       i = p;
     }
+    h[i] = e;
   }
 
   private pop(): Entry | undefined {
     const h = this.heap;
     const top = h[0];
     const last = h.pop();
-    if (h.length && last) {
-      h[0] = last;
+    const n = h.length;
+    if (n && last) {
+      // sift the last entry down from the root with a hole
       let i = 0;
       for (;;) {
-        const l = 2 * i + 1, r = l + 1;
-        let m = i;
-        if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
-        if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
+        const l = 2 * i + 1;
+        if (l >= n) break;
+        let m = l;
+        const r = l + 1;
+        if (r < n) { const a = h[r]!, b = h[l]!; if (a.t < b.t || (a.t === b.t && a.seq < b.seq)) m = r; }
+        const c = h[m]!;
+        if (!(c.t < last.t || (c.t === last.t && c.seq < last.seq))) break;
+        h[i] = c;
         i = m;
       }
+      h[i] = last;
     }
     return top;
   }

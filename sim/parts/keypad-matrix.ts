@@ -23,6 +23,9 @@ export class KeypadMatrixPart implements VirtualPart {
   private bounceGen: number[];
   /** how many contacts are closed now (none: every column floats, the common case) */
   private closedCount = 0;
+  private seenR: Uint8Array;
+  private seenC: Uint8Array;
+  private todo: Int32Array;
   /** default bounce for press/release; settle 0 disables it */
   bounce: Required<BounceOptions> = { settle: 0.004, transitions: -1 };
   stats = { presses: 0, releases: 0, chatter: 0, shorts: 0 };
@@ -32,6 +35,9 @@ export class KeypadMatrixPart implements VirtualPart {
     this.pressed = new Array(n).fill(false);
     this.closed = new Array(n).fill(false);
     this.bounceGen = new Array(n).fill(0);
+    this.seenR = new Uint8Array(spec.rows.length);
+    this.seenC = new Uint8Array(spec.cols.length);
+    this.todo = new Int32Array(spec.cols.length);
     spec.cols.forEach((gpio, c) => ctx.pins.resolve(gpio, role, () => this.columnLevel(c)));
     // a row's output level is cached per net: when it changes, resolve the columns again
     for (const gpio of spec.rows) ctx.pins.onChange(gpio, () => ctx.pins.update());
@@ -133,19 +139,21 @@ export class KeypadMatrixPart implements VirtualPart {
   private columnLevel(c: number): Level | null {
     if (this.closedCount === 0) return null;
     const nr = this.spec.rows.length, nc = this.nc;
-    const seenR = new Array(nr).fill(false), seenC = new Array(nc).fill(false);
-    const todo = [c];
-    seenC[c] = true;
+    // scratch space reused across calls (this runs for every column on every net update)
+    const seenR = this.seenR.fill(0), seenC = this.seenC.fill(0), todo = this.todo;
+    let n = 0;
+    todo[n++] = c;
+    seenC[c] = 1;
     let low = false, high = false;
-    while (todo.length) {
-      const col = todo.pop()!;
+    while (n > 0) {
+      const col = todo[--n]!;
       for (let r = 0; r < nr; r++) {
         if (seenR[r] || !this.closed[r * nc + col]) continue;
-        seenR[r] = true;
+        seenR[r] = 1;
         const src = this.rowSource(r);
         if (src === 0) low = true; else if (src === 1) high = true;
         for (let c2 = 0; c2 < nc; c2++) {
-          if (!seenC[c2] && this.closed[r * nc + c2]) { seenC[c2] = true; todo.push(c2); }
+          if (!seenC[c2] && this.closed[r * nc + c2]) { seenC[c2] = 1; todo[n++] = c2; }
         }
       }
     }

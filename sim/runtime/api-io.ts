@@ -111,29 +111,41 @@ export function installIo(mcu: Mcu): void {
 
   // ---------- watches ----------
   const watches = new Map<number, Watch>();
-  const hw = new Set<number>();
-  const refreshHw = () => { hw.clear(); for (const w of watches.values()) hw.add(w.gpio); };
+  /** the watches of each GPIO in id order; rebuilt (never mutated) when watches change, so a
+   *  list taken for one event is that event's snapshot */
+  let byGpio: Watch[][] = [];
+  const NONE: Watch[] = [];
+  const refreshHw = () => {
+    byGpio = [];
+    for (const w of watches.values()) (byGpio[w.gpio] ??= []).push(w);
+    for (const l of byGpio) if (l) l.sort((a, b) => a.id - b.id);
+  };
+  const NO_DATA: [number, number][] = [];
   mcu.onEdge = (gpio, level, t) => {
-    if (!hw.has(gpio)) return;
-    const data: [number, number][] = [];
-    for (const w of watches.values()) if (w.gpio === gpio && w.dataPin !== null) data.push([w.id, pins.level(w.dataPin)]);
+    const list = byGpio[gpio];
+    if (!list) return;
+    let data = NO_DATA;
+    for (const w of list) if (w.dataPin !== null) { if (data === NO_DATA) data = []; data.push([w.id, pins.level(w.dataPin)]); }
     mcu.pushEvent({ kind: "pin", gpio, level, time: t + mcu.timeOffset, data, size: WATCH_EVENT_BYTES });
   };
   const edgeOk = (w: Watch, level: number) => w.edge === 0 || (w.edge > 0 ? level === 1 : level === 0);
   const fire = (w: Watch, level: number, time: number, data: number | undefined) => {
-    const ev: any = { state: level === 1, time, lastTime: w.lastTime };
+    // the callback's argument, made in the context directly (same keys, same order)
+    const ev = new r.Object() as any;
+    ev.state = level === 1; ev.time = time; ev.lastTime = w.lastTime;
     if (w.dataPin !== null) ev.data = data === 1;
     w.lastTime = time;
     w.lastState = level;
     if (!w.repeat) { watches.delete(w.id); refreshHw(); }
-    mcu.invoke(w.fn, undefined, [r.toCtx(ev)]);
+    mcu.invoke(w.fn, undefined, [ev]);
   };
   mcu.pinEvent = (e) => {
     let n = 0;
-    const list = [...watches.values()].filter((w) => w.gpio === e.gpio).sort((a, b) => a.id - b.id);
+    const list = byGpio[e.gpio] || NONE;
     for (const w of list) {
       if (!watches.has(w.id)) continue;
-      const d = e.data.find((x) => x[0] === w.id)?.[1];
+      let d: number | undefined;
+      for (const x of e.data) if (x[0] === w.id) { d = x[1]; break; }
       if (w.debounce > 0) {
         // fire only once the level has held for `debounce` seconds
         w.pending = { level: e.level, time: e.time, data: d };
@@ -180,7 +192,7 @@ export function installIo(mcu: Mcu): void {
     watches.delete(Number(args[0]));
     refreshHw();
   });
-  mcu.onCut(() => { for (const w of watches.values()) host.clock.cancel(w.debounceHandle); watches.clear(); hw.clear(); });
+  mcu.onCut(() => { for (const w of watches.values()) host.clock.cancel(w.debounceHandle); watches.clear(); byGpio = []; });
 
   // ---------- Serial ----------
   interface Port { name: string; obj: any; wire: UartWire | null; buffer: string; partner?: string; baud: number; }

@@ -46,6 +46,8 @@ export function ignoreUseStrict(source: string): string {
   return source.replace(/(["'])use strict\1/g, "$1use-strict$1");
 }
 
+const WIDE_CHAR = /[^\x00-\xff]/;
+
 /** timer times on a microsecond grid, as Espruino's integer time base keeps them */
 function micros(t: number): number { return Math.round(t * 1e6) / 1e6; }
 
@@ -231,9 +233,11 @@ export class Mcu {
     if (this.wake && this.wake.at === at) return;
     if (this.wake) { this.host.clock.cancel(this.wake.handle); this.wake = null; }
     if (at === Infinity) return;
-    const handle = this.host.clock.at(at, () => { this.wake = null; this.step(); });
+    const handle = this.host.clock.at(at, this.onWake);
     this.wake = { handle, at };
   }
+
+  private readonly onWake = (): void => { this.wake = null; this.step(); };
 
   /** one unit of interpreter work */
   private step(): void {
@@ -308,10 +312,12 @@ export class Mcu {
   write(text: string): void {
     if (this.dead) return;
     // bytes on the wire: print/console.log send \r\n
-    const wire = text.replace(/\r?\n/g, "\r\n");
+    const wire = text.indexOf("\n") < 0 ? text : text.replace(/\r?\n/g, "\r\n");
     const now = this.host.clock.now();
-    const done = this.consoleWire.mcuWrite(Uint8Array.from(wire, (c) => c.charCodeAt(0) & 0xff), now);
-    this.lineBuf += text.replace(/\r/g, "");
+    // 8-bit text (the usual case) converts directly; anything wider goes code point by code point
+    const bytes = WIDE_CHAR.test(wire) ? Uint8Array.from(wire, (c) => c.charCodeAt(0) & 0xff) : Buffer.from(wire, "latin1");
+    const done = this.consoleWire.mcuWrite(bytes, now);
+    this.lineBuf += text.indexOf("\r") < 0 ? text : text.replace(/\r/g, "");
     let i: number;
     while ((i = this.lineBuf.indexOf("\n")) >= 0) {
       this.host.console(this.lineBuf.slice(0, i));

@@ -87,6 +87,32 @@ export class Ssd1306Part implements VirtualPart, I2CTarget {
     return this.inverse ? bit ^ 1 : bit;
   }
 
+  /** the whole glass, 1 byte per pixel row by row: lit(x, y) for every pixel, in one pass */
+  glass(): Uint8Array {
+    const w = this.width, h = this.height, ram = this.ram, out = new Uint8Array(w * h);
+    if (!this.powered || !this.displayOn || !this.chargePump) return out;
+    const remap = this.segRemap, inv = this.inverse ? 1 : 0;
+    for (let y = 0; y < h && y <= this.multiplex; y++) {
+      // (lit() with the row's part worked out once)
+      const o = y * w;
+      if (this.entireOn) { out.fill(1, o, o + w); continue; }
+      const com = this.comScanDec ? y : this.multiplex - y;
+      const ramRow = (((com + this.displayOffset) % 64) + this.startLine) % 64;
+      if (ramRow >= h) { if (inv) out.fill(1, o, o + w); continue; }
+      const base = (ramRow >> 3) * w, shift = ramRow & 7;
+      if (remap) for (let x = 0; x < w; x++) out[o + x] = ((ram[base + x]! >> shift) & 1) ^ inv;
+      else for (let x = 0; x < w; x++) out[o + x] = ((ram[base + w - 1 - x]! >> shift) & 1) ^ inv;
+    }
+    return out;
+  }
+
+  /** everything besides RAM that decides what lit() shows: equal signature and equal RAM
+   *  mean an equal glass (readers use it to skip reading the panel again) */
+  glassSignature(): string {
+    return [this.powered, this.displayOn, this.chargePump, this.multiplex, this.entireOn, this.segRemap,
+      this.comScanDec, this.displayOffset, this.startLine, this.inverse].join(",");
+  }
+
   bitmap(): Bitmap { return { width: this.width, height: this.height, get: (x, y) => this.lit(x, y) }; }
   toText(style: TextStyle = "ascii"): string { return bitmapToText(this.bitmap(), style); }
   /** PNG as a person sees the panel; brightness follows the contrast register */

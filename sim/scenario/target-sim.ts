@@ -61,15 +61,23 @@ export class SimTarget implements Target {
     else p.setPaperOut(true);
   }
   acquirerFault(rule: any): void { this.acquirer.inject(rule); }
-  private shown: { key: string; lines: string[] } = { key: "", lines: [] };
+  private shown: { key: string; lines: string[]; ram: Uint8Array | null; glass: string } = { key: "", lines: [], ram: null, glass: "" };
 
   screen(): string[] {
     const d = this.world.parts["display"] as any;
     if (d && typeof d.lit === "function") {
-      // read the glass again only after the panel saw traffic or a power change
+      // read the glass again only after the panel saw traffic or a power change, and only
+      // when what it shows changed (same RAM and registers: same text)
       const key = `${d.stats?.transactions}:${this.world.powered}:${d.displayOn}`;
-      if (key !== this.shown.key || !d.stats) this.shown = { key, lines: readScreen({ width: d.width ?? 128, height: d.height ?? 64, lit: (x, y) => d.lit(x, y) }) };
-      return this.shown.lines;
+      if (key === this.shown.key && d.stats) return this.shown.lines;
+      const ram: Uint8Array | null = d.ram instanceof Uint8Array && typeof d.glassSignature === "function" ? d.ram : null;
+      const glass = ram ? d.glassSignature() : "";
+      const prev = this.shown;
+      if (ram && prev.ram && glass === prev.glass && Buffer.compare(ram, prev.ram) === 0) { prev.key = key; return prev.lines; }
+      const lines = readScreen({ width: d.width ?? 128, height: d.height ?? 64, lit: (x, y) => d.lit(x, y),
+        pixels: typeof d.glass === "function" ? d.glass() : undefined });
+      this.shown = { key, lines, ram: ram ? ram.slice() : null, glass };
+      return lines;
     }
     const last = [...this.world.console].reverse().find((l) => l.startsWith("SCREEN "));
     return last ? last.slice(7).split(" | ") : [];

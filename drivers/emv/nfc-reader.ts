@@ -21,6 +21,9 @@ type Data = CardFields & { track2: string };
 export class NfcReader {
   private pn: Pn532; private io: Io; private terminal: () => Terminal; private pollMs: number;
   private running = false; private ready = false; private timer: number | undefined;
+  /** a poll chain is in progress (a command or its timer in flight): start() inside a
+   *  callback must not begin a second chain beside it */
+  private alive = false;
   private lastUid = ""; private cb: TapCallback | null = null;
   /** a fault is reported once, until the reader answers again */
   private faulted = false;
@@ -37,18 +40,18 @@ export class NfcReader {
     this.running = true;
     // lastUid survives stop/start: a card left on the reader after a transaction is not
     // read again for the next one until it has left the field
-    this.poll();
+    if (!this.alive) this.poll(); // else the chain in flight carries on
   }
 
   stop(): void {
     this.running = false;
     this.cb = null;
-    if (this.timer !== undefined) { this.io.clearTimeout(this.timer); this.timer = undefined; }
+    if (this.timer !== undefined) { this.io.clearTimeout(this.timer); this.timer = undefined; this.alive = false; }
   }
 
   private later(ms: number): void {
     var self = this;
-    if (!this.running) { this.rfOff(); return; }
+    if (!this.running) { this.alive = false; this.rfOff(); return; }
     this.timer = this.io.setTimeout(function () { self.timer = undefined; self.poll(); }, ms);
   }
 
@@ -83,10 +86,11 @@ export class NfcReader {
 
   private poll(): void {
     var self = this;
+    this.alive = this.running;
     if (!this.running) return;
     if (!this.ready) { this.init(function () { self.poll(); }); return; }
     this.pn.inListPassiveTarget(LIST_MS, function (e, t) {
-      if (!self.running) { self.rfOff(); return; }
+      if (!self.running) { self.alive = false; self.rfOff(); return; }
       if (e) {
         if (e.code === "bus") return self.fault(e);
         if (++self.errors >= 3) { self.errors = 0; self.ready = false; } // configure it again

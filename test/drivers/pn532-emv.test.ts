@@ -79,6 +79,34 @@ describe("NFC reader: EMV contactless read over the virtual PN532", () => {
     assert.deepEqual([got[0].uid, got[0].payment, got[0].pan], ["04A1B2C3", false, ""]);
   });
 
+  it("stop() and start() inside the callback (the card service after a UID-only tap) keep one poll chain", () => {
+    const tb = new Testbed({ seed: 3 });
+    const part = new Pn532Part("nfc", { type: "pn532", bus: "i2c1", address: 0x24, irq: 36 }, tb.partContext());
+    const io = tb.io();
+    const pn = new Pn532({ link: new I2CLink({ i2c: tb.i2c("i2c1"), io, address: 0x24, irq: 36 }), io });
+    // a second chain shows up as commands refused with "busy" while the first one's is in flight
+    let busy = 0;
+    const command = pn.command.bind(pn);
+    pn.command = (c, p, t, r, cb) => command(c, p, t, r, (e, b) => { if (e && e.code === "busy") busy++; cb(e, b); });
+    const reader = new NfcReader({ pn532: pn, io, terminal: term });
+    const got: string[] = [];
+    const cb = (err: { reason: string } | null, tap?: { uid: string }) => {
+      got.push(err ? err.reason : tap!.uid);
+      if (!err) { reader.stop(); reader.start(cb); }
+    };
+    reader.start(cb);
+    tb.run(0.5);
+    part.tap(uidCard("11223344"));
+    assert.ok(tb.runUntil(() => got.length > 0, 3));
+    part.remove();
+    tb.run(5);
+    assert.deepEqual(got, ["11223344"]);
+    assert.equal(busy, 0, "one poll loop, not two");
+    part.tap(uidCard("55667788"));
+    assert.ok(tb.runUntil(() => got.length > 1, 3));
+    assert.equal(got[1], "55667788");
+  });
+
   it("card removed at any step gives tap again, then a clean read", () => {
     const t = traceByName("mastercard-nopdol-format1");
     for (let step = 0; step < t.exchanges.length; step++) {

@@ -172,7 +172,9 @@ export function readEmv(pn: Pn532, tg: number, term: Terminal, cb: (e: Pn532Erro
         var po = parseGpo(g!, gn!);
         if (!po) return cb("tlv");
         collectFields(g!, po.nodes, data);
-        readRecords(pn, tg, po.afl, data, cb);
+        var afl = new Uint8Array(po.afl); // a view of g, which is zeroed now
+        g!.fill(0); // format 2 may carry 57/5A: the fields hold what is needed
+        readRecords(pn, tg, afl, data, cb);
       });
     });
   });
@@ -195,8 +197,10 @@ function readRecords(pn: Pn532, tg: number, afl: Uint8Array, data: Data, cb: (e:
       if (e) return cb(e);
       if (sw === 0x9000) {
         var t = parseTlv(b!, 0, n!);
-        if (t.err || !t.nodes.length || t.nodes[0]!.tag !== 0x70) return cb("tlv");
-        collectFields(b!, t.nodes, data);
+        var ok = !t.err && t.nodes.length > 0 && t.nodes[0]!.tag === 0x70;
+        if (ok) collectFields(b!, t.nodes, data);
+        b!.fill(0); // records carry 57/5A: the fields hold what is needed
+        if (!ok) return cb("tlv");
       }
       next();
     });

@@ -91,6 +91,7 @@ export class HsuLink implements Pn532Link {
   send(frame: ArrayLike<number>): void {
     // HSU wake-up: a long preamble of 55 then zeros, once after power-up
     if (!this.awake) { this.uart.write([0x55, 0x55, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]); this.awake = true; }
+    this.buf.fill(0, 0, this.n);
     this.n = 0;
     this.uart.write(frame as Uint8Array);
   }
@@ -103,7 +104,7 @@ export class HsuLink implements Pn532Link {
     this.scan();
   }
 
-  reset(): void { this.cancel(); this.awake = false; this.n = 0; }
+  reset(): void { this.cancel(); this.awake = false; this.buf.fill(0, 0, this.n); this.n = 0; }
 
   cancel(): void {
     this.cb = null;
@@ -117,7 +118,7 @@ export class HsuLink implements Pn532Link {
 
   private data(s: string): void {
     for (var i = 0; i < s.length; i++) {
-      if (this.n >= HSU_BUF) this.n = 0; // runaway junk: drop it
+      if (this.n >= HSU_BUF) { this.buf.fill(0); this.n = 0; } // runaway junk: drop it
       this.buf[this.n++] = s.charCodeAt(i) & 0xff;
     }
     this.scan();
@@ -146,6 +147,7 @@ export class HsuLink implements Pn532Link {
     this.gap = this.io.setTimeout(function () {
       self.gap = undefined;
       var cb = self.cb;
+      self.buf.fill(0, 0, self.n);
       self.n = 0;
       self.cancel();
       if (cb) cb("frame");
@@ -155,6 +157,7 @@ export class HsuLink implements Pn532Link {
   private drop(k: number): void {
     if (k <= 0) return;
     this.buf.set(this.buf.subarray(k, this.n), 0);
+    this.buf.fill(0, this.n - k, this.n); // frames carry card data (READ RECORD): none stays behind
     this.n -= k;
   }
 }

@@ -141,7 +141,7 @@ export class Pn532 {
       var status = b![0]! & 0x3f;
       // 0x01 timeout, 0x02 CRC, 0x13 framing...: the card went away or the RF link broke
       if (status !== 0) return cb(err(status === 0x01 ? "removed" : "status", "card status 0x" + status.toString(16)));
-      cb(null, new Uint8Array(b!.subarray(1)));
+      cb(null, b!.subarray(1)); // a view of this frame's own buffer: the reader zeroes card data in place
     });
   }
 

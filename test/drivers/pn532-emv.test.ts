@@ -4,7 +4,7 @@ import { Testbed } from "../../sim/cards/testbed";
 import { Pn532Part } from "../../sim/parts/pn532";
 import { loadTraces, traceByName, traceCard, uidCard } from "../../sim/cards/models";
 import { Pn532 } from "../../drivers/pn532/pn532";
-import { I2CLink } from "../../drivers/pn532/link";
+import { HsuLink, I2CLink } from "../../drivers/pn532/link";
 import { NfcReader } from "../../drivers/emv/nfc-reader";
 
 const term = () => ({ amount: 1234, date: "261126", unpredictable: 0x12345678, country: 840, currency: 840 });
@@ -106,6 +106,36 @@ describe("NFC reader: EMV contactless read over the virtual PN532", () => {
     assert.ok(tb.runUntil(() => got.length > 1, 3));
     assert.equal(got[1], "55667788");
   });
+
+  for (const bus of ["i2c1", "uart2"]) {
+    it(`no card data stays in the link's or the reader's buffers after a read (${bus})`, () => {
+      const tb = new Testbed({ seed: 3 });
+      const part = new Pn532Part("nfc", { type: "pn532", bus, address: 0x24 }, tb.partContext());
+      const io = tb.io();
+      const link = bus === "uart2" ? new HsuLink({ uart: tb.uart(bus, 115200), io }) : new I2CLink({ i2c: tb.i2c(bus), io, address: 0x24 });
+      const pn = new Pn532({ link, io });
+      const answers: Uint8Array[] = [];
+      const exchange = pn.inDataExchange.bind(pn);
+      pn.inDataExchange = (tg, apdu, ms, cb) => exchange(tg, apdu, ms, (e, r) => { if (r) answers.push(r); cb(e, r); });
+      const reader = new NfcReader({ pn532: pn, io, terminal: term });
+      const got: string[] = [];
+      reader.start((err, tap) => got.push(err ? err.reason : tap!.fields.pan));
+      tb.run(0.5);
+      const t = traceByName("visa-qvsdc-pdol-format2");
+      part.tap(traceCard(t));
+      assert.ok(tb.runUntil(() => got.length > 0, 3));
+      assert.equal(got[0], t.expect.pan);
+      const bcd = Buffer.from(t.expect.pan.slice(0, 12), "hex");
+      const holds = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).includes(bcd);
+      assert.ok(answers.length > 2);
+      assert.deepEqual(answers.filter(holds).length, 0, "APDU answers zeroed once read");
+      if (link instanceof HsuLink) {
+        // frames consumed so far leave nothing behind (the last record held the name and expiry)
+        const l = link as any;
+        assert.ok(l.buf.subarray(l.n).every((x: number) => x === 0), "HSU receive buffer zeroed past the bytes not yet parsed");
+      }
+    });
+  }
 
   it("card removed at any step gives tap again, then a clean read", () => {
     const t = traceByName("mastercard-nopdol-format1");

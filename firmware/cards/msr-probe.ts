@@ -2,7 +2,8 @@
 // structure and timing (bits, leading zeros, bit period min/avg/max, speed, FIFO_FULL) and the
 // bits with the PAN digits masked (all but the last four), then reader statistics (reads,
 // errors by reason). UART: the statistics. Lines start with "msr:". Test cards only; even
-// so nothing is printed in clear that would identify a real card.
+// so nothing is printed in clear that would identify a real card (last four only; the
+// expiry is track data: only whether it decoded).
 import { Io, UartPort } from "../../drivers/hal";
 import { MagstripeTtl, Swipe } from "../../drivers/magstripe/ttl";
 import { MagstripeUart } from "../../drivers/magstripe/uart";
@@ -58,7 +59,7 @@ export function runMsrProbe(o: MsrProbeOptions): { stats: ReaderStats; stop: () 
     if (!o.uart) { log("msr: no UART for " + spec.bus); return null; }
     var u = new MagstripeUart({ uart: o.uart(spec.bus), io: o.io });
     u.start(function (err, sw) {
-      if (sw) log("msr: track " + sw.track + " " + maskedPan(lastFour(sw.fields.pan)) + " exp " + sw.fields.expiry + " sc " + sw.fields.serviceCode);
+      if (sw) log("msr: track " + sw.track + " " + maskedPan(lastFour(sw.fields.pan)) + " exp " + (sw.fields.expiry ? "ok" : "none") + " sc " + sw.fields.serviceCode);
       else log("msr: rejected: " + err!.reason);
       count(err);
     });
@@ -85,7 +86,7 @@ export function runMsrProbe(o: MsrProbeOptions): { stats: ReaderStats; stop: () 
     log("msr: swipe track " + track + ": " + n + " bits, period us min " + (n > 1 ? minP : 0) + " avg " + Math.round(avg) + " max " + maxP +
       ", about " + (avg > 0 ? Math.round(1e6 / avg / bpi) : 0) + " ips" + (flags.indexOf("FIFO_FULL") >= 0 ? ", FIFO_FULL" : ""));
     log("msr: bits " + maskedBits(c.bits, n, track, sw));
-    if (sw) log("msr: ok " + maskedPan(lastFour(sw.fields.pan)) + " exp " + sw.fields.expiry + " sc " + sw.fields.serviceCode + (sw.reversed ? " (reverse)" : ""));
+    if (sw) log("msr: ok " + maskedPan(lastFour(sw.fields.pan)) + " exp " + (sw.fields.expiry ? "ok" : "none") + " sc " + sw.fields.serviceCode + (sw.reversed ? " (reverse)" : ""));
     else log("msr: rejected: " + err!.reason + (err!.reason === "overflow" ? " (event queue full: swipe again, slower)" : ""));
     c.bits.fill(0);
     count(err);

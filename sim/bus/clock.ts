@@ -56,7 +56,8 @@ export class VirtualClock implements Clock {
     return true;
   }
 
-  /** forget every pending event (power cut of the whole world is not this: parts keep theirs) */
+  /** forget every pending event (power cut of the whole world is not this: parts keep theirs).
+   *  UART wires match their events to bytes in order: powerCut() them after this. */
   clear(): void { this.heap = []; this.live.clear(); }
 
   private dropCancelled(): void {

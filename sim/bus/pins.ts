@@ -20,6 +20,11 @@ export class PinNetsImpl implements PinNets {
   private dirty: boolean[] = [];
   /** nets with at least one resolver: re-resolved on every update */
   private resolved: boolean[] = [];
+  /** per net: how many parts drive it low / high, and its resolvers in registration order
+   *  (kept in step with drives/resolvers so resolving a net walks no Map) */
+  private lowDrivers: number[] = [];
+  private highDrivers: number[] = [];
+  private resolverList: (() => Level | null)[][] = [];
   private levels: Level[] = [];
   private listeners: Listener[][] = [];
   private mcuListeners: ((gpio: number, level: Level, t: number) => void)[] = [];
@@ -37,6 +42,9 @@ export class PinNetsImpl implements PinNets {
       this.levels.push(0);
       this.dirty.push(false);
       this.resolved.push(false);
+      this.lowDrivers.push(0);
+      this.highDrivers.push(0);
+      this.resolverList.push([]);
     }
     for (let g = 0; g < GPIO_COUNT; g++) this.levels[g] = this.compute(g);
   }
@@ -45,7 +53,11 @@ export class PinNetsImpl implements PinNets {
 
   drive(gpio: number, owner: string, level: Level | null): void {
     this.check(gpio);
-    if (level === null) this.drives[gpio]!.delete(owner); else this.drives[gpio]!.set(owner, level);
+    const d = this.drives[gpio]!;
+    if (level === null) d.delete(owner); else d.set(owner, level);
+    let low = 0, high = 0;
+    for (const l of d.values()) { if (l === 0) low++; else high++; }
+    this.lowDrivers[gpio] = low; this.highDrivers[gpio] = high;
     this.dirty[gpio] = true;
     this.update();
   }
@@ -53,6 +65,7 @@ export class PinNetsImpl implements PinNets {
   resolve(gpio: number, owner: string, resolver: () => Level | null): void {
     this.check(gpio);
     this.resolvers[gpio]!.set(owner, resolver);
+    this.resolverList[gpio] = [...this.resolvers[gpio]!.values()];
     this.resolved[gpio] = true;
     this.dirty[gpio] = true;
     this.update();
@@ -107,10 +120,11 @@ export class PinNetsImpl implements PinNets {
     const mode = this.modes[g]!;
     if (this.powered && mode === "output") return this.outputs[g]!;
     let low = this.powered && (mode === "opendrain" || mode === "opendrain_pullup") && this.outputs[g] === 0;
-    let high = false;
-    for (const l of this.drives[g]!.values()) { if (l === 0) low = true; else high = true; }
-    for (const r of this.resolvers[g]!.values()) {
-      const l = r();
+    if (this.lowDrivers[g]! > 0) low = true;
+    let high = this.highDrivers[g]! > 0;
+    const rs = this.resolverList[g]!;
+    for (let i = 0; i < rs.length; i++) {
+      const l = rs[i]!();
       if (l === 0) low = true; else if (l === 1) high = true;
     }
     if (low) return 0;

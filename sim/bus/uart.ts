@@ -13,7 +13,10 @@ export class UartWire implements UartSim {
   private txCount = 0;
   private txEnd = 0;
   private rxEnd = 0;
-  private inFlight = new Set<number>();
+  /** bytes on the wire each way, oldest first: their clock events fire in this order (each
+   *  byte ends strictly after the one before), so one shared callback takes the head */
+  private tx = new ByteFifo();
+  private rx = new ByteFifo();
   private currentBaud: number;
   /** bytes ever sent each way (figures) */
   stats = { txBytes: 0, rxBytes: 0, rxDropped: 0 };
@@ -32,14 +35,24 @@ export class UartWire implements UartSim {
       const b = data[i]! & 0xff;
       const end = Math.max(this.rxEnd, this.clock.now()) + this.byteTime();
       this.rxEnd = end;
-      const h = this.clock.at(end, () => {
-        this.inFlight.delete(h);
-        this.stats.rxBytes++;
-        if (this.rxSink) this.rxSink(b, end); else this.stats.rxDropped++;
-      });
-      this.inFlight.add(h);
+      this.rx.push(b, end, this.clock.at(end, this.rxDone));
     }
   }
+
+  private readonly rxDone = (): void => {
+    const b = this.rx.headByte(), end = this.rx.headEnd();
+    this.rx.shift();
+    this.stats.rxBytes++;
+    if (this.rxSink) this.rxSink(b, end); else this.stats.rxDropped++;
+  };
+
+  private readonly txDone = (): void => {
+    const b = this.tx.headByte(), end = this.tx.headEnd();
+    this.tx.shift();
+    this.stats.txBytes++;
+    const ls = this.txListeners;
+    for (let i = 0; i < ls.length; i++) ls[i]!(b, end);
+  };
 
   // ---- MCU side ----
   setBaud(baud: number): void { this.currentBaud = baud; }
@@ -61,13 +74,7 @@ export class UartWire implements UartSim {
       this.txStarts[k % TX_QUEUE_BYTES] = start;
       this.txCount++;
       this.txEnd = end;
-      const b = data[i]! & 0xff;
-      const h = this.clock.at(end, () => {
-        this.inFlight.delete(h);
-        this.stats.txBytes++;
-        for (const fn of this.txListeners) fn(b, end);
-      });
-      this.inFlight.add(h);
+      this.tx.push(data[i]! & 0xff, end, this.clock.at(end, this.txDone));
     }
     return t;
   }
@@ -77,11 +84,35 @@ export class UartWire implements UartSim {
 
   /** MCU lost power: bytes not yet on the wire are lost, the receiver is off */
   powerCut(): void {
-    for (const h of this.inFlight) this.clock.cancel(h);
-    this.inFlight.clear();
+    this.tx.cancelAll(this.clock);
+    this.rx.cancelAll(this.clock);
     this.rxSink = null;
     this.txEnd = this.rxEnd = this.clock.now();
     this.txStarts = [];
     this.txCount = 0;
   }
+}
+
+/** a FIFO of (byte, end time, clock handle) in flat arrays (no object per byte) */
+class ByteFifo {
+  private bytes: number[] = [];
+  private ends: number[] = [];
+  private handles: number[] = [];
+  private head = 0;
+
+  push(byte: number, end: number, handle: number): void { this.bytes.push(byte); this.ends.push(end); this.handles.push(handle); }
+  headByte(): number { return this.bytes[this.head]!; }
+  headEnd(): number { return this.ends[this.head]!; }
+  shift(): void {
+    if (++this.head === this.bytes.length) this.clear();
+    else if (this.head >= 1024 && this.head * 2 >= this.bytes.length) {
+      this.bytes.splice(0, this.head); this.ends.splice(0, this.head); this.handles.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+  cancelAll(clock: Clock): void {
+    for (let i = this.head; i < this.handles.length; i++) clock.cancel(this.handles[i]!);
+    this.clear();
+  }
+  private clear(): void { this.bytes.length = 0; this.ends.length = 0; this.handles.length = 0; this.head = 0; }
 }

@@ -42,7 +42,9 @@ export class EscposPart implements VirtualPart {
   private powered = true;
   private asbMask = 0;
   private lastAsb = -1;
-  private rt = [0, 0];
+  /** the two bytes received before the current one (DLE EOT n detection) */
+  private rt2 = 0;
+  private rt1 = 0;
   /** mm of paper left on the roll (Infinity: never runs out by itself) */
   private rollLeftMm = Infinity;
   private nearEndMm = 0;
@@ -132,8 +134,8 @@ export class EscposPart implements VirtualPart {
 
   /** DLE EOT n is answered as it arrives (like a real printer, even inside image data) */
   private realtime(b: number): void {
-    const [p2, p1] = this.rt;
-    this.rt = [p1!, b];
+    const p2 = this.rt2, p1 = this.rt1;
+    this.rt2 = p1; this.rt1 = b;
     if (p2 !== 0x10 || p1 !== 0x04 || b < 1 || b > 4) return;
     let r = 0x12;
     if (b === 1) r |= this.paperOut || this.coverOpen ? 0x08 : 0;
@@ -141,7 +143,7 @@ export class EscposPart implements VirtualPart {
     if (b === 4) r |= (this.nearEnd ? 0x0c : 0) | (this.paperOut ? 0x60 : 0);
     this.stats.statusReplies++;
     this.ctx.clock.after(REPLY_LATENCY, () => { if (this.powered) this.uart.send([r]); });
-    this.rt = [0, 0];
+    this.rt2 = 0; this.rt1 = 0;
   }
 
   private notify(): void {

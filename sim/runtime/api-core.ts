@@ -2,7 +2,7 @@
 import * as zlib from "zlib";
 import type { Mcu } from "./mcu";
 import { espruinoError } from "./realm";
-import { toBytes, latin1, isView, isArrayBuffer } from "./bytes";
+import { toBytes, latin1, isView, isArrayBuffer, isUint8 } from "./bytes";
 
 /** approximate JsVar blocks (14 B each) a value takes; calibrated on espruino.md §10 figures */
 export function sizeOf(v: any, depth = 0, seen = new Set<any>()): number {
@@ -92,7 +92,8 @@ export function installCore(mcu: Mcu): void {
     watchdog.handle = host.clock.after(watchdog.timeout, () => { if (!mcu.dead) host.reboot(); });
   };
   r.methods(E, {
-    CRC32: (d: any) => zlib.crc32(toBytes(d)) >>> 0,
+    // (a byte array is read in place: no copy for the common call)
+    CRC32: (d: any) => zlib.crc32(isUint8(d, r.Uint8Array) ? d : toBytes(d)) >>> 0,
     getErrorFlags: () => { const f = [...mcu.errorFlags]; mcu.errorFlags.clear(); return f; },
     getSizeOf: (v: any) => sizeOf(v),
     toUint8Array: (...a: any[]) => toBytes(...a),

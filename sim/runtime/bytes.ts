@@ -5,6 +5,12 @@ export function isView(v: any): v is ArrayBufferView {
   return ArrayBuffer.isView(v);
 }
 
+/** a real Uint8Array of the host or of `ctxUint8` (the firmware context's constructor) */
+export function isUint8(v: any, ctxUint8?: Function): v is Uint8Array {
+  return ArrayBuffer.isView(v) && (v instanceof Uint8Array || (ctxUint8 !== undefined && v instanceof ctxUint8)) &&
+    !(v instanceof Uint8ClampedArray);
+}
+
 export function isArrayBuffer(v: any): v is ArrayBuffer {
   return Object.prototype.toString.call(v) === "[object ArrayBuffer]";
 }

@@ -75,19 +75,26 @@ export function presentCard(app: App, kind: TxnKind, amount: number): State {
   return s;
 }
 
+/** the card data of one request is dropped once the host answered (track data, expiry too) */
+function wipeCard(card: CardData): void {
+  card.pan = ""; card.track2 = ""; card.expiry = "";
+  if (card.icc) { card.icc.fill(0); card.icc = undefined; }
+}
+
 /** Tokenise, then hand to the host engine; the card data lives only in this call chain. */
 function process(app: App, kind: TxnKind, amount: number, card: CardData): void {
   var tok;
   try {
     tok = tokenizePan(app.ports.sha256, app.settings.values.deviceKey, card.pan);
   } catch (e) {
+    wipeCard(card);
     app.go(message(app, "ERROR", ["Cannot tokenise card"], 10));
     return;
   }
   var s = busy(app, kindTitle(kind), "Processing...");
   app.go(s);
   app.ports.host.financial({ kind: kind, amount: amount, card: card, token: tok.token, last4: tok.last4 }, function (err, txn) {
-    card.pan = ""; card.track2 = ""; card.icc = undefined;
+    wipeCard(card);
     if (app.isCurrent(s)) result(app, err, txn);
   });
 }

@@ -56,6 +56,17 @@ describe("app flow (fake ports)", () => {
     assert.equal(w.receiptOpen, -1);
   });
 
+  it("the card handed to the host is wiped once it answered: PAN, track 2 and expiry", () => {
+    const w = new FakeWorld();
+    boot(w);
+    const card = { ...VISA };
+    w.keys("1999");
+    w.key("ENTER");
+    w.presentCard(card);
+    assert.equal(w.hostRequests[0]!.card!.expiry, "3012", "the request had it");
+    assert.deepEqual([card.pan, card.track2, card.expiry], ["", "", ""]);
+  });
+
   it("the same card gives the same token; another device key another", () => {
     const key1 = "11".repeat(32), key2 = "22".repeat(32);
     const a = tokenizePan(sha256Latin1, key1, VISA.pan), b = tokenizePan(sha256Latin1, key1, VISA.pan);

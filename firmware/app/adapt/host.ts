@@ -58,7 +58,13 @@ export function hostPort(engine: Engine): HostPort {
         amount: req.amount, token: req.token || "", last4: req.last4 || "",
         card: { pan: card.pan, track2: card.track2, expiry: card.expiry, entryMode: card.entry === "tap" ? "071" : "021", icc: card.icc },
       };
-      if (req.kind === "refund") engine.refund(p, txnDone(cb)); else engine.sale(p, txnDone(cb));
+      var done = txnDone(cb);
+      var answered = function (err: HostError | null, r?: TxnResult): void {
+        var c = p.card; // this copy of the card data ends with the request too
+        c.pan = ""; c.track2 = ""; c.expiry = ""; c.icc = undefined;
+        done(err, r);
+      };
+      if (req.kind === "refund") engine.refund(p, answered); else engine.sale(p, answered);
     },
     settle: function (cb) {
       engine.settle(function (err, r) {

@@ -17,10 +17,13 @@ export interface MRec {
   st: { [k: string]: boolean }; answer: { result: number; rc: string; auth: string; rrn: string } | null;
 }
 /** recs: by op index; settled records are archived (null) once their batch is closed and
- *  their keys kept in `archived` (slot:stan -> archive sequence) so a record still on flash
+ *  their keys kept in `archived` (recKey -> archive sequence) so a record still on flash
  *  is not a phantom. The map is shared by the snapshots of a run: a snapshot sees only the
  *  entries up to its own archSeq. */
 export interface Model { recs: (MRec | null)[]; lastStan: number; lastInv: number; batch: number; archived: Map<string, number>; archSeq: number; }
+
+/** a record's identity across wraps: the same slot and STAN recur once the numbers wrap */
+export function recKey(r: { slot: number; stan: number; batch: number; invoice: number }): string { return r.slot + ":" + r.stan + ":" + r.batch + ":" + r.invoice; }
 
 export function isArchived(m: Model, key: string): boolean { return (m.archived.get(key) ?? Infinity) <= m.archSeq; }
 
@@ -31,7 +34,7 @@ export function cloneModel(m: Model): Model {
 /** archives records that are neither in the current batch nor pending a reversal */
 export function archive(m: Model): void {
   m.recs.forEach((r, i) => {
-    if (r && r.batch !== m.batch && !mPending(r)) { m.archived.set(r.slot + ":" + r.stan, ++m.archSeq); m.recs[i] = null; }
+    if (r && r.batch !== m.batch && !mPending(r)) { m.archived.set(recKey(r), ++m.archSeq); m.recs[i] = null; }
   });
 }
 
@@ -168,7 +171,7 @@ export function check(j: Journal, m: Model, inflight: InFlight[], cuts: number, 
   const known = new Set<string>();
   m.recs.forEach((mr, i) => {
     if (!mr) return;
-    known.add(mr.slot + ":" + mr.stan);
+    known.add(recKey(mr));
     let r = bySlot.get(mr.slot);
     const required = mr.batch === m.batch || mPending(mr);
     if (r && r.stan !== mr.stan && !required) r = undefined; // its sector was erased and reused
@@ -191,8 +194,8 @@ export function check(j: Journal, m: Model, inflight: InFlight[], cuts: number, 
     }
   });
   for (const r of recs) {
-    if (r.reversalPending && isArchived(m, r.slot + ":" + r.stan)) bad.push(`I6: settled stan ${r.stan} (slot ${r.slot}) pending a reversal again`);
-    if (known.has(r.slot + ":" + r.stan) || isArchived(m, r.slot + ":" + r.stan)) continue;
+    if (r.reversalPending && isArchived(m, recKey(r))) bad.push(`I6: settled stan ${r.stan} (slot ${r.slot}) pending a reversal again`);
+    if (known.has(recKey(r)) || isArchived(m, recKey(r))) continue;
     const ok = inflight.some((x) => x.op.t === "reserve" && x.next.stan === r.stan && r.kind === x.op.kind && r.amount === x.op.amount);
     if (!ok) bad.push(`I3: phantom record stan ${r.stan} slot ${r.slot}`);
   }

@@ -1,29 +1,43 @@
 // The one virtual clock: a min-heap of (time, sequence) so events at the same instant run in
 // the order they were scheduled. Nothing here reads the wall clock.
+// Cancelling is rare (a few dozen per simulated sale against thousands of events), so a
+// cancelled event is found by a scan and marked, and dropped when it reaches the top: the
+// common path (schedule, run) keeps no index.
 import type { Clock } from "./types";
 
-interface Entry { t: number; seq: number; fn: () => void; handle: number; }
+/** handle = seq + 1 */
+interface Entry { t: number; seq: number; fn: () => void; cancelled: boolean; }
 
 export class VirtualClock implements Clock {
   private heap: Entry[] = [];
-  private live = new Map<number, Entry>();
+  /** cancelled entries still in the heap */
+  private cancelledCount = 0;
   private seq = 0;
-  private nextHandle = 1;
   private t = 0;
 
   now(): number { return this.t; }
 
   at(t: number, fn: () => void): number {
     if (Number.isNaN(t)) throw new Error("VirtualClock: event time is NaN");
-    const e: Entry = { t: Math.max(t, this.t), seq: this.seq++, fn, handle: this.nextHandle++ };
+    const e: Entry = { t: Math.max(t, this.t), seq: this.seq++, fn, cancelled: false };
     this.push(e);
-    this.live.set(e.handle, e);
-    return e.handle;
+    return e.seq + 1;
   }
 
   after(dt: number, fn: () => void): number { return this.at(this.t + Math.max(0, dt), fn); }
 
-  cancel(handle: number): void { this.live.delete(handle); }
+  cancel(handle: number): void {
+    const seq = handle - 1;
+    if (!(seq >= 0 && seq < this.seq)) return;
+    const h = this.heap;
+    for (let i = 0; i < h.length; i++) {
+      const e = h[i]!;
+      if (e.seq === seq) {
+        if (!e.cancelled) { e.cancelled = true; this.cancelledCount++; }
+        return;
+      }
+    }
+  }
 
   /** time of the earliest pending event, or Infinity */
   nextTime(): number {
@@ -31,7 +45,7 @@ export class VirtualClock implements Clock {
     return this.heap.length ? this.heap[0]!.t : Infinity;
   }
 
-  pending(): number { return this.live.size; }
+  pending(): number { return this.heap.length - this.cancelledCount; }
 
   /** Run every event due at or before t in (time, schedule) order, then set now = t.
    *  Re-entrant: an event may itself advance the clock (a blocking UART write). */
@@ -41,7 +55,6 @@ export class VirtualClock implements Clock {
       const top = this.heap[0];
       if (!top || top.t > t) break;
       this.pop();
-      this.live.delete(top.handle);
       if (top.t > this.t) this.t = top.t;
       top.fn();
     }
@@ -58,10 +71,10 @@ export class VirtualClock implements Clock {
 
   /** forget every pending event (power cut of the whole world is not this: parts keep theirs).
    *  UART wires match their events to bytes in order: powerCut() them after this. */
-  clear(): void { this.heap = []; this.live.clear(); }
+  clear(): void { this.heap = []; this.cancelledCount = 0; }
 
   private dropCancelled(): void {
-    while (this.heap.length && !this.live.has(this.heap[0]!.handle)) this.pop();
+    while (this.cancelledCount > 0 && this.heap.length && this.heap[0]!.cancelled) { this.pop(); this.cancelledCount--; }
   }
 
   private push(e: Entry): void {

@@ -46,10 +46,26 @@ class Gfx {
     if (x < 0 || y < 0 || x >= this.w || y >= this.h) return 0;
     return (this.bytes[this.byteOf(x, y)]! >> this.bitOf(x, y)) & 1;
   }
+  /** pixel (x, y), integers known to be on the buffer; the caller extends `mod` */
+  private plot(x: number, y: number, c: number): void {
+    const i = this.byteOf(x, y), b = this.bitOf(x, y);
+    if (c & 1) this.bytes[i]! |= 1 << b; else this.bytes[i]! &= ~(1 << b);
+  }
+  /** extend the modified area by a box (what set() does pixel by pixel) */
+  private touch(x1: number, y1: number, x2: number, y2: number): void {
+    const m = this.mod;
+    if (!m) { this.mod = { x1, y1, x2, y2 }; return; }
+    if (x1 < m.x1) m.x1 = x1;
+    if (y1 < m.y1) m.y1 = y1;
+    if (x2 > m.x2) m.x2 = x2;
+    if (y2 > m.y2) m.y2 = y2;
+  }
   fill(x1: number, y1: number, x2: number, y2: number, c: number): void {
     const xa = Math.max(0, Math.floor(Math.min(x1, x2))), xb = Math.min(this.w - 1, Math.floor(Math.max(x1, x2)));
     const ya = Math.max(0, Math.floor(Math.min(y1, y2))), yb = Math.min(this.h - 1, Math.floor(Math.max(y1, y2)));
-    for (let y = ya; y <= yb; y++) for (let x = xa; x <= xb; x++) this.set(x, y, c);
+    if (!(xa <= xb && ya <= yb)) return;
+    for (let y = ya; y <= yb; y++) for (let x = xa; x <= xb; x++) this.plot(x, y, c);
+    this.touch(xa, ya, xb, yb);
   }
   line(x1: number, y1: number, x2: number, y2: number): void {
     x1 = Math.floor(x1); y1 = Math.floor(y1); x2 = Math.floor(x2); y2 = Math.floor(y2);
@@ -74,6 +90,29 @@ class Gfx {
   drawChar(f: Font, code: number, x: number, y: number, solid: boolean): number {
     const i = code - f.first;
     if (i < 0 || i >= f.widths.length) return 0;
+    const cw = f.widths[i]!;
+    if (!Number.isInteger(x) || !Number.isInteger(y)) return this.drawCharSlow(f, i, x, y, solid);
+    let bit = f.offsets[i]! * f.height;
+    // pixels plotted directly; the modified area grows once by the box of those set
+    let x1 = Infinity, y1 = Infinity, x2 = -Infinity, y2 = -Infinity;
+    const w = this.w, h = this.h, bits = f.bits, fh = f.height;
+    for (let cx = 0; cx < cw; cx++) {
+      const px = x + cx;
+      for (let cy = 0; cy < fh; cy++, bit++) {
+        const py = y + cy;
+        if (px < 0 || py < 0 || px >= w || py >= h) continue;
+        const on = (bits[bit >> 3]! >> (7 - (bit & 7))) & 1;
+        if (on) this.plot(px, py, this.fg); else if (solid) this.plot(px, py, this.bg); else continue;
+        if (px < x1) x1 = px;
+        if (py < y1) y1 = py;
+        if (px > x2) x2 = px;
+        if (py > y2) y2 = py;
+      }
+    }
+    if (x1 <= x2) this.touch(x1, y1, x2, y2);
+    return cw;
+  }
+  private drawCharSlow(f: Font, i: number, x: number, y: number, solid: boolean): number {
     const cw = f.widths[i]!;
     let bit = f.offsets[i]! * f.height;
     for (let cx = 0; cx < cw; cx++) {

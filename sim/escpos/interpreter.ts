@@ -168,8 +168,7 @@ export class EscPosInterpreter {
     this.lastDots = 0;
     const avail = end - pos;
     if (avail <= 0) return 0;
-    const b = (i: number) => buf[pos + i]!;
-    const c = b(0);
+    const c = buf[pos]!;
     if (c >= 0x20) { this.addChar(c); return 1; }
     switch (c) {
       case 0x0a: this.printLine(true); return 1;

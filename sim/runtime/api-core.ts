@@ -1,8 +1,7 @@
 // Globals of the interpreter itself: timers, time, console, E, process, global, btoa/atob.
-import * as zlib from "zlib";
 import type { Mcu } from "./mcu";
 import { espruinoError } from "./realm";
-import { toBytes, latin1, isView, isArrayBuffer, isUint8 } from "./bytes";
+import { toBytes, latin1, isView, isArrayBuffer, isUint8, crc32 } from "./bytes";
 
 /** approximate JsVar blocks (14 B each) a value takes; calibrated on espruino.md §10 figures */
 export function sizeOf(v: any, depth = 0, seen = new Set<any>()): number {
@@ -93,7 +92,7 @@ export function installCore(mcu: Mcu): void {
   };
   r.methods(E, {
     // (a byte array is read in place: no copy for the common call)
-    CRC32: (d: any) => zlib.crc32(isUint8(d, r.Uint8Array) ? d : toBytes(d)) >>> 0,
+    CRC32: (d: any) => crc32(isUint8(d, r.Uint8Array) ? d : toBytes(d)),
     getErrorFlags: () => { const f = [...mcu.errorFlags]; mcu.errorFlags.clear(); return f; },
     getSizeOf: (v: any) => sizeOf(v),
     toUint8Array: (...a: any[]) => toBytes(...a),

@@ -269,12 +269,8 @@ export function installIo(mcu: Mcu): void {
       return bus;
     };
     const addrOf = (a: any) => (a !== null && typeof a === "object" ? Number(a.address) : Number(a));
-    const guard = <T>(f: () => T): T => {
-      try { return f(); } catch (e) {
-        if (e instanceof I2CError) throw espruinoError(e.message);
-        throw e;
-      }
-    };
+    /** a bus error as the firmware sees it (no closure per call: this is a hot path) */
+    const busError = (e: unknown): unknown => (e instanceof I2CError ? espruinoError(e.message) : e);
     r.methods(obj, {
       setup(opts?: any) {
         const o = opts || {};
@@ -287,24 +283,24 @@ export function installIo(mcu: Mcu): void {
         const b = need();
         const bytes = toBytes(...data);
         mcu.block(b.duration(bytes.length));
-        guard(() => b.write(addrOf(addr), bytes));
+        try { b.write(addrOf(addr), bytes); } catch (e) { throw busError(e); }
       },
       readFrom(addr: any, n: number) {
         const b = need();
         mcu.block(b.duration(Number(n)));
-        return guard(() => b.read(addrOf(addr), Number(n)));
+        try { return b.read(addrOf(addr), Number(n)); } catch (e) { throw busError(e); }
       },
       readReg(addr: number, reg: number, n: number) {
         const b = need();
         mcu.block(b.duration(1) + b.duration(Number(n)));
-        guard(() => b.write(Number(addr), Uint8Array.of(reg)));
-        return guard(() => b.read(Number(addr), Number(n)));
+        try { b.write(Number(addr), Uint8Array.of(reg)); } catch (e) { throw busError(e); }
+        try { return b.read(Number(addr), Number(n)); } catch (e) { throw busError(e); }
       },
       writeReg(addr: number, reg: number, ...data: any[]) {
         const b = need();
         const bytes = toBytes(reg, ...data);
         mcu.block(b.duration(bytes.length));
-        guard(() => b.write(Number(addr), bytes));
+        try { b.write(Number(addr), bytes); } catch (e) { throw busError(e); }
       },
     });
     g[name] = obj;

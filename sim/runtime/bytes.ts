@@ -60,3 +60,20 @@ export function latin1(bytes: ArrayLike<number>): string {
   }
   return s;
 }
+
+/** CRC-32 (zlib's: reflected 0xEDB88320, init and final xor 0xFFFFFFFF), unsigned. In JS:
+ *  the firmware checks many short records, where a native call costs more than the bytes. */
+const CRC_TABLE = (() => {
+  const t = new Int32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c;
+  }
+  return t;
+})();
+export function crc32(bytes: ArrayLike<number>): number {
+  let c = -1;
+  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
+  return (c ^ -1) >>> 0;
+}

@@ -119,7 +119,6 @@ export class Mcu {
     this.native.unhandled = r.fn((v: any) => { this.reportUncaught(v, "Unhandled promise rejection: "); });
     this.native.nowMs = r.fn(() => this.getTime() * 1000);
     r.run(PRELUDE, "sim-prelude.js")(this.native, r.global);
-    r.guard = () => { if (this.dead) throw espruinoError("power cut: the MCU is unpowered"); };
     host.pins.onMcuEdge((gpio, level, t) => this.onEdge(gpio, level, t));
   }
 
@@ -350,6 +349,7 @@ export class Mcu {
   powerCut(): void {
     if (this.dead) return;
     this.dead = true;
+    this.realm.close(espruinoError("power cut: the MCU is unpowered"));
     if (this.wake) { this.host.clock.cancel(this.wake.handle); this.wake = null; }
     this.timers.clear();
     this.dueTimers = [];

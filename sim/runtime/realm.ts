@@ -46,12 +46,12 @@ export class Realm {
   readonly TypeError: TypeErrorConstructor;
   readonly Uint8Array: Uint8ArrayConstructor;
   readonly ArrayBuffer: ArrayBufferConstructor;
-  private wrapFactory: (h: HostFn, fix: (e: unknown) => unknown, guard: () => void, out: (v: any) => any) => HostFn;
+  private wrapFactory: (h: HostFn, fix: (e: unknown) => unknown, gate: { closed: Error | null }, out: (v: any) => any) => HostFn;
+  /** context-side state the wrappers read: once closed, every host function throws this */
+  private gate: { closed: Error | null };
   private wrapped = new WeakMap<HostFn, HostFn>();
   /** absent on Espruino but not removable from V8 (non-configurable constants) */
   readonly kept: string[] = [];
-  /** called before every host function runs (the runtime's "is the MCU powered" check) */
-  guard: (() => void) | null = null;
 
   constructor() {
     // a vanilla global (no contextified sandbox): every global name the firmware reads is an
@@ -61,10 +61,18 @@ export class Realm {
     this.global = g;
     this.Object = g.Object; this.Array = g.Array; this.Error = g.Error; this.TypeError = g.TypeError;
     this.Uint8Array = g.Uint8Array; this.ArrayBuffer = g.ArrayBuffer;
-    // one context function per host function: the power guard, the call, the copy of the
-    // result into the context, host errors rethrown as context errors
-    this.wrapFactory = this.run(`(function (h, fix, guard, out) {
-      return function () { try { guard(); return out(h.apply(this, arguments)); } catch (e) { throw fix(e); } };
+    // one context function per host function: the power gate, the call, the copy of an object
+    // result into the context (primitives pass as they are), host errors rethrown as context
+    // errors. Only h and an object result cross back to the host: calls stay cheap.
+    this.gate = this.run("({ closed: null })");
+    this.wrapFactory = this.run(`(function (h, fix, gate, out) {
+      return function () {
+        try {
+          if (gate.closed !== null) throw gate.closed;
+          var v = h.apply(this, arguments);
+          return v === null || (typeof v !== "object" && typeof v !== "function") ? v : out(v);
+        } catch (e) { throw fix(e); }
+      };
     })`);
     this.trim();
   }
@@ -96,13 +104,14 @@ export class Realm {
   fn(h: HostFn): HostFn {
     const known = this.wrapped.get(h);
     if (known) return known;
-    const w = this.wrapFactory(h, this.fixErrorFn, this.guardFn, this.toCtxFn);
+    const w = this.wrapFactory(h, this.fixErrorFn, this.gate, this.toCtxFn);
     this.wrapped.set(h, w);
     return w;
   }
 
   private readonly fixErrorFn = (e: unknown): unknown => this.fixError(e);
-  private readonly guardFn = (): void => { if (this.guard) this.guard(); };
+  /** from now on every host function throws `reason` in the context (the MCU lost power) */
+  close(reason: Error): void { this.gate.closed = reason; }
   private readonly toCtxFn = (v: any): any => this.toCtx(v);
 
   /** a context object with these members (functions wrapped, values copied) */

@@ -16,10 +16,13 @@ export class PinNetsImpl implements PinNets {
   private outputs: Level[] = [];
   private drives: Map<string, Level>[] = [];
   private resolvers: Map<string, () => Level | null>[] = [];
-  /** nets whose own inputs (mode, output, drives) changed since they were last resolved */
-  private dirty: boolean[] = [];
-  /** nets with at least one resolver: re-resolved on every update */
-  private resolved: boolean[] = [];
+  /** bit sets over GPIO 0-31 (lo) and 32-39 (hi): nets whose own inputs (mode, output,
+   *  drives) changed since they were last resolved, and nets with a resolver (re-resolved on
+   *  every update) */
+  private dirtyLo = 0;
+  private dirtyHi = 0;
+  private resolvedLo = 0;
+  private resolvedHi = 0;
   /** per net: how many parts drive it low / high, and its resolvers in registration order
    *  (kept in step with drives/resolvers so resolving a net walks no Map) */
   private lowDrivers: number[] = [];
@@ -40,8 +43,6 @@ export class PinNetsImpl implements PinNets {
       this.resolvers.push(new Map());
       this.listeners.push([]);
       this.levels.push(0);
-      this.dirty.push(false);
-      this.resolved.push(false);
       this.lowDrivers.push(0);
       this.highDrivers.push(0);
       this.resolverList.push([]);
@@ -58,7 +59,7 @@ export class PinNetsImpl implements PinNets {
     let low = 0, high = 0;
     for (const l of d.values()) { if (l === 0) low++; else high++; }
     this.lowDrivers[gpio] = low; this.highDrivers[gpio] = high;
-    this.dirty[gpio] = true;
+    this.markDirty(gpio);
     this.update();
   }
 
@@ -66,8 +67,8 @@ export class PinNetsImpl implements PinNets {
     this.check(gpio);
     this.resolvers[gpio]!.set(owner, resolver);
     this.resolverList[gpio] = [...this.resolvers[gpio]!.values()];
-    this.resolved[gpio] = true;
-    this.dirty[gpio] = true;
+    if (gpio < 32) this.resolvedLo |= 1 << gpio; else this.resolvedHi |= 1 << (gpio - 32);
+    this.markDirty(gpio);
     this.update();
   }
 
@@ -83,9 +84,9 @@ export class PinNetsImpl implements PinNets {
       do {
         this.again = false;
         const t = this.clock.now();
-        for (let g = 0; g < GPIO_COUNT; g++) {
-          if (!this.dirty[g] && !this.resolved[g]) continue;
-          this.dirty[g] = false;
+        // nets in GPIO order; a net marked dirty meanwhile is seen if it comes later in this pass
+        for (let g = this.nextCandidate(0); g < GPIO_COUNT; g = this.nextCandidate(g + 1)) {
+          if (g < 32) this.dirtyLo &= ~(1 << g); else this.dirtyHi &= ~(1 << (g - 32));
           const l = this.compute(g);
           if (l === this.levels[g]) continue;
           this.levels[g] = l;
@@ -98,11 +99,25 @@ export class PinNetsImpl implements PinNets {
     } finally { this.updating = false; }
   }
 
-  private markAll(): void { for (let g = 0; g < GPIO_COUNT; g++) this.dirty[g] = true; }
+  private markAll(): void { for (let g = 0; g < GPIO_COUNT; g++) this.markDirty(g); }
+
+  private markDirty(g: number): void { if (g < 32) this.dirtyLo |= 1 << g; else this.dirtyHi |= 1 << (g - 32); }
+
+  /** the first dirty or resolved net at or after `from` (GPIO_COUNT when none) */
+  private nextCandidate(from: number): number {
+    if (from < 32) {
+      const m = (this.dirtyLo | this.resolvedLo) >>> from;
+      if (m !== 0) return from + 31 - Math.clz32(m & -m);
+      from = 32;
+    }
+    if (from >= GPIO_COUNT) return GPIO_COUNT;
+    const m = (this.dirtyHi | this.resolvedHi) >>> (from - 32);
+    return m !== 0 ? from + 31 - Math.clz32(m & -m) : GPIO_COUNT;
+  }
 
   // ---- MCU side (sim/runtime) ----
-  setMode(gpio: number, mode: PinMode): void { this.check(gpio); this.modes[gpio] = mode; this.dirty[gpio] = true; this.update(); }
-  setOutput(gpio: number, level: Level): void { this.check(gpio); this.outputs[gpio] = level; this.dirty[gpio] = true; this.update(); }
+  setMode(gpio: number, mode: PinMode): void { this.check(gpio); this.modes[gpio] = mode; this.markDirty(gpio); this.update(); }
+  setOutput(gpio: number, level: Level): void { this.check(gpio); this.outputs[gpio] = level; this.markDirty(gpio); this.update(); }
   outputLevel(gpio: number): Level { return this.outputs[gpio]!; }
   /** the MCU's edge interrupt: every change of any net */
   onMcuEdge(fn: (gpio: number, level: Level, t: number) => void): void { this.mcuListeners.push(fn); }

@@ -7,8 +7,15 @@ const DIR = path.join(__dirname, "../../test/fixtures/cards");
 
 export interface SwipeCard { track1?: string; track2?: string; pan?: string; options: { reverse?: boolean; speed?: number; bitErrors?: number } }
 
+/** tracks.json, parsed again only when the file changes (a swipe per simulated sale) */
+let tracksCache: { mtimeMs: number; size: number; data: { good: any[]; bad: any[] } } | null = null;
 function tracks(): { good: any[]; bad: any[] } {
-  return JSON.parse(fs.readFileSync(path.join(DIR, "tracks.json"), "utf8"));
+  const file = path.join(DIR, "tracks.json");
+  const st = fs.statSync(file);
+  if (!tracksCache || tracksCache.mtimeMs !== st.mtimeMs || tracksCache.size !== st.size) {
+    tracksCache = { mtimeMs: st.mtimeMs, size: st.size, data: JSON.parse(fs.readFileSync(file, "utf8")) };
+  }
+  return tracksCache.data;
 }
 
 const SWIPE_ALIASES: { [name: string]: string } = {

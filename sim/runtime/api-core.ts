@@ -1,24 +1,32 @@
 // Globals of the interpreter itself: timers, time, console, E, process, global, btoa/atob.
 import type { Mcu } from "./mcu";
 import { espruinoError } from "./realm";
-import { toBytes, latin1, isView, isArrayBuffer, isUint8, crc32 } from "./bytes";
+import { toBytes, latin1, isView, isArrayBuffer, crc32, CRC_TABLE } from "./bytes";
 
-/** approximate JsVar blocks (14 B each) a value takes; calibrated on espruino.md §10 figures */
-export function sizeOf(v: any, depth = 0, seen = new Set<any>()): number {
+/** blocks a native (API) function counts: what its 84-character wrapper source gave when
+ *  sizes were calibrated (2 + 84/12), kept fixed so figures do not move with the wrapper */
+export const NATIVE_FN_BLOCKS = 9;
+
+/** approximate JsVar blocks (14 B each) a value takes; calibrated on espruino.md §10 figures.
+ *  `isNative` tells API functions (a fixed size) from firmware functions (sized by source). */
+export function sizeOf(v: any, depth = 0, seen = new Set<any>(), isNative?: (f: unknown) => boolean): number {
   if (v === null || v === undefined || typeof v === "boolean" || typeof v === "number") return 1;
   if (typeof v === "string") return v.length <= 4 ? 1 : 1 + Math.ceil(v.length / 12);
   if (seen.has(v)) return 0;
   seen.add(v);
   if (isArrayBuffer(v)) return Math.max(2, Math.ceil(v.byteLength / 13));
   if (isView(v)) return Math.max(2, Math.ceil(v.byteLength / 13));
-  if (typeof v === "function") return 2 + Math.ceil(Function.prototype.toString.call(v).length / 12);
+  if (typeof v === "function") {
+    if (isNative && isNative(v)) return NATIVE_FN_BLOCKS;
+    return 2 + Math.ceil(Function.prototype.toString.call(v).length / 12);
+  }
   let n = 1;
   for (const k of Object.keys(v)) {
     n += k.length > 4 ? 2 : 1;
     const x = v[k];
     const inline = x === null || x === undefined || typeof x === "boolean" ||
       (typeof x === "number" && Number.isInteger(x) && Math.abs(x) < 1 << 30);
-    if (!inline) n += depth < 16 ? sizeOf(x, depth + 1, seen) : 1;
+    if (!inline) n += depth < 16 ? sizeOf(x, depth + 1, seen, isNative) : 1;
   }
   return n;
 }
@@ -28,6 +36,7 @@ export function installCore(mcu: Mcu): void {
   const g = r.global;
   const host = mcu.host;
   g.global = g;
+  const isNative = (f: unknown) => r.isNative(f);
 
   const timer = (repeat: boolean) => function (fn: any, ms?: any, ...args: any[]) {
     if (typeof fn !== "function" && typeof fn !== "string") throw espruinoError("Function or String not supplied!");
@@ -76,7 +85,7 @@ export function installCore(mcu: Mcu): void {
   const proc = r.obj({ env: r.obj({ VERSION: "2v29", BOARD: "ESP32", CONSOLE: "Serial1" }), version: "2v29" });
   r.methods(proc, {
     memory: () => {
-      const usage = Math.min(jsVars, sizeOf(g));
+      const usage = Math.min(jsVars, sizeOf(g, 0, new Set(), isNative));
       return { free: jsVars - usage, usage, total: jsVars, history: 0, gc: 0, gctime: 0, blocksize: 14 };
     },
   });
@@ -91,10 +100,8 @@ export function installCore(mcu: Mcu): void {
     watchdog.handle = host.clock.after(watchdog.timeout, () => { if (!mcu.dead) host.reboot(); });
   };
   r.methods(E, {
-    // (a byte array is read in place: no copy for the common call)
-    CRC32: (d: any) => crc32(isUint8(d, r.Uint8Array) ? d : toBytes(d)),
     getErrorFlags: () => { const f = [...mcu.errorFlags]; mcu.errorFlags.clear(); return f; },
-    getSizeOf: (v: any) => sizeOf(v),
+    getSizeOf: (v: any) => sizeOf(v, 0, new Set(), isNative),
     toUint8Array: (...a: any[]) => toBytes(...a),
     toString: (...a: any[]) => latin1(toBytes(...a)),
     toArrayBuffer: (s: string) => toBytes(String(s)).buffer,
@@ -109,6 +116,23 @@ export function installCore(mcu: Mcu): void {
     },
     kickWatchdog: () => armWatchdog(),
     getTemperature: () => 40,
+  });
+  // E.CRC32 runs in the context: the firmware checks many short records, and a byte array
+  // needs nothing from the host (other arguments are flattened by the host, as toBytes does)
+  const crcTable = new r.global.Int32Array(256);
+  for (let n = 0; n < 256; n++) crcTable[n] = CRC_TABLE[n]!;
+  Object.defineProperty(E, "CRC32", {
+    value: r.contextNative(`(function (gate, fix, table, U8, other) {
+      return function () {
+        if (gate.closed !== null) throw fix(gate.closed);
+        var d = arguments[0];
+        if (!(d instanceof U8)) return other.apply(this, arguments);
+        var c = -1;
+        for (var i = 0; i < d.length; i++) c = table[(c ^ d[i]) & 255] ^ (c >>> 8);
+        return (c ^ -1) >>> 0;
+      };
+    })`, crcTable, r.Uint8Array, r.fn((d: any) => crc32(toBytes(d)))),
+    writable: true, configurable: true, enumerable: false,
   });
   g.E = E;
   mcu.onCut(() => { if (watchdog) host.clock.cancel(watchdog.handle); });

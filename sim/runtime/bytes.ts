@@ -5,12 +5,6 @@ export function isView(v: any): v is ArrayBufferView {
   return ArrayBuffer.isView(v);
 }
 
-/** a real Uint8Array of the host or of `ctxUint8` (the firmware context's constructor) */
-export function isUint8(v: any, ctxUint8?: Function): v is Uint8Array {
-  return ArrayBuffer.isView(v) && (v instanceof Uint8Array || (ctxUint8 !== undefined && v instanceof ctxUint8)) &&
-    !(v instanceof Uint8ClampedArray);
-}
-
 export function isArrayBuffer(v: any): v is ArrayBuffer {
   return Object.prototype.toString.call(v) === "[object ArrayBuffer]";
 }
@@ -63,7 +57,7 @@ export function latin1(bytes: ArrayLike<number>): string {
 
 /** CRC-32 (zlib's: reflected 0xEDB88320, init and final xor 0xFFFFFFFF), unsigned. In JS:
  *  the firmware checks many short records, where a native call costs more than the bytes. */
-const CRC_TABLE = (() => {
+export const CRC_TABLE = (() => {
   const t = new Int32Array(256);
   for (let n = 0; n < 256; n++) {
     let c = n;

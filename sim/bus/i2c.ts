@@ -36,7 +36,7 @@ export class I2CBusImpl implements I2CBusSim {
     } catch (e) {
       if (!(e instanceof NackError)) throw e;
     } finally {
-      this.notify({ address, dir: "w", data: new Uint8Array(data), ok, time: this.clock.now() });
+      if (this.observers.length) this.notify({ address, dir: "w", data: new Uint8Array(data), ok, time: this.clock.now() });
     }
     if (!ok) throw new I2CError(`I2C Error: no ACK (address 0x${address.toString(16)})`);
   }
@@ -55,7 +55,7 @@ export class I2CBusImpl implements I2CBusSim {
     } catch (e) {
       if (!(e instanceof NackError)) throw e;
     } finally {
-      this.notify({ address, dir: "r", data: out ?? new Uint8Array(0), ok: !!out, time: this.clock.now() });
+      if (this.observers.length) this.notify({ address, dir: "r", data: out ?? new Uint8Array(0), ok: !!out, time: this.clock.now() });
     }
     if (!out) throw new I2CError(`I2C Error: no ACK (address 0x${address.toString(16)})`);
     return out;

@@ -140,7 +140,9 @@ export class KeypadMatrixPart implements VirtualPart {
     if (this.closedCount === 0) return null;
     const nr = this.spec.rows.length, nc = this.nc;
     // scratch space reused across calls (this runs for every column on every net update)
-    const seenR = this.seenR.fill(0), seenC = this.seenC.fill(0), todo = this.todo;
+    const seenR = this.seenR, seenC = this.seenC, todo = this.todo;
+    for (let i = 0; i < nr; i++) seenR[i] = 0;
+    for (let i = 0; i < nc; i++) seenC[i] = 0;
     let n = 0;
     todo[n++] = c;
     seenC[c] = 1;

@@ -87,9 +87,11 @@ export class Ssd1306Part implements VirtualPart, I2CTarget {
     return this.inverse ? bit ^ 1 : bit;
   }
 
-  /** the whole glass, 1 byte per pixel row by row: lit(x, y) for every pixel, in one pass */
-  glass(): Uint8Array {
-    const w = this.width, h = this.height, ram = this.ram, out = new Uint8Array(w * h);
+  /** the whole glass, 1 byte per pixel row by row: lit(x, y) for every pixel, in one pass
+   *  (into `out` when given, width*height bytes, to spare an allocation per read) */
+  glass(out?: Uint8Array): Uint8Array {
+    const w = this.width, h = this.height, ram = this.ram;
+    if (!out || out.length !== w * h) out = new Uint8Array(w * h); else out.fill(0);
     if (!this.powered || !this.displayOn || !this.chargePump) return out;
     const remap = this.segRemap, inv = this.inverse ? 1 : 0;
     for (let y = 0; y < h && y <= this.multiplex; y++) {

@@ -63,6 +63,8 @@ export class SimTarget implements Target {
   acquirerFault(rule: any): void { this.acquirer.inject(rule); }
   private shown: { key: string; lines: string[]; ram: Uint8Array | null; glass: string } = { key: "", lines: [], ram: null, glass: "" };
 
+  private glassBuf: Uint8Array | undefined;
+
   screen(): string[] {
     const d = this.world.parts["display"] as any;
     if (d && typeof d.lit === "function") {
@@ -75,7 +77,7 @@ export class SimTarget implements Target {
       const prev = this.shown;
       if (ram && prev.ram && glass === prev.glass && Buffer.compare(ram, prev.ram) === 0) { prev.key = key; return prev.lines; }
       const lines = readScreen({ width: d.width ?? 128, height: d.height ?? 64, lit: (x, y) => d.lit(x, y),
-        pixels: typeof d.glass === "function" ? d.glass() : undefined });
+        pixels: typeof d.glass === "function" ? (this.glassBuf = d.glass(this.glassBuf)) : undefined });
       this.shown = { key, lines, ram: ram ? ram.slice() : null, glass };
       return lines;
     }

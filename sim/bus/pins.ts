@@ -28,6 +28,8 @@ export class PinNetsImpl implements PinNets {
   private lowDrivers: number[] = [];
   private highDrivers: number[] = [];
   private resolverList: (() => Level | null)[][] = [];
+  /** owners whose resolver is switched off per net (see setResolverActive) */
+  private resolverOff: Set<string>[] = [];
   private levels: Level[] = [];
   private listeners: Listener[][] = [];
   private mcuListeners: ((gpio: number, level: Level, t: number) => void)[] = [];
@@ -46,6 +48,7 @@ export class PinNetsImpl implements PinNets {
       this.lowDrivers.push(0);
       this.highDrivers.push(0);
       this.resolverList.push([]);
+      this.resolverOff.push(new Set());
     }
     for (let g = 0; g < GPIO_COUNT; g++) this.levels[g] = this.compute(g);
   }
@@ -66,10 +69,32 @@ export class PinNetsImpl implements PinNets {
   resolve(gpio: number, owner: string, resolver: () => Level | null): void {
     this.check(gpio);
     this.resolvers[gpio]!.set(owner, resolver);
-    this.resolverList[gpio] = [...this.resolvers[gpio]!.values()];
-    if (gpio < 32) this.resolvedLo |= 1 << gpio; else this.resolvedHi |= 1 << (gpio - 32);
-    this.markDirty(gpio);
+    this.resolverOff[gpio]!.delete(owner);
+    this.rebuildResolvers(gpio);
     this.update();
+  }
+
+  /** Simulator-side extension (not in the PinNets contract): a part whose resolver would only
+   *  answer null for a while (a key matrix with every contact open) switches it off, so net
+   *  updates skip it; switching it back on marks the net for the next update(). The levels
+   *  are the same either way. No update runs here. */
+  setResolverActive(gpio: number, owner: string, active: boolean): void {
+    this.check(gpio);
+    const off = this.resolverOff[gpio]!;
+    if (active ? !off.has(owner) : off.has(owner)) return;
+    if (active) off.delete(owner); else off.add(owner);
+    this.rebuildResolvers(gpio);
+  }
+
+  private rebuildResolvers(gpio: number): void {
+    const off = this.resolverOff[gpio]!;
+    const list: (() => Level | null)[] = [];
+    for (const [owner, r] of this.resolvers[gpio]!) if (!off.has(owner)) list.push(r);
+    this.resolverList[gpio] = list;
+    const bit = gpio < 32 ? 1 << gpio : 1 << (gpio - 32);
+    if (gpio < 32) this.resolvedLo = list.length ? this.resolvedLo | bit : this.resolvedLo & ~bit;
+    else this.resolvedHi = list.length ? this.resolvedHi | bit : this.resolvedHi & ~bit;
+    this.markDirty(gpio);
   }
 
   onChange(gpio: number, fn: Listener): void { this.check(gpio); this.listeners[gpio]!.push(fn); }

@@ -39,6 +39,8 @@ export class KeypadMatrixPart implements VirtualPart {
     this.seenC = new Uint8Array(spec.cols.length);
     this.todo = new Int32Array(spec.cols.length);
     spec.cols.forEach((gpio, c) => ctx.pins.resolve(gpio, role, () => this.columnLevel(c)));
+    // with every contact open the columns only float: their resolvers rest until a key closes
+    this.setResolversActive(false);
     // a row's output level is cached per net: when it changes, resolve the columns again
     for (const gpio of spec.rows) ctx.pins.onChange(gpio, () => ctx.pins.update());
   }
@@ -120,7 +122,17 @@ export class KeypadMatrixPart implements VirtualPart {
     if (this.closed[k] === v) return;
     this.closed[k] = v;
     this.closedCount += v ? 1 : -1;
+    if (v && this.closedCount === 1) this.setResolversActive(true);
     this.ctx.pins.update();
+    if (this.closedCount === 0) this.setResolversActive(false);
+  }
+
+  /** switch the column resolvers on or off (an open matrix answers null on every column) when
+   *  the nets support it (sim/bus/pins.ts); otherwise they always run */
+  private setResolversActive(active: boolean): void {
+    const pins = this.ctx.pins as { setResolverActive?: (g: number, owner: string, on: boolean) => void };
+    if (typeof pins.setResolverActive !== "function") return;
+    for (const gpio of this.spec.cols) pins.setResolverActive.call(this.ctx.pins, gpio, this.role, active);
   }
 
   private rowSource(r: number): Level | null {

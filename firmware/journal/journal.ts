@@ -360,6 +360,9 @@ export class Journal {
     if (kind < Kind.Sale || kind > Kind.Upload) return fail("arg", "unknown kind " + kind);
     var amount = fields.amount || 0;
     if (amount < 0 || amount > 4294967295 || amount !== Math.floor(amount)) return fail("arg", "amount must be integer minor units");
+    // seal first: sealing may move the numbers (a torn frame read differently than at boot)
+    var se = this.startSession();
+    if (se) return se;
     var fin = isFinancial(kind);
     var inv = fin ? this.inv : 0;
     if (kind === Kind.Void) {
@@ -378,6 +381,8 @@ export class Journal {
   }
 
   closeBatch(): number | JournalError {
+    var se = this.startSession();
+    if (se) return se;
     var nb = nextNumber(this.batch);
     var res = this.writeFrame(Kind.BatchClose, this.stan, this.inv, nb, this.batch, F.NO_LAST4, undefined, false, 0);
     if (isErr(res)) return res;

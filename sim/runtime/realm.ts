@@ -58,7 +58,9 @@ export class Realm {
   constructor() {
     // a vanilla global (no contextified sandbox): every global name the firmware reads is an
     // ordinary property lookup, not a trip through the sandbox's interceptors (~30x faster)
-    this.context = vm.createContext(vm.constants.DONT_CONTEXTIFY as any, { name: "espruino", codeGeneration: { strings: true, wasm: false } });
+    // (Node >= 20.18 / 22.8; an older Node gets the contextified sandbox: same behaviour, slower)
+    const vanilla = (vm as any).constants?.DONT_CONTEXTIFY;
+    this.context = vm.createContext(vanilla ?? {}, { name: "espruino", codeGeneration: { strings: true, wasm: false } });
     const g = this.run("globalThis");
     this.global = g;
     this.Object = g.Object; this.Array = g.Array; this.Error = g.Error; this.TypeError = g.TypeError;

@@ -31,13 +31,17 @@ export const TIMER_MIN_INTERVAL = 0.0001;
 /** the console is Serial1 (UART0) at 115,200 baud: long output blocks like any UART write */
 export const CONSOLE_BAUD = 115200;
 
-/** the last compiled bundle: a vm.Script runs in any context, so power cycles skip the parse */
-let lastScript: { source: string; filename: string; script: vm.Script } | null = null;
+/** recently compiled bundles: a vm.Script runs in any context, so power cycles and new worlds
+ *  on the same bundle (tests switch between firmware and probe bundles) skip the parse */
+const scripts: { source: string; filename: string; script: vm.Script }[] = [];
+const SCRIPT_CACHE_SIZE = 8;
 function compiled(source: string, filename: string): vm.Script {
-  if (!lastScript || lastScript.source !== source || lastScript.filename !== filename) {
-    lastScript = { source, filename, script: new vm.Script(ignoreUseStrict(source), { filename }) };
-  }
-  return lastScript.script;
+  const i = scripts.findIndex((e) => e.filename === filename && e.source === source);
+  if (i >= 0) return scripts[i]!.script;
+  const script = new vm.Script(ignoreUseStrict(source), { filename });
+  if (scripts.length >= SCRIPT_CACHE_SIZE) scripts.shift();
+  scripts.push({ source, filename, script });
+  return script;
 }
 
 /** Espruino ignores "use strict": the directive becomes a plain string of the same length, so

@@ -59,6 +59,7 @@ export class Journal {
   private needCache: number[] = [];
   private newest = -1;
   private buf: Uint8Array | null = null; // the newest sector as last read or written
+  private memo: { buf: Uint8Array | null; newest: number; result: { recs: TxnRecord[]; ups: UpdateFrame[] } } | null = null;
   private pos = 0;         // next frame to write in the newest sector
   private session = false; // sealed and positioned for this power-up
   private stan = 1; private inv = 1; private batch = 1; // next stan/invoice, current batch
@@ -146,6 +147,7 @@ export class Journal {
 
   // ---- verified writes ----------------------------------------------------------------------
   private program(sector: number, off: number, data: Uint8Array): boolean {
+    this.memo = null;
     var a = this.addr(sector, off);
     this.flash.write(data, a);
     var back = this.flash.read(data.length, a);
@@ -295,6 +297,7 @@ export class Journal {
       var erased = !!this.blank[v] && this.crc(this.flash.read(this.region.sectorSize, this.addr(v, 0))) === this.ffCrc;
       this.blank[v] = false;
       for (var t = 0; t < ERASE_TRIES && !erased; t++) {
+        this.memo = null;
         this.flash.erasePage(this.addr(v, 0));
         erases++;
         erased = this.crc(this.flash.read(this.region.sectorSize, this.addr(v, 0))) === this.ffCrc;
@@ -480,6 +483,11 @@ export class Journal {
   }
 
   private collect(): { recs: TxnRecord[]; ups: UpdateFrame[] } {
+    // Decoding every retained sector costs far more than the queries that need it (the
+    // idle screen, each host message): keep the result until the flash or the newest
+    // sector's buffer changes. Callers treat the records as read-only.
+    var m = this.memo;
+    if (m && m.buf === this.buf && m.newest === this.newest) return m.result;
     var order: number[] = [];
     for (var s = 0; s < this.region.sectors; s++) if (this.hdr[s]) order.push(s);
     var hdr = this.hdr;
@@ -491,7 +499,9 @@ export class Journal {
       parseSector(b, sec, this.fps, this.crc, recs, ups);
     }
     applyUpdates(recs, ups, this.crc);
-    return { recs: recs, ups: ups };
+    var result = { recs: recs, ups: ups };
+    this.memo = { buf: this.buf, newest: this.newest, result: result };
+    return result;
   }
 
   bySlot(slot: number): TxnRecord | null {

@@ -1,7 +1,9 @@
 // pos-sim sim (make sim): the simulated terminal. On a terminal it opens the interactive UI
 // (sim/ui); with --console, or when output is not a terminal, it prints the firmware console
 // paced to the wall clock; with --scenario it runs a scenario file headless (pos-sim run).
-import { createWorld, WorldSetupError } from "../harness";
+import * as fs from "fs";
+import { createWorld, defaultBundle, readBoard, WorldSetupError } from "../harness";
+import { gate } from "../toolchain/gate";
 
 export const summary = "the simulated terminal: interactive UI (--board B --speed X; --console, --scenario F)";
 
@@ -45,6 +47,8 @@ export async function run(args: string[]): Promise<number> {
   try { a = parse(args); } catch (e) { console.error("pos-sim sim: " + (e as Error).message + "\n" + USAGE); return 2; }
   if (a.help) { console.log(USAGE); return 0; }
   if (a.scenario) return await require("./run").run([a.scenario, ...(a.board ? ["--board", a.board] : [])]);
+  const problem = checkBundle(a);
+  if (problem) { console.error("pos-sim sim: " + problem); return 2; }
   if (!a.console && process.stdout.isTTY && process.stdin.isTTY) {
     const { runInteractive } = require("../ui/main");
     return await runInteractive({ board: a.board, bundle: a.bundle, speed: a.speed, snapshotDir: a.snapshots, seed: a.seed });
@@ -74,4 +78,18 @@ function consoleView(a: SimArgs): Promise<number> | number {
     const onInt = () => { console.log(`\n[${stamp()}] stopped`); finish(0); };
     process.on("SIGINT", onInt);
   });
+}
+
+/** the board exists, the bundle is built and passes the dialect gate (a bundle built by hand
+ *  or by an older toolchain could run here and still fail on the device) */
+function checkBundle(a: SimArgs): string | null {
+  try { readBoard(a.board); } catch (e) { return (e as Error).message; }
+  const file = a.bundle ?? defaultBundle(a.board);
+  if (!fs.existsSync(file)) return `bundle not built: ${file} is missing (run \`make build\`)`;
+  const map = fs.existsSync(file + ".map") ? JSON.parse(fs.readFileSync(file + ".map", "utf8")) : undefined;
+  const r = gate(fs.readFileSync(file, "latin1"), { map });
+  if (!r.errors.length) return null;
+  return `${file} fails the Espruino dialect gate, so it would not run on the board:\n  ` +
+    r.errors.slice(0, 10).join("\n  ") + (r.errors.length > 10 ? `\n  ... and ${r.errors.length - 10} more` : "") +
+    "\nRebuild with `make build`, which reports these against the TypeScript sources.";
 }

@@ -5,12 +5,12 @@
 // and the journal agrees with the ledger.
 import { strict as assert } from "assert";
 import * as zlib from "zlib";
-import { NorFlash, PowerCutError } from "../../sim/parts/nor-flash";
+import { NorFlash } from "../../sim/parts/nor-flash";
 import { openJournal } from "../../firmware/journal/journal";
 import { createJournalStore } from "../../firmware/host/journal-store";
 import type { FaultRule } from "../../sim/acquirer/acquirer";
 import type { TxnResult } from "../../firmware/host/types";
-import { makeWorld, card, World, SETTINGS } from "./world";
+import { makeWorld, card, World, SETTINGS, runCut } from "./world";
 
 const REGION = { base: 0x310000, sectors: 16, sectorSize: 4096 };
 const crc32 = (d: Uint8Array) => zlib.crc32(d);
@@ -20,18 +20,6 @@ function journalWorld(flash: NorFlash): World {
   return makeWorld({ openStore: () => createJournalStore(openJournal(flash, REGION, { crc32 })) });
 }
 
-/** runs fn to completion; a PowerCutError anywhere stops the world: returns "cut" */
-function run<T>(w: World, fn: (cb: (err: any, v?: T) => void) => void): { cut: boolean; err?: any; value?: T } {
-  const r: { cut: boolean; err?: any; value?: T; done?: boolean } = { cut: false };
-  try {
-    fn((err, v) => { r.err = err; r.value = v; r.done = true; });
-    while (!r.done && w.clock.step(w.clock.now() + 3600)) { /* events */ }
-  } catch (e) {
-    if (!(e instanceof PowerCutError)) throw e;
-    r.cut = true;
-  }
-  return r;
-}
 
 function checkLedger(w: World) {
   const l = w.acq.ledger(TID);
@@ -49,16 +37,16 @@ describe("host engine on the flash journal", () => {
   it("sale, void, refund and settlement on the journal", () => {
     const flash = new NorFlash({ ranges: [{ base: REGION.base, size: REGION.sectors * REGION.sectorSize }] });
     const w = journalWorld(flash);
-    const a = run<TxnResult>(w, (cb) => w.engine.sale(card(1000), cb)).value!;
+    const a = runCut<TxnResult>(w, (cb) => w.engine.sale(card(1000), cb)).value!;
     assert.equal(a.approved, true);
     assert.ok(a.slot >= 0, "journal slot for markPrinted");
-    assert.equal(run<TxnResult>(w, (cb) => w.engine.sale(card(2051), cb)).value!.outcome, "DECLINED");
-    assert.equal(run<TxnResult>(w, (cb) => w.engine.refund(card(300), cb)).value!.approved, true);
-    const v = run<TxnResult>(w, (cb) => w.engine.voidByInvoice(a.invoice, cb)).value!;
+    assert.equal(runCut<TxnResult>(w, (cb) => w.engine.sale(card(2051), cb)).value!.outcome, "DECLINED");
+    assert.equal(runCut<TxnResult>(w, (cb) => w.engine.refund(card(300), cb)).value!.approved, true);
+    const v = runCut<TxnResult>(w, (cb) => w.engine.voidByInvoice(a.invoice, cb)).value!;
     assert.equal(v.approved, true);
     assert.equal(w.store.findByInvoice(a.invoice)!.state, "VOIDED");
     checkLedger(w);
-    const st = run<any>(w, (cb) => w.engine.settle(cb)).value!;
+    const st = runCut<any>(w, (cb) => w.engine.settle(cb)).value!;
     assert.deepEqual([st.ok, st.uploaded, st.sales.count, st.refunds.count], [true, 0, 0, 1]);
     assert.equal(w.store.currentBatch(), 2);
   });
@@ -66,7 +54,7 @@ describe("host engine on the flash journal", () => {
   it("a void approved but cut before the original was marked voided: derived, then repaired at boot", () => {
     const flash = new NorFlash({ ranges: [{ base: REGION.base, size: REGION.sectors * REGION.sectorSize }] });
     const w = journalWorld(flash);
-    const a = run<TxnResult>(w, (cb) => w.engine.sale(card(1000), cb)).value!;
+    const a = runCut<TxnResult>(w, (cb) => w.engine.sale(card(1000), cb)).value!;
     const j = openJournal(flash, REGION, { crc32 });
     const v = j.reserve(3 /* Kind.Void */, { amount: 1000, origInvoice: a.invoice }) as any;
     assert.equal(j.markAnswered(v.slot, 1 /* Approved */, "00", "123456", "000000000009"), null);
@@ -81,7 +69,7 @@ describe("host engine on the flash journal", () => {
     const w = journalWorld(flash);
     const stans: number[] = [];
     for (let i = 0; i < 5; i++) {
-      stans.push(run<TxnResult>(w, (cb) => w.engine.sale(card(100 + i), cb)).value!.stan);
+      stans.push(runCut<TxnResult>(w, (cb) => w.engine.sale(card(100 + i), cb)).value!.stan);
       w.reboot();
     }
     assert.equal(new Set(stans).size, 5);
@@ -90,33 +78,33 @@ describe("host engine on the flash journal", () => {
 
   // every flash op of a void, a refund and a settlement (network fine)
   const ops: { name: string; setup: (w: World) => void; op: (w: World, cb: (e: any, v?: any) => void) => void }[] = [
-    { name: "void", setup: (w) => { run(w, (cb) => w.engine.sale(card(1200), cb)); }, op: (w, cb) => w.engine.voidByInvoice(2, cb) },
+    { name: "void", setup: (w) => { runCut(w, (cb) => w.engine.sale(card(1200), cb)); }, op: (w, cb) => w.engine.voidByInvoice(2, cb) },
     { name: "refund", setup: () => {}, op: (w, cb) => w.engine.refund(card(300), cb) },
-    { name: "settlement", setup: (w) => { run(w, (cb) => w.engine.sale(card(1200), cb)); }, op: (w, cb) => w.engine.settle(cb) },
+    { name: "settlement", setup: (w) => { runCut(w, (cb) => w.engine.sale(card(1200), cb)); }, op: (w, cb) => w.engine.settle(cb) },
   ];
   for (const o of ops) {
     it(`power cut at every flash operation of a ${o.name}`, () => {
       const probe = new NorFlash({ ranges: [{ base: REGION.base, size: REGION.sectors * REGION.sectorSize }] });
       const pw = journalWorld(probe);
-      run(pw, (cb) => pw.engine.sale(card(700), cb));
+      runCut(pw, (cb) => pw.engine.sale(card(700), cb));
       o.setup(pw);
       const before = probe.ops;
-      run(pw, (cb) => o.op(pw, cb));
+      runCut(pw, (cb) => o.op(pw, cb));
       const n = probe.ops - before;
       assert.ok(n > 0);
       for (let k = 0; k < n; k++) {
         const flash = new NorFlash({ ranges: [{ base: REGION.base, size: REGION.sectors * REGION.sectorSize }], seed: k + 1 });
         const w = journalWorld(flash);
-        run(w, (cb) => w.engine.sale(card(700), cb));
+        runCut(w, (cb) => w.engine.sale(card(700), cb));
         o.setup(w);
         flash.armCut(flash.ops + k, { program: k % 2 ? "torn" : "clean" });
-        assert.equal(run(w, (cb) => o.op(w, cb)).cut, true);
+        assert.equal(runCut(w, (cb) => o.op(w, cb)).cut, true);
         flash.powerOn();
         w.reboot();
-        const next = run<TxnResult>(w, (cb) => w.engine.sale(card(500), cb));
+        const next = runCut<TxnResult>(w, (cb) => w.engine.sale(card(500), cb));
         assert.equal(next.value && next.value.approved, true, `op ${k}: next sale ${next.err ? next.err.message : next.value!.outcome}`);
         checkLedger(w);
-        const st = run<any>(w, (cb) => w.engine.settle(cb)).value!;
+        const st = runCut<any>(w, (cb) => w.engine.settle(cb)).value!;
         assert.equal(st.ok, true, `op ${k}: settlement ${JSON.stringify(st)}`);
         assert.deepEqual(w.acq.ledger(TID).violations, [], `op ${k}`);
         assert.equal(w.acq.ledger(TID).doubleCharges, 0, `op ${k}`);
@@ -138,31 +126,31 @@ describe("host engine on the flash journal", () => {
       // how many flash operations does this sale take?
       const probe = new NorFlash({ ranges: [{ base: REGION.base, size: REGION.sectors * REGION.sectorSize }] });
       const pw = journalWorld(probe);
-      run(pw, (cb) => pw.engine.sale(card(700), cb));
+      runCut(pw, (cb) => pw.engine.sale(card(700), cb));
       const before = probe.ops;
       if (nf.rule) pw.acq.inject(nf.rule);
-      run(pw, (cb) => pw.engine.sale(card(900), cb));
+      runCut(pw, (cb) => pw.engine.sale(card(900), cb));
       const opsPerSale = probe.ops - before;
       assert.ok(opsPerSale > 0);
       let cases = 0;
       for (let k = 0; k < opsPerSale; k++) {
         const flash = new NorFlash({ ranges: [{ base: REGION.base, size: REGION.sectors * REGION.sectorSize }], seed: k + 1 });
         const w = journalWorld(flash);
-        run(w, (cb) => w.engine.sale(card(700), cb));
+        runCut(w, (cb) => w.engine.sale(card(700), cb));
         if (nf.rule) w.acq.inject(nf.rule);
         flash.armCut(flash.ops + k, { program: k % 2 ? "torn" : "clean" });
-        const r = run(w, (cb) => w.engine.sale(card(900), cb));
+        const r = runCut(w, (cb) => w.engine.sale(card(900), cb));
         assert.equal(r.cut, true, `op ${k}: the cut fired`);
         flash.powerOn();
         w.reboot();
         w.acq.clearFaults();
         // recovery: the next host message clears any reversal first
-        const next = run<TxnResult>(w, (cb) => w.engine.sale(card(500), cb));
+        const next = runCut<TxnResult>(w, (cb) => w.engine.sale(card(500), cb));
         assert.equal(next.err, null, `op ${k}: ${next.err && next.err.message}`);
         assert.equal(next.value!.approved, true, `op ${k}: next sale ${next.value!.outcome}`);
         assert.equal(w.engine.pendingWork().reversal, false);
         checkLedger(w);
-        const st = run<any>(w, (cb) => w.engine.settle(cb)).value!;
+        const st = runCut<any>(w, (cb) => w.engine.settle(cb)).value!;
         assert.equal(st.ok, true, `op ${k}: settlement ${JSON.stringify(st)}`);
         assert.equal(st.uploaded, 0, `op ${k}: totals agreed without upload`);
         const stans = w.acq.trace.filter((t) => t.mti !== "0400").map((t) => t.stan);

@@ -4,12 +4,12 @@
 // = journal approvals, and the settlement agrees without a batch upload.
 import { strict as assert } from "assert";
 import * as zlib from "zlib";
-import { NorFlash, PowerCutError } from "../../sim/parts/nor-flash";
+import { NorFlash } from "../../sim/parts/nor-flash";
 import { openJournal } from "../../firmware/journal/journal";
 import { createJournalStore } from "../../firmware/host/journal-store";
 import type { FaultRule } from "../../sim/acquirer/acquirer";
 import type { TxnResult } from "../../firmware/host/types";
-import { makeWorld, card, World, SETTINGS } from "./world";
+import { makeWorld, card, World, SETTINGS, runCut } from "./world";
 
 const REGION = { base: 0x310000, sectors: 16, sectorSize: 4096 };
 const crc32 = (d: Uint8Array) => zlib.crc32(d);
@@ -20,17 +20,6 @@ function rng(seed: number) {
   return (n: number) => { s = (s * 1103515245 + 12345) >>> 0; return (s >>> 8) % n; };
 }
 
-function run<T>(w: World, fn: (cb: (err: any, v?: T) => void) => void): { cut: boolean; err?: any; value?: T } {
-  const r: { cut: boolean; err?: any; value?: T; done?: boolean } = { cut: false };
-  try {
-    fn((err, v) => { r.err = err; r.value = v; r.done = true; });
-    while (!r.done && w.clock.step(w.clock.now() + 3600)) { /* events */ }
-  } catch (e) {
-    if (!(e instanceof PowerCutError)) throw e;
-    r.cut = true;
-  }
-  return r;
-}
 
 const FAULTS: (FaultRule | "linkDown" | null)[] = [
   null, null, null,
@@ -54,7 +43,7 @@ function session(seed: number, steps: number) {
     else if (f) w.acq.inject({ ...f, count: 1 + rnd(2) });
     if (rnd(6) === 0) flash.armCut(flash.ops + rnd(12), { program: rnd(2) ? "torn" : "clean" });
     const pick = rnd(10);
-    const r = run<any>(w, (cb) => {
+    const r = runCut<any>(w, (cb) => {
       if (pick < 5) w.engine.sale(card(100 + rnd(5000)), cb);
       else if (pick < 6) w.engine.refund(card(100 + rnd(900)), cb);
       else if (pick < 8 && invoices.length) w.engine.voidByInvoice(invoices[rnd(invoices.length)]!, cb);
@@ -74,7 +63,7 @@ function session(seed: number, steps: number) {
     else if (!r.value && !r.err) { w.reboot(); } // still waiting (cannot happen: every path ends)
   }
   // recover and settle with a clean network
-  const fl = run<any>(w, (cb) => w.engine.flush(cb));
+  const fl = runCut<any>(w, (cb) => w.engine.flush(cb));
   assert.equal(fl.value.reversalPending, false, `seed ${seed}: reversal left`);
   const l = w.acq.ledger(TID);
   assert.deepEqual(l.violations, [], `seed ${seed}: violations`);
@@ -83,7 +72,7 @@ function session(seed: number, steps: number) {
   const host = l.all.filter((c) => c.state === "approved" && (c.batch >= 0 || c.batch === -b)).map((c) => c.invoice + ":" + c.amount).sort();
   const term = w.store.batchRecords().filter((r) => r.state === "APPROVED" && r.kind !== "VOID").map((r) => r.invoice + ":" + r.amount).sort();
   assert.deepEqual(host, term, `seed ${seed}: host charges = journal approvals`);
-  const st = run<any>(w, (cb) => w.engine.settle(cb)).value;
+  const st = runCut<any>(w, (cb) => w.engine.settle(cb)).value;
   assert.equal(st.ok, true, `seed ${seed}: final settlement ${JSON.stringify(st)}`);
   assert.equal(st.uploaded, 0, `seed ${seed}: totals agreed without upload`);
   const stans = w.acq.trace.filter((t) => t.mti !== "0400").map((t) => t.stan);

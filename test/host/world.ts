@@ -8,6 +8,7 @@ import { createEngine, Engine, EngineOptions } from "../../firmware/host/engine"
 import { createMemoryStore, MemoryStore } from "../../firmware/host/memory-store";
 import type { HostSettings, HostStore, PaymentRequest } from "../../firmware/host/types";
 import type { VirtualNetwork } from "../../sim/bus/types";
+import { PowerCutError } from "../../sim/parts/nor-flash";
 
 export const HOST = "10.0.0.2";
 export const PORT = 5000;
@@ -96,4 +97,17 @@ export function makeWorld(opts: { acquirer?: AcquirerOptions; engine?: Partial<E
 
 export function card(amount: number, track2 = "4111111111111111=30121011234567890"): PaymentRequest {
   return { amount, card: { track2, entryMode: "021" }, token: "tok-" + track2.slice(0, 6), last4: track2.slice(12, 16) };
+}
+
+/** runs fn to completion; a PowerCutError anywhere stops the world: returns "cut" */
+export function runCut<T>(w: World, fn: (cb: (err: any, v?: T) => void) => void): { cut: boolean; err?: any; value?: T } {
+  const r: { cut: boolean; err?: any; value?: T; done?: boolean } = { cut: false };
+  try {
+    fn((err, v) => { r.err = err; r.value = v; r.done = true; });
+    while (!r.done && w.clock.step(w.clock.now() + 3600)) { /* events */ }
+  } catch (e) {
+    if (!(e instanceof PowerCutError)) throw e;
+    r.cut = true;
+  }
+  return r;
 }

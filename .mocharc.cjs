@@ -3,5 +3,5 @@ module.exports = {
   spec: ['test/**/*.test.ts'],
   require: ['tsx/cjs', 'test/support/hooks.ts'],
   timeout: 120000,
-  reporter: 'spec',
+  reporter: 'test/support/reporter.js',
 };

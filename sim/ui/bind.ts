@@ -2,7 +2,7 @@
 // with the acquirer simulator on the virtual network (sim/scenario/target-sim.ts).
 import * as fs from "fs";
 import * as path from "path";
-import { SimTarget, SimTargetOptions, TAP_HOLD } from "../scenario/target-sim";
+import { SimTarget, TAP_HOLD } from "../scenario/target-sim";
 import { swipeNames, tapTrace } from "../scenario/cards";
 import { KEY_GAP } from "../scenario/runner";
 import { UiWorld, Choice } from "./world";
@@ -140,8 +140,4 @@ export function snapshot(target: SimTarget, dir: string): string[] {
     files.push(f);
   }
   return files;
-}
-
-export function createTarget(o: SimTargetOptions): SimTarget {
-  return new SimTarget(o);
 }

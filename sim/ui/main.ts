@@ -8,10 +8,6 @@ import { createCampaign } from "./campaign";
 export interface InteractiveOptions { board: string; bundle?: string; speed?: number; snapshotDir?: string; seed?: number; }
 
 export async function runInteractive(o: InteractiveOptions): Promise<number> {
-  if (!process.stdout.isTTY || !process.stdin.isTTY) {
-    console.error("pos-sim sim: the interactive simulator needs a terminal (use --console for a plain log, or `pos-sim run <scenario>` for scripts)");
-    return 2;
-  }
   let target: SimTarget;
   try {
     target = new SimTarget({ board: o.board, bundle: o.bundle, seed: o.seed });

@@ -4,7 +4,16 @@
 // copy valid. Load picks the valid copy with the highest sequence.
 //
 // Sector layout: 0 magic "SET1" | 4 CRC-32 of [8, 16+len) | 8 seq u32 LE | 12 len u16 LE,
-// 2 pad | 16 payload (JSON, ASCII).
+// 2 pad | 16 payload (JSON, ASCII) | ... 0xFF ... | the last 64 bytes: the PIN attempt tally.
+//
+// PIN attempt tally (outside the CRC; erased with its copy, so a save starts a fresh one):
+// 256 slots of 2 bits, slot k in byte k>>2 at bits 2*(k&3) ("attempt", cleared BEFORE the
+// PIN is compared) and 2*(k&3)+1 ("that attempt was the right PIN", cleared after). Counting
+// an attempt is one word program, read back; the failure count is the JSON's pinFails plus
+// the attempts after the last right one. Slots are scanned whole (a slot torn by a power cut
+// is an attempt whose PIN was never compared, counted or not; load programs the last used
+// word again as read, so weak bits settle the way they were counted). A full tally, or no
+// valid copy, falls back to a save carrying the count.
 import { FlashDevice } from "../../drivers/hal";
 
 export interface Settings {
@@ -59,6 +68,7 @@ export function configure(store: SettingsStore, name: string, value: any): strin
 
 const MAGIC0 = 0x53, MAGIC1 = 0x45, MAGIC2 = 0x54, MAGIC3 = 0x31;
 const HEADER = 16;
+const TALLY = 64;
 
 export interface SettingsRegion { base: number; sectors: number; sectorSize: number; }
 
@@ -69,6 +79,8 @@ export class SettingsStore {
   /** sector index of the newest valid copy, -1 if none */
   private current = -1;
   private seq = 0;
+  /** next free tally slot of the current copy */
+  private slot = 0;
   values: Settings;
 
   constructor(options: { flash: FlashDevice; region: SettingsRegion; crc32: (d: Uint8Array) => number }) {
@@ -91,7 +103,57 @@ export class SettingsStore {
     var v = defaultSettings() as any;
     if (bestValues) for (var k in v) if (bestValues[k] !== undefined && typeof bestValues[k] === typeof v[k]) v[k] = bestValues[k];
     this.values = v;
+    this.readTally();
     return best >= 0;
+  }
+
+  /** Counts a PIN attempt in flash; call it BEFORE comparing the PIN and compare only on
+   *  null (the count is in flash and read back). values.pinFails includes the attempt. */
+  countAttempt(): string | null {
+    this.values.pinFails++;
+    if (this.current < 0 || this.slot >= TALLY * 4) return this.save();
+    var k = this.slot++;
+    return this.mark(k, 0) ? null : "settings write failed";
+  }
+
+  /** The attempt just counted was the right PIN: the count goes back to 0 in flash. */
+  attemptOk(): string | null {
+    this.values.pinFails = 0;
+    if (this.current >= 0 && this.slot > 0 && this.mark(this.slot - 1, 1)) return null;
+    return this.save();
+  }
+
+  private tallyAddr(): number { return this.region.base + (this.current + 1) * this.region.sectorSize - TALLY; }
+
+  private readTally(): void {
+    this.slot = 0;
+    if (this.current < 0) return;
+    var t = this.flash.read(TALLY, this.tallyAddr());
+    var fails = this.values.pinFails;
+    for (var k = 0; k < TALLY * 4; k++) {
+      var b = t[k >> 2]! >> ((k & 3) * 2);
+      if (b & 1) continue;
+      fails = b & 2 ? fails + 1 : 0;
+      this.slot = k + 1;
+    }
+    this.values.pinFails = fails;
+    // a power cut during a tally program can leave weak bits that read 0 or 1 at random:
+    // program the last used slot's word again as it was just read, so the count taken now
+    // is the one every later boot reads (a count never goes down without a right PIN)
+    if (this.slot > 0) {
+      var w = ((this.slot - 1) >> 2) & ~3;
+      this.flash.write(t.subarray(w, w + 4), this.tallyAddr() + w);
+    }
+  }
+
+  /** clears one tally bit (slot k, bit 0 attempt / 1 right) with a one-word program */
+  private mark(k: number, bit: number): boolean {
+    var off = (k >> 2) & 3, addr = this.tallyAddr() + ((k >> 2) - off);
+    var m = 1 << ((k & 3) * 2 + bit);
+    var w = new Uint8Array([255, 255, 255, 255]);
+    w[off] = 255 & ~m;
+    this.flash.write(w, addr);
+    return (this.flash.read(4, addr)[off]! & m) === 0;
   }
 
   /** Persists the current values; returns an error message or null. */
@@ -100,7 +162,7 @@ export class SettingsStore {
     var addr = this.region.base + target * this.region.sectorSize;
     var json = JSON.stringify(this.values);
     var len = json.length;
-    if (HEADER + len > this.region.sectorSize) return "settings too large";
+    if (HEADER + len > this.region.sectorSize - TALLY) return "settings too large";
     var padded = (len + 3) & ~3;
     var buf = new Uint8Array(HEADER + padded);
     for (var i = padded - 1; i >= len; i--) buf[HEADER + i] = 0xff;
@@ -113,11 +175,16 @@ export class SettingsStore {
     this.flash.erasePage(addr);
     // payload first, header last: the header is the commit
     this.flash.write(buf.subarray(HEADER), addr + HEADER);
+    // the new copy's tally must read erased before the commit (a stray 0 could read as an
+    // accepted PIN)
+    var t = this.flash.read(TALLY, addr + this.region.sectorSize - TALLY);
+    for (var x = 0; x < TALLY; x++) if (t[x] !== 255) return "settings write failed";
     this.flash.write(buf.subarray(0, HEADER), addr);
     var back = this.flash.read(buf.length, addr);
     for (var b = 0; b < buf.length; b++) if (back[b] !== buf[b]) return "settings write failed";
     this.current = target;
     this.seq = seq;
+    this.slot = 0;
     return null;
   }
 
@@ -126,7 +193,7 @@ export class SettingsStore {
     var h = this.flash.read(HEADER, addr);
     if (h[0] !== MAGIC0 || h[1] !== MAGIC1 || h[2] !== MAGIC2 || h[3] !== MAGIC3) return null;
     var len = h[12]! | (h[13]! << 8);
-    if (HEADER + len > this.region.sectorSize) return null;
+    if (HEADER + len > this.region.sectorSize - TALLY) return null;
     var all = this.flash.read(HEADER + len, addr);
     if (this.crc32(all.subarray(8)) !== getU32(all, 4)) return null;
     var json = "";

@@ -1,6 +1,6 @@
-// The supervisor PIN gate: masked entry, salted hash check, persisted failure count and
-// lock-out (firmware/app/pin.ts). Used before void, refund, settlement, settings and the
-// journal-fault recovery.
+// The supervisor PIN gate: masked entry, salted hash check, failure count persisted before
+// each comparison (the settings store's attempt tally) and lock-out (firmware/app/pin.ts).
+// Used before void, refund, settlement, settings and the journal-fault recovery.
 import { App, State, numberEntry, message } from "./flow";
 import { hashPin, sameHash, validPinFormat, MAX_FAILS, PIN_MAX } from "./pin";
 import { randomHex } from "./hmac";
@@ -33,14 +33,18 @@ export function requirePin(app: App, purpose: string, next: () => void, back?: (
   app.go(numberEntry(app, {
     title: "SUPERVISOR PIN", prompt: purpose, maxDigits: PIN_MAX, masked: true, cancel: back,
     done: function (pin) {
+      // the attempt is counted in flash (and read back) BEFORE the PIN is compared, and
+      // cleared only after a right one: a power cut at any point after ENTER either stops
+      // before the comparison or leaves the attempt counted
+      var err = app.settings.countAttempt();
+      if (err) { app.ports.log("settings: " + err); return "Flash error: retry"; }
       var ok = validPinFormat(pin) && sameHash(hashPin(app.ports.sha256, v.pinSalt, pin), v.pinHash);
       if (ok) {
-        if (v.pinFails) { v.pinFails = 0; saveOrLog(app); }
+        err = app.settings.attemptOk();
+        if (err) app.ports.log("settings: " + err);
         next();
         return null;
       }
-      v.pinFails++;
-      saveOrLog(app);
       app.pinLock.failed(v.pinFails, app.ports.timers.getTime());
       if (v.pinFails >= MAX_FAILS) {
         app.go(message(app, "PIN LOCKED", ["Too many wrong PINs", "Locked " + app.pinLock.remaining(v.pinFails, app.ports.timers.getTime()) + "s"], 10, back));
@@ -73,9 +77,4 @@ export function changePin(app: App, then: () => void): State {
       return null;
     },
   });
-}
-
-function saveOrLog(app: App): void {
-  var err = app.settings.save();
-  if (err) app.ports.log("settings: " + err);
 }

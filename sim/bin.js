@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // npx pos-sim: runs the TypeScript CLI through tsx.
 require("tsx/cjs");
-const { main } = require("./cli.ts");
-main(process.argv.slice(2)).then(
+const { main, reportCrash } = require("./cli.ts");
+const argv = process.argv.slice(2);
+main(argv).then(
   (code) => { process.exitCode = code; },
-  (err) => { console.error("pos-sim: " + (err && err.stack ? err.stack : err)); process.exitCode = 1; },
+  (err) => { reportCrash(argv, err); process.exitCode = 1; },
 );

@@ -37,9 +37,17 @@ export async function main(argv: string[]): Promise<number> {
   return await mod.run(rest);
 }
 
+/** a failure no command foresaw: one line naming the command, the stack only on request */
+export function reportCrash(argv: string[], err: any): void {
+  const name = /^[a-z0-9-]+$/.test(argv[0] ?? "") ? "pos-sim " + argv[0] : "pos-sim";
+  console.error(`${name}: ${err && err.message ? err.message : err}` +
+    (process.env.POS_SIM_DEBUG ? "\n" + (err && err.stack) : " (internal error; POS_SIM_DEBUG=1 shows the stack)"));
+}
+
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
+  const argv = process.argv.slice(2);
+  main(argv).then(
     (code) => { process.exitCode = code; },
-    (err) => { console.error("pos-sim: " + (err && err.stack ? err.stack : err)); process.exitCode = 1; },
+    (err) => { reportCrash(argv, err); process.exitCode = 1; },
   );
 }

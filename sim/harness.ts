@@ -130,8 +130,12 @@ export function createWorld(opts: WorldOptions): World {
     if (!fs.existsSync(bundlePath)) {
       throw new WorldSetupError(`bundle not built: ${path.relative(process.cwd(), bundlePath)} is missing (run \`make build\`)`);
     }
+    const rel = path.relative(process.cwd(), bundlePath).startsWith("..") ? bundlePath : path.relative(process.cwd(), bundlePath);
+    if (fs.statSync(bundlePath).isDirectory()) throw new WorldSetupError(`${rel} is a directory, not a bundle file`);
     // 8-bit strings as on the ESP32 build (no Unicode): a non-ASCII literal counts its UTF-8 bytes
-    source = fs.readFileSync(bundlePath, "latin1");
+    try { source = fs.readFileSync(bundlePath, "latin1"); } catch (e) {
+      throw new WorldSetupError(`cannot read ${rel}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
   }
   const seed = opts.seed ?? 1;
   const random = seededRandom(seed);

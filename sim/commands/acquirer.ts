@@ -1,5 +1,6 @@
 // pos-sim acquirer --port <n> [--host 127.0.0.1]: the acquirer simulator on a real TCP socket.
 import { Acquirer, DeclineRule, FaultKind } from "../acquirer/acquirer";
+import { cliArgs, parseOptions, UsageError } from "../cli-args";
 import { serveTcp } from "../acquirer/tcp";
 
 export const summary = "run the acquirer simulator on TCP (--port N [--host 127.0.0.1])";
@@ -10,43 +11,51 @@ const USAGE = `usage: pos-sim acquirer --port <n> [--host 127.0.0.1] [--decline 
   fault kinds: noResponse drop late garbled disconnectMid duplicate rc=<RC>
 The ledger and its violations are printed on Ctrl-C; every check is logged as it happens.`;
 
-export function parseArgs(args: string[]): { port: number; host: string; declines: DeclineRule[]; faults: { mti: string; fault: FaultKind; rc?: string; count: number }[] } | string {
-  let port = NaN, host = "127.0.0.1";
-  const declines: DeclineRule[] = [];
-  const faults: { mti: string; fault: FaultKind; rc?: string; count: number }[] = [];
-  const kinds = ["noResponse", "drop", "late", "garbled", "disconnectMid", "duplicate"];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!, v = args[i + 1];
-    if (a === "--port") { port = Number(v); i++; }
-    else if (a === "--host") { if (!v) return "--host needs a value"; host = v; i++; }
-    else if (a === "--decline") {
-      const [suffix, rc] = String(v).split(":");
-      if (!suffix || !/^\d+$/.test(suffix) || !rc || rc.length !== 2) return `--decline wants <digits>:<2-char RC>, got '${v}'`;
-      declines.push({ endsWith: suffix, rc }); i++;
-    } else if (a === "--fault") {
-      const [mti, kind, n] = String(v).split(":");
-      const count = n === undefined ? 1 : Number(n);
-      if (!mti || !/^\d{4}$/.test(mti) || !kind || !Number.isInteger(count) || count < 1) return `--fault wants <mti>:<kind>[:<n>], got '${v}'`;
-      if (kind.startsWith("rc=")) faults.push({ mti, fault: "rc", rc: kind.slice(3), count });
-      else if (kinds.includes(kind)) faults.push({ mti, fault: kind as FaultKind, count });
-      else return `unknown fault kind '${kind}'`;
-      i++;
-    } else return `unknown option '${a}'`;
+type Parsed = { port: number; host: string; declines: DeclineRule[]; faults: { mti: string; fault: FaultKind; rc?: string; count: number }[] };
+const SPEC = {
+  port: { type: "int", min: 1, max: 65535 }, host: { type: "string" },
+  decline: { type: "string", multiple: true }, fault: { type: "string", multiple: true },
+} as const;
+
+/** the options, or what is wrong with them */
+export function parseArgs(args: string[]): Parsed | string {
+  try { return check(parseOptions(args, SPEC)); } catch (e) {
+    if (e instanceof UsageError) return e.message;
+    throw e;
   }
-  if (!Number.isInteger(port) || port < 1 || port > 65535) return "--port <1..65535> is required";
-  return { port, host, declines, faults };
+}
+
+function check(p: { values: { port?: number; host?: string; decline?: string[]; fault?: string[] } }): Parsed {
+  const declines: DeclineRule[] = [];
+  const faults: Parsed["faults"] = [];
+  const kinds = ["noResponse", "drop", "late", "garbled", "disconnectMid", "duplicate"];
+  for (const v of p.values.decline ?? []) {
+    const [suffix, rc, extra] = v.split(":");
+    if (!suffix || !/^\d+$/.test(suffix) || !rc || rc.length !== 2 || extra !== undefined) throw new UsageError(`--decline wants <digits>:<2-char RC>, got '${v}'`);
+    declines.push({ endsWith: suffix, rc });
+  }
+  for (const v of p.values.fault ?? []) {
+    const [mti, kind, n, extra] = v.split(":");
+    const count = n === undefined ? 1 : /^\d+$/.test(n) ? Number(n) : NaN;
+    if (!mti || !/^\d{4}$/.test(mti) || !kind || !(count >= 1) || extra !== undefined) throw new UsageError(`--fault wants <mti>:<kind>[:<n>], got '${v}'`);
+    if (kind.startsWith("rc=") && kind.length === 5) faults.push({ mti, fault: "rc", rc: kind.slice(3), count });
+    else if (kinds.includes(kind)) faults.push({ mti, fault: kind as FaultKind, count });
+    else throw new UsageError(`unknown fault kind '${kind}' (kinds: ${kinds.join(" ")} rc=<RC>)`);
+  }
+  if (p.values.port === undefined) throw new UsageError("--port <1..65535> is required");
+  return { port: p.values.port, host: p.values.host ?? "127.0.0.1", declines, faults };
 }
 
 export async function run(args: string[]): Promise<number> {
-  if (args.includes("--help") || args.includes("-h")) { console.log(USAGE); return 0; }
-  const p = parseArgs(args);
-  if (typeof p === "string") { console.error("acquirer: " + p + "\n\n" + USAGE); return 2; }
+  const c = cliArgs("pos-sim acquirer", args, SPEC, USAGE, { max: 0 }, (x) => { check(x); });
+  if (typeof c === "number") return c;
+  const p = check(c);
   const acq = new Acquirer({ declineRules: p.declines.length ? p.declines : undefined, log: (l) => console.log(l) });
   for (const f of p.faults) acq.inject({ mti: f.mti, fault: f.fault, rc: f.rc, count: f.count });
   try {
     await serveTcp(acq, p.port, p.host, (l) => console.log(l));
   } catch (e) {
-    console.error(`acquirer: cannot listen on ${p.host}:${p.port}: ${(e as Error).message}`);
+    console.error(`pos-sim acquirer: cannot listen on ${p.host}:${p.port}: ${(e as Error).message}`);
     return 1;
   }
   console.log(`acquirer simulator listening on ${p.host}:${p.port} (Ctrl-C to stop)`);

@@ -1,6 +1,7 @@
 // npx pos-sim escpos <file.bin> [--png out.png] [--width 384] [--art] [--quiet]
 // Prints the text rendering of any ESC/POS byte file (ours, another encoder's, or a capture).
 import * as fs from "fs";
+import { cliArgs, Parsed, UsageError } from "../cli-args";
 import { EscPosInterpreter } from "../escpos/interpreter";
 import { renderText } from "../escpos/text";
 import { renderPng } from "../escpos/png";
@@ -14,55 +15,36 @@ const USAGE = [
   "  --scale N    PNG pixels per dot (default 1)",
   "  --art        draw QR codes as # blocks in the text",
   "  --quiet      do not list interpreter warnings",
+  "Exit code: 0 rendered, 1 the PNG cannot be written, 2 bad usage or an unreadable input file.",
 ].join("\n");
 
 interface Options { file: string; png?: string; width: number; scale: number; art: boolean; quiet: boolean; }
 
-function positiveInt(name: string, v: string | undefined, max: number): number {
-  if (v === undefined) throw new Error(name + " needs a value");
-  let n = 0;
-  for (let i = 0; i < v.length; i++) {
-    const d = v.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) throw new Error(name + " must be a positive integer, got '" + v + "'");
-    n = n * 10 + d;
-  }
-  if (!v.length || n < 1 || n > max) throw new Error(name + " must be between 1 and " + max + ", got '" + v + "'");
-  return n;
-}
+const SPEC = {
+  png: { type: "string" }, width: { type: "int", min: 8, max: 4096 }, scale: { type: "int", min: 1, max: 8 },
+  art: { type: "boolean" }, quiet: { type: "boolean" },
+} as const;
 
-export function parseArgs(args: string[]): Options {
-  const o: Options = { file: "", width: 384, scale: 1, art: false, quiet: false };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === "--png") { o.png = args[++i]; if (!o.png) throw new Error("--png needs a file name"); }
-    else if (a === "--width") { o.width = positiveInt("--width", args[++i], 4096); if (o.width % 8) throw new Error("--width must be a multiple of 8"); }
-    else if (a === "--scale") o.scale = positiveInt("--scale", args[++i], 8);
-    else if (a === "--art") o.art = true;
-    else if (a === "--quiet") o.quiet = true;
-    else if (a.startsWith("-")) throw new Error("unknown option " + a);
-    else if (o.file) throw new Error("only one input file, got '" + o.file + "' and '" + a + "'");
-    else o.file = a;
-  }
-  if (!o.file) throw new Error("no input file");
+function check(p: Parsed<typeof SPEC>): Options {
+  const v = p.values;
+  const o: Options = { file: p.positionals[0]!, png: v.png, width: v.width ?? 384, scale: v.scale ?? 1, art: !!v.art, quiet: !!v.quiet };
+  if (o.width % 8) throw new UsageError("--width must be a multiple of 8, got '" + o.width + "'");
+  if (fs.existsSync(o.file) && fs.statSync(o.file).isDirectory()) throw new UsageError("'" + o.file + "' is a directory, not a byte file");
   return o;
 }
 
 export function run(args: string[]): number {
-  if (args.includes("--help") || args.includes("-h")) { console.log(USAGE); return 0; }
-  let o: Options;
-  try { o = parseArgs(args); } catch (e) {
-    console.error("pos-sim escpos: " + (e as Error).message + "\n" + USAGE);
-    return 2;
-  }
+  const p = cliArgs("pos-sim escpos", args, SPEC, USAGE, { min: 1, max: 1, name: "input file <file.bin>" }, (x) => { check(x); });
+  if (typeof p === "number") return p;
+  const o = check(p);
   let bytes: Buffer;
   try {
-    if (fs.statSync(o.file).isDirectory()) throw new Error("is a directory");
     bytes = fs.readFileSync(o.file);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const why = err.code === "ENOENT" ? "no such file" : err.code === "EACCES" ? "permission denied" : err.message;
     console.error("pos-sim escpos: cannot read '" + o.file + "': " + why);
-    return 1;
+    return 2;
   }
   const it = new EscPosInterpreter({ width: o.width });
   it.run(bytes);

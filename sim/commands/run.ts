@@ -3,7 +3,8 @@
 // on the first failed expectation of any file (2 on bad usage or a bad scenario file).
 import * as fs from "fs";
 import * as path from "path";
-import { parseScenario, ScenarioError } from "../scenario/format";
+import { cliArgs } from "../cli-args";
+import { parseScenario, Scenario, ScenarioError } from "../scenario/format";
 import { runScenario } from "../scenario/runner";
 import { SimTarget } from "../scenario/target-sim";
 
@@ -14,27 +15,27 @@ const HELP = `usage: pos-sim run [--board NAME] [--bundle FILE] [--quiet] <scena
   Format: docs/scenarios.md. Exit code: 0 all passed, 1 an expectation failed, 2 bad usage/file.`;
 
 export function run(args: string[]): number {
-  let board: string | undefined, bundle: string | undefined, quiet = false;
-  const files: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === "--help" || a === "-h") { console.log(HELP); return 0; }
-    else if (a === "--board") board = args[++i];
-    else if (a === "--bundle") bundle = args[++i];
-    else if (a === "--quiet" || a === "-q") quiet = true;
-    else if (a.startsWith("-")) { console.error(`pos-sim run: unknown option ${a}\n${HELP}`); return 2; }
-    else files.push(a);
-  }
-  if (!files.length) { console.error(HELP); return 2; }
-  let failed = 0;
+  const p = cliArgs("pos-sim run", args, {
+    board: { type: "string" }, bundle: { type: "string" }, quiet: { type: "boolean", short: "q" },
+  }, HELP, { min: 1, name: "<scenario.json>" });
+  if (typeof p === "number") return p;
+  const { board, bundle } = p.values, quiet = !!p.values.quiet;
+  const files = p.positionals;
+  // every file is read and checked before anything runs
+  const scenarios: { file: string; sc: Scenario }[] = [];
   for (const f of files) {
     let text: string;
-    try { text = fs.readFileSync(f, "utf8"); } catch (e) { console.error(`pos-sim run: cannot read ${f}: ${(e as Error).message}`); return 2; }
-    let sc;
-    try { sc = parseScenario(text, path.basename(f)); } catch (e) {
+    try { text = fs.readFileSync(f, "utf8"); } catch (e) {
+      console.error(`pos-sim run: cannot read ${f}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
+      return 2;
+    }
+    try { scenarios.push({ file: f, sc: parseScenario(text, f) }); } catch (e) {
       if (e instanceof ScenarioError) { console.error(`pos-sim run: ${e.message}`); return 2; }
       throw e;
     }
+  }
+  let failed = 0;
+  for (const { file: f, sc } of scenarios) {
     let target: SimTarget;
     try {
       target = new SimTarget({ board: board ?? sc.board ?? "pos-esp32-v1", bundle, acquirer: sc.acquirer });

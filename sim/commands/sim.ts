@@ -4,49 +4,30 @@
 import * as fs from "fs";
 import { createWorld, defaultBundle, readBoard, WorldSetupError } from "../harness";
 import { gate } from "../toolchain/gate";
+import { cliArgs, fileInTheWay, UsageError } from "../cli-args";
 
 export const summary = "the simulated terminal: interactive UI (--board B --speed X; --console, --scenario F)";
 
-interface SimArgs { board: string; bundle?: string; speed: number; seconds: number; console: boolean; scenario?: string; snapshots?: string; seed?: number; help?: boolean; }
+interface SimArgs { board: string; bundle?: string; speed: number; seconds: number; console: boolean; scenario?: string; snapshots?: string; seed?: number; }
 
 const USAGE = `usage: pos-sim sim [--board B] [--bundle F] [--speed X] [--snapshots DIR] [--seed N]
        pos-sim sim --console [--seconds S]     firmware console only, paced to the wall clock
        pos-sim sim --scenario FILE             run a scenario headless (same as pos-sim run FILE)
 In the interactive UI press ? for the key list; q quits.`;
 
-function parse(args: string[]): SimArgs {
-  const out: SimArgs = { board: process.env.BOARD || "pos-esp32-v1", speed: 1, seconds: Infinity, console: false };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const val = () => {
-      const v = args[++i];
-      if (v === undefined) throw new WorldSetupError(`${a} needs a value`);
-      return v;
-    };
-    const num = (min: number) => {
-      const n = Number(val());
-      if (!(n >= min)) throw new WorldSetupError(`${a} needs a number >= ${min}`);
-      return n;
-    };
-    if (a === "--board") out.board = val();
-    else if (a === "--bundle") out.bundle = val();
-    else if (a === "--speed") out.speed = num(0.01);
-    else if (a === "--seconds") out.seconds = num(0);
-    else if (a === "--seed") out.seed = num(0);
-    else if (a === "--console") out.console = true;
-    else if (a === "--scenario") out.scenario = val();
-    else if (a === "--snapshots") out.snapshots = val();
-    else if (a === "--help" || a === "-h") out.help = true;
-    else throw new WorldSetupError(`unknown option '${a}'`);
-  }
-  return out;
-}
-
 export async function run(args: string[]): Promise<number> {
-  let a: SimArgs;
-  try { a = parse(args); } catch (e) { console.error("pos-sim sim: " + (e as Error).message + "\n" + USAGE); return 2; }
-  if (a.help) { console.log(USAGE); return 0; }
-  if (a.scenario) return await require("./run").run([a.scenario, ...(a.board ? ["--board", a.board] : [])]);
+  const p = cliArgs("pos-sim sim", args, {
+    board: { type: "string" }, bundle: { type: "string" }, speed: { type: "number", min: 0.01 }, seconds: { type: "number", min: 0 },
+    seed: { type: "int", min: 0 }, console: { type: "boolean" }, scenario: { type: "string" }, snapshots: { type: "string" },
+  }, USAGE, { max: 0 }, ({ values }) => {
+    const file = values.snapshots === undefined ? null : fileInTheWay(values.snapshots);
+    if (file) throw new UsageError(`--snapshots ${values.snapshots}: ${file} exists and is not a directory`);
+  });
+  if (typeof p === "number") return p;
+  const v = p.values;
+  const a: SimArgs = { board: v.board ?? (process.env.BOARD || "pos-esp32-v1"), bundle: v.bundle, speed: v.speed ?? 1,
+    seconds: v.seconds ?? Infinity, console: !!v.console, scenario: v.scenario, snapshots: v.snapshots, seed: v.seed };
+  if (a.scenario) return await require("./run").run([a.scenario, "--board", a.board, ...(a.bundle ? ["--bundle", a.bundle] : [])]);
   const problem = checkBundle(a);
   if (problem) { console.error("pos-sim sim: " + problem); return 2; }
   if (!a.console && process.stdout.isTTY && process.stdin.isTTY) {
@@ -86,6 +67,7 @@ function checkBundle(a: SimArgs): string | null {
   try { readBoard(a.board); } catch (e) { return (e as Error).message; }
   const file = a.bundle ?? defaultBundle(a.board);
   if (!fs.existsSync(file)) return `bundle not built: ${file} is missing (run \`make build\`)`;
+  if (fs.statSync(file).isDirectory()) return `${file} is a directory, not a bundle file`;
   const map = fs.existsSync(file + ".map") ? JSON.parse(fs.readFileSync(file + ".map", "utf8")) : undefined;
   const r = gate(fs.readFileSync(file, "latin1"), { map });
   if (!r.errors.length) return null;

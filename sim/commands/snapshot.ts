@@ -2,6 +2,7 @@
 // the display and the receipt paper as PNG files: what the UI's "x" key does, for scripts.
 import * as fs from "fs";
 import * as path from "path";
+import { cliArgs, fileInTheWay, UsageError } from "../cli-args";
 import { parseScenario, ScenarioError } from "../scenario/format";
 import { runScenario } from "../scenario/runner";
 import { SimTarget } from "../scenario/target-sim";
@@ -14,30 +15,19 @@ const HELP = `usage: pos-sim snapshot [--board B] [--bundle F] [--scenario FILE]
   DIR/display.png and DIR/receipt.png (DIR defaults to ./snapshots).`;
 
 export function run(args: string[]): number {
-  let board: string | undefined, bundle: string | undefined, scenarioFile: string | undefined;
-  let out = "snapshots", seconds = 5;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const val = (): string => {
-      const v = args[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    try {
-      if (a === "--help" || a === "-h") { console.log(HELP); return 0; }
-      else if (a === "--board") board = val();
-      else if (a === "--bundle") bundle = val();
-      else if (a === "--scenario") scenarioFile = val();
-      else if (a === "--out") out = val();
-      else if (a === "--seconds") {
-        seconds = Number(val());
-        if (!(seconds >= 0)) throw new Error("--seconds needs a number >= 0");
-      } else throw new Error(`unknown option '${a}'`);
-    } catch (e) { console.error(`pos-sim snapshot: ${(e as Error).message}\n${HELP}`); return 2; }
-  }
+  const p = cliArgs("pos-sim snapshot", args, {
+    board: { type: "string" }, bundle: { type: "string" }, scenario: { type: "string" }, out: { type: "string" },
+    seconds: { type: "number", min: 0 },
+  }, HELP, { max: 0 }, ({ values }) => {
+    const file = values.out === undefined ? null : fileInTheWay(values.out);
+    if (file) throw new UsageError(`--out ${values.out}: ${file} exists and is not a directory`);
+  });
+  if (typeof p === "number") return p;
+  const { board, bundle, scenario: scenarioFile } = p.values;
+  const out = p.values.out ?? "snapshots", seconds = p.values.seconds ?? 5;
   let sc;
   if (scenarioFile) {
-    try { sc = parseScenario(fs.readFileSync(scenarioFile, "utf8"), path.basename(scenarioFile)); } catch (e) {
+    try { sc = parseScenario(fs.readFileSync(scenarioFile, "utf8"), scenarioFile); } catch (e) {
       console.error(`pos-sim snapshot: ${e instanceof ScenarioError ? e.message : `cannot read ${scenarioFile}: ${(e as Error).message}`}`);
       return 2;
     }
@@ -50,6 +40,11 @@ export function run(args: string[]): number {
     const rep = runScenario(sc, target);
     if (!rep.ok) { console.error(`pos-sim snapshot: scenario failed, not writing snapshots: ${rep.failure}`); return 1; }
   } else target.run(seconds);
-  for (const f of snapshot(target, out)) console.log(f);
+  let files: string[];
+  try { files = snapshot(target, out); } catch (e) {
+    console.error(`pos-sim snapshot: cannot write to ${out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    return 1;
+  }
+  for (const f of files) console.log(f);
   return 0;
 }

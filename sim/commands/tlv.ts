@@ -1,4 +1,5 @@
 // pos-sim tlv <hex>: print a BER-TLV blob (an EMV response) as a tree with tag names.
+import { cliArgs } from "../cli-args";
 import { bytesOfHex, hexOf, parseTlv, textOf, type Tlv } from "../../drivers/emv/tlv";
 
 export const summary = "print BER-TLV hex (EMV responses) as a tree with tag names";
@@ -18,8 +19,10 @@ export const TAG_NAMES: Record<number, string> = {
 const SENSITIVE = new Set([0x57, 0x5a]);
 
 const HELP = `usage: pos-sim tlv [--unmask] <hex>
-  e.g. pos-sim tlv 6F1A840E325041592E5359532E4444463031A508880101
-  PAN-bearing tags (57, 5A) are masked to the last four unless --unmask`;
+  e.g. pos-sim tlv 6F23840E325041592E5359532E4444463031A511BF0C0E610C4F07A0000000041010870101
+  (a PPSE reply; spaces between bytes are allowed when quoted)
+  PAN-bearing tags (57, 5A) are masked to the last four unless --unmask
+Exit code: 0 decoded, 1 malformed TLV, 2 bad usage or not hex.`;
 
 function printable(b: Uint8Array, t: Tlv): boolean {
   for (let i = t.start; i < t.start + t.len; i++) if (b[i]! < 0x20 || b[i]! > 0x7e) return false;
@@ -27,14 +30,14 @@ function printable(b: Uint8Array, t: Tlv): boolean {
 }
 
 export function run(args: string[]): number {
-  const unmask = args.includes("--unmask");
-  if (args.includes("--help") || args.includes("-h")) { console.log(HELP); return 0; }
-  const hex = args.filter((a) => !a.startsWith("--")).join("");
-  if (!hex) { console.error("tlv: no input\n" + HELP); return 2; }
+  const p = cliArgs("pos-sim tlv", args, { unmask: { type: "boolean" } }, HELP, { min: 1, name: "<hex>" });
+  if (typeof p === "number") return p;
+  const unmask = !!p.values.unmask;
+  const hex = p.positionals.join("").replace(/\s+/g, "");
   const buf = bytesOfHex(hex);
-  if (!buf) { console.error("tlv: not hex (need pairs of 0-9 A-F)"); return 1; }
+  if (!buf || !hex) { console.error("pos-sim tlv: not hex (need pairs of 0-9 A-F)"); return 2; }
   const r = parseTlv(buf);
-  if (r.err) { console.error(`tlv: malformed: ${r.err}`); return 1; }
+  if (r.err) { console.error(`pos-sim tlv: malformed: ${r.err}`); return 1; }
   const walk = (nodes: Tlv[], depth: number): void => {
     for (const n of nodes) {
       const tag = n.tag.toString(16).toUpperCase().padStart(2, "0");

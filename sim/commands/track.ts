@@ -1,6 +1,7 @@
 // pos-sim track <string>: decode a magstripe track for people debugging readers. The input is
 // either the ASCII track ("%B...^...^...?" or ";...=...?", as a UART reader sends it) or the
 // raw bits ("0110...", as the capture probe dumps them; reverse swipes are handled).
+import { cliArgs } from "../cli-args";
 import { decodeTrack } from "../../drivers/magstripe/track";
 import { encodeTrack } from "../../drivers/magstripe/encode";
 import { emptyFields, parseTrack } from "../../drivers/magstripe/fields";
@@ -12,23 +13,17 @@ const HELP = `usage: pos-sim track [--track 1|2] [--unmask] [--bits] <ASCII trac
   ASCII: %B4111111111111111^DOE/JOHN^3012101...?  or  ;4111111111111111=3012101...?
   bits:  0s and 1s, first bit read first (spaces ignored); --track picks the format (default: try 2, then 1)
   --unmask  print the full PAN (test cards only)
-  --bits    also print the recorded bits of an ASCII track (with its LRC)`;
+  --bits    also print the recorded bits of an ASCII track (with its LRC)
+Exit code: 0 decoded, 1 the track does not decode or is rejected, 2 bad usage.`;
 
 export function run(args: string[]): number {
-  let track = 0, unmask = false, bits = false;
-  const rest: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === "--help" || a === "-h") { console.log(HELP); return 0; }
-    else if (a === "--unmask") unmask = true;
-    else if (a === "--bits") bits = true;
-    else if (a === "--track") {
-      track = Number(args[++i]);
-      if (track !== 1 && track !== 2) { console.error("track: --track must be 1 or 2"); return 2; }
-    } else rest.push(a);
-  }
-  const input = rest.join("").trim();
-  if (!input) { console.error("track: no input\n" + HELP); return 2; }
+  const p = cliArgs("pos-sim track", args, {
+    track: { type: "int", min: 1, max: 2 }, unmask: { type: "boolean" }, bits: { type: "boolean" },
+  }, HELP, { min: 1, name: "<track>" });
+  if (typeof p === "number") return p;
+  const track = p.values.track ?? 0, unmask = !!p.values.unmask, bits = !!p.values.bits;
+  const input = p.positionals.join("").trim();
+  if (!input) { console.error("pos-sim track: no input\n" + HELP); return 2; }
   const pan = (p: string): string => (unmask ? p : maskedPan(lastFour(p)));
 
   let text: string, t: number, reversed = false;
@@ -44,26 +39,26 @@ export function run(args: string[]): number {
       if (d.reason === "ok") { got = { text: d.text, track: k, reversed: d.reversed }; break; }
       last = last || `track ${k}: ${d.reason}`;
     }
-    if (!got) { console.error(`track: cannot decode ${arr.length} bits (${last})`); return 1; }
+    if (!got) { console.error(`pos-sim track: cannot decode ${arr.length} bits (${last})`); return 1; }
     ({ text, track: t, reversed } = got);
     console.log(`bits:          ${arr.length}${reversed ? " (reverse swipe)" : ""}, parity and LRC ok`);
   } else {
     text = input;
     t = track || (text.startsWith("%") ? 1 : 2);
     if (!(text.startsWith("%") || text.startsWith(";")) || !text.endsWith("?")) {
-      console.error("track: an ASCII track starts with % (track 1) or ; (track 2) and ends with ?");
+      console.error("pos-sim track: an ASCII track starts with % (track 1) or ; (track 2) and ends with ?");
       return 1;
     }
     if (bits) {
       try { console.log("bits:          " + [...encodeTrack(text, t, 0, 0)].join("")); }
-      catch (e: any) { console.error("track: " + e.message); return 1; }
+      catch (e: any) { console.error("pos-sim track: " + e.message); return 1; }
     }
   }
   const f = emptyFields();
   const r = parseTrack(text, t, f);
   console.log(`track:         ${t}`);
   if (r !== "ok") {
-    console.error(`track: rejected: ${r}`);
+    console.error(`pos-sim track: rejected: ${r}`);
     return 1;
   }
   console.log(`PAN:           ${pan(f.pan)} (${f.pan.length} digits, Luhn ok)`);

@@ -2,10 +2,14 @@
 // bundle end to end: keys -> swipe -> host -> approved -> merchant copy printed -> READY.
 //   sim.sales_per_second: N sales/s   (goal >= 200)
 import { SimTarget } from "../../sim/scenario/target-sim";
+import { cliArgs, numberArg } from "../../sim/cli-args";
 
 // steady state after a JIT warm-up of WARMUP sales (Node compiles the simulator's hot paths
 // during the first ~50 sales); the cold figure from boot is printed too
-const SALES = Number(process.argv[2] || 300);
+const parsed = cliArgs("sim.bench", process.argv.slice(2), {}, "usage: tsx test/bench/sim.bench.ts [SALES]   (default 300)", { max: 1, name: "sales count" },
+  ({ positionals }) => { if (positionals[0] !== undefined) numberArg("sales count", positionals[0], { type: "int", min: 1 }); });
+if (typeof parsed === "number") process.exit(parsed);
+const SALES = parsed.positionals[0] === undefined ? 300 : Number(parsed.positionals[0]);
 const WARMUP = 50;
 
 /** polls the panel every 50 ms of virtual time (reading it back costs more than a step) */

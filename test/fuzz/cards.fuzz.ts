@@ -9,6 +9,7 @@ import { buildFrame, FrameKind, newFrameInfo, parseFrame } from "../../drivers/p
 import { parseTlv, type Tlv } from "../../drivers/emv/tlv";
 import { chooseAid, collectFields, fillPdol, parseGpo } from "../../drivers/emv/apdu";
 import { seededRandom } from "../../sim/cards/testbed";
+import { cliArgs } from "../../sim/cli-args";
 import { loadTraces } from "../../sim/cards/models";
 import fixtures from "../fixtures/cards/tracks.json";
 
@@ -129,10 +130,10 @@ export function fuzz(iterations: number, seed: number): FuzzResult {
 }
 
 if (require.main === module) {
-  const args = process.argv.slice(2);
-  const get = (name: string, def: number): number => { const i = args.indexOf(name); return i >= 0 ? Number(args[i + 1]) : def; };
-  const iterations = get("--iterations", 1000000), seed = get("--seed", 1);
-  if (!(iterations > 0) || !Number.isFinite(seed)) { console.error("usage: cards.fuzz.ts --iterations N --seed S"); process.exit(2); }
+  const parsed = cliArgs("cards.fuzz", process.argv.slice(2), { iterations: { type: "int", min: 1 }, seed: { type: "int", min: 0 } },
+    "usage: tsx test/fuzz/cards.fuzz.ts [--iterations N] [--seed S]");
+  if (typeof parsed === "number") process.exit(parsed);
+  const iterations = parsed.values.iterations ?? 1000000, seed = parsed.values.seed ?? 1;
   const t0 = Date.now();
   try {
     const r = fuzz(iterations, seed);

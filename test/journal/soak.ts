@@ -7,14 +7,17 @@ import { PowerCutError, CutFault, ProgramFault, EraseFault } from "../../sim/par
 import { Kind, JournalRegion } from "../../firmware/journal/journal";
 import { Model, InFlight, Op, chooseOp, exec, check, archive, rng, probeOps } from "./campaign";
 import { makeFlash, open, dist } from "./support";
+import { cliArgs } from "../../sim/cli-args";
 
-function arg(name: string, def: number): number {
-  const i = process.argv.indexOf("--" + name);
-  return i >= 0 ? Number(process.argv[i + 1]) : def;
-}
-const CUTS = arg("cuts", 100000);
-const SEED = arg("seed", Date.now() % 1000000);
-const reg: JournalRegion = { base: 0x310000, sectors: arg("sectors", 4), sectorSize: arg("sector-size", 4096) };
+const HELP = "usage: tsx test/journal/soak.ts [--cuts N] [--seed S] [--sectors 4] [--sector-size 4096]";
+const parsed = cliArgs("soak", process.argv.slice(2), {
+  cuts: { type: "int", min: 1 }, seed: { type: "int", min: 0 },
+  sectors: { type: "int", min: 2, max: 64 }, "sector-size": { type: "int", min: 1024, max: 65536 },
+}, HELP);
+if (typeof parsed === "number") process.exit(parsed);
+const CUTS = parsed.values.cuts ?? 100000;
+const SEED = parsed.values.seed ?? Date.now() % 1000000;
+const reg: JournalRegion = { base: 0x310000, sectors: parsed.values.sectors ?? 4, sectorSize: parsed.values["sector-size"] ?? 4096 };
 const first = { stan: 999000, invoice: 999500, batch: 999990 };
 
 const rand = rng(SEED);

@@ -38,23 +38,29 @@ describe("pos-sim escpos", function () {
     assert.match(img.out, /\[IMAGE 64x32 raster\]\n  ########\n  ########\n/);
   });
 
-  it("clear errors: missing file, directory, bad option values, no file", () => {
+  it("clear errors: missing file, directory, bad option values, no file, all exit 2", () => {
     let r = cli(path.join(tmp, "nope.bin"));
-    assert.equal(r.code, 1);
-    assert.match(r.err, /cannot read '.*nope.bin': no such file/);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /^pos-sim escpos: cannot read '.*nope.bin': no such file/);
     r = cli(tmp);
-    assert.equal(r.code, 1);
-    assert.match(r.err, /is a directory/);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /^pos-sim escpos: '.*' is a directory/);
     r = cli("x.bin", "--width", "abc");
     assert.equal(r.code, 2);
-    assert.match(r.err, /--width must be a positive integer/);
+    assert.match(r.err, /^pos-sim escpos: --width needs an integer from 8 to 4096, got 'abc'/);
     r = cli("x.bin", "--width", "100");
+    assert.equal(r.code, 2);
     assert.match(r.err, /multiple of 8/);
     r = cli("x.bin", "--bogus");
-    assert.match(r.err, /unknown option --bogus/);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /^pos-sim escpos: unknown option '--bogus'/);
+    r = cli("x.bin", "--png");
+    assert.equal(r.code, 2);
+    assert.match(r.err, /^pos-sim escpos: --png needs a value/);
     r = cli();
     assert.equal(r.code, 2);
-    assert.match(r.err, /no input file/);
+    assert.match(r.err, /^pos-sim escpos: missing input file/);
+    for (const e of [r.err, cli(tmp).err]) assert.doesNotMatch(e, /\n\s+at /, "no stack trace");
   });
 
   it("an empty file renders nothing without failing", () => {

@@ -23,15 +23,51 @@ const DIR = path.join(__dirname, "../scenarios");
 const files = fs.readdirSync(DIR).filter((f) => f.endsWith(".json")).sort();
 
 describe("scenario runner", () => {
-  it("rejects malformed scenarios with the step and the reason", () => {
-    const bad = (text: string, msg: RegExp) => assert.throws(() => parseScenario(text, "t.json"), (e: Error) => e instanceof ScenarioError && msg.test(e.message));
-    bad("{", /not valid JSON/);
-    bad('{"name":"x","steps":[]}', /non-empty array/);
-    bad('{"name":"x","steps":[{"prss":"1"}]}', /step 1: unknown action "prss"/);
-    bad('{"name":"x","steps":[{"press":"X"}]}', /step 1: unknown key "X"/);
+  it("rejects malformed scenarios with the file, the path of the bad field and the reason", () => {
+    const bad = (text: string, msg: RegExp) => assert.throws(() => parseScenario(text, "t.json"), (e: Error) => {
+      assert.ok(e instanceof ScenarioError, String(e));
+      assert.match(e.message, msg);
+      return true;
+    });
+    const steps = (...s: unknown[]) => JSON.stringify({ name: "x", steps: s });
+    bad("{", /^t\.json: not valid JSON/);
+    bad('{"name":"x","steps":[]}', /^t\.json: steps: must be a non-empty array/);
+    bad('{"name":"x","steps":[{"prss":"1"}]}', /^t\.json: steps\[0\]\.prss \(step 1\): unknown action "prss"/);
+    bad('{"name":"x","steps":[{"press":"X"}]}', /^t\.json: steps\[0\]\.press \(step 1\): unknown key "X"/);
     bad('{"name":"x","steps":[{"press":"1","keys":"2"}]}', /exactly one action/);
-    bad('{"name":"x","steps":[{"acquirer":{"fault":"nope"}}]}', /fault/);
-    bad('{"name":"x","steps":[{"press":"1","within":3}]}', /within/);
+    bad('{"name":"x","steps":[{"acquirer":{"fault":"nope"}}]}', /steps\[0\]\.acquirer\.fault \(step 1\): .*fault/);
+    bad('{"name":"x","steps":[{"press":"1","within":3}]}', /steps\[0\]\.within \(step 1\): "within" applies only to/);
+    bad('{"name":"x","settings":{},"steps":[{"wait":1}]}', /^t\.json: settings: unknown top-level field/);
+    // cards and ledger fields are checked against what exists, not at run time
+    bad(steps({ wait: 1 }, { swipe: "visa-gold" }), /^t\.json: steps\[1\]\.swipe \(step 2\): unknown swipe card "visa-gold" \(known: .*visa-good/);
+    bad(steps({ tap: "amex-emv" }), /^t\.json: steps\[0\]\.tap \(step 1\): unknown tap card "amex-emv"/);
+    bad(steps({ expectLedger: { charge: 1 } }), /^t\.json: steps\[0\]\.expectLedger\.charge \(step 1\): unknown ledger field \(fields: charges,/);
+    bad(steps({ expectLedger: { charges: "1" } }), /steps\[0\]\.expectLedger\.charges \(step 1\): must be a whole number >= 0/);
+    bad(steps({ expectLedger: { charges: 1 }, within: 5 }), /"within" applies only to/);
+    bad(steps({ acquirer: { fault: "late", delay: 500 } }), /steps\[0\]\.acquirer\.delay \(step 1\): unknown field/);
+    bad(steps({ acquirer: { fault: "drop", count: 0 } }), /acquirer\.count \(step 1\): must be a whole number >= 1, got 0/);
+    bad(steps({ acquirer: { fault: "drop", mti: 200 } }), /acquirer\.mti \(step 1\): must be four digits/);
+    bad(steps({ acquirer: { fault: "drop", rc: "05" } }), /acquirer\.rc \(step 1\): "rc" applies only to fault "rc"/);
+    bad(steps({ wait: -1 }), /steps\[0\]\.wait \(step 1\): "wait" takes seconds/);
+    // the acquirer block
+    const acq = (a: unknown) => JSON.stringify({ name: "x", acquirer: a, steps: [{ wait: 1 }] });
+    bad(acq({ declineRules: [null] }), /^t\.json: acquirer\.declineRules\[0\]: must be an object \{"endsWith": digits, "rc": two characters\}, got null/);
+    bad(acq({ declineRules: [{ endsWith: 51, rc: "51" }] }), /^t\.json: acquirer\.declineRules\[0\]\.endsWith: must be a string of digits/);
+    bad(acq({ declineRules: [{ endsWith: "51", rc: 51 }] }), /^t\.json: acquirer\.declineRules\[0\]\.rc: must be a two-character response code, got 51/);
+    bad(acq({ declineRules: [{ endsWith: "51", rc: "51", when: "x" }] }), /acquirer\.declineRules\[0\]\.when: unknown field/);
+    bad(acq({ declineRules: "51:51" }), /^t\.json: acquirer\.declineRules: must be an array/);
+    bad(acq({ decline: [] }), /^t\.json: acquirer\.decline: unknown field \(fields: declineRules\)/);
+    bad(acq([]), /^t\.json: acquirer: must be an object/);
+  });
+
+  it("pos-sim run checks every file before running any", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "scn-"));
+    const good = path.join(dir, "good.json"), bad = path.join(dir, "bad.json");
+    fs.writeFileSync(good, JSON.stringify({ name: "good", steps: [{ note: "would run" }] }));
+    fs.writeFileSync(bad, JSON.stringify({ name: "bad", acquirer: { declineRules: [null] }, steps: [{ wait: 1 }] }));
+    const r = cli([good, bad]);
+    assert.equal(r.code, 2);
+    assert.equal(r.out, `pos-sim run: ${bad}: acquirer.declineRules[0]: must be an object {"endsWith": digits, "rc": two characters}, got null`);
   });
 
   it("runs a sale on the flow with fake ports and reports a failed expectation clearly", () => {
@@ -54,7 +90,7 @@ describe("scenario runner", () => {
     fs.writeFileSync(path.join(dir, "bad.json"), '{"name":"b","steps":[{"press":"KEY"}]}');
     const bad = cli([path.join(dir, "bad.json")]);
     assert.equal(bad.code, 2);
-    assert.match(bad.out, /bad\.json: step 1: unknown key "KEY"/);
+    assert.match(bad.out, /bad\.json: steps\[0\]\.press \(step 1\): unknown key "KEY"/);
     fs.writeFileSync(path.join(dir, "fail.json"), JSON.stringify({ name: "f", steps: [{ expectScreen: "READY", within: 20 }, { expectScreen: "NOT THERE", within: 1 }] }));
     const fail = cli(["--quiet", path.join(dir, "fail.json")]);
     assert.equal(fail.code, 1);

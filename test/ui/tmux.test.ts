@@ -14,18 +14,34 @@ const BUNDLE = path.join(ROOT, "dist/pos-esp32-v1/firmware.js");
 
 function sleep(ms: number): Promise<void> { return new Promise((r) => setTimeout(r, ms)); }
 
+/**
+ * One tmux server of our own (its own socket, no user config) whose pane stays after the
+ * simulator exits (remain-on-exit, set in the config file so it holds from the first
+ * instant). So the session, and the server, live until kill(): capture-pane always has a
+ * pane to read, and "has the simulator exited, with what status" is a question about the
+ * pane (#{pane_dead}, #{pane_dead_status}), not a race against the server shutting down.
+ */
 class Tmux {
-  readonly session = "pos-ui-test-" + process.pid;
+  readonly session = "pos-ui-test";
+  readonly socket = "pos-ui-test-" + process.pid;
   constructor(readonly snapDir: string) {
+    const conf = path.join(snapDir, "tmux.conf");
+    fs.writeFileSync(conf, "set-option -g remain-on-exit on\n");
     const cmd = `cd ${ROOT} && node_modules/.bin/tsx sim/cli.ts sim --speed 4 --snapshots ${snapDir} 2>${snapDir}/stderr.txt`;
-    execFileSync("tmux", ["new-session", "-d", "-s", this.session, "-x", "80", "-y", "40", cmd]);
+    this.tmux("-f", conf, "new-session", "-d", "-s", this.session, "-x", "80", "-y", "40", cmd);
   }
-  keys(...k: string[]): void { execFileSync("tmux", ["send-keys", "-t", this.session, ...k]); }
-  capture(): string[] {
-    return execFileSync("tmux", ["capture-pane", "-p", "-t", this.session], { encoding: "utf8" }).split("\n");
+  private tmux(...args: string[]): string {
+    return execFileSync("tmux", ["-L", this.socket, ...args], { encoding: "utf8" });
   }
-  alive(): boolean { return spawnSync("tmux", ["has-session", "-t", this.session]).status === 0; }
-  kill(): void { spawnSync("tmux", ["kill-session", "-t", this.session]); }
+  keys(...k: string[]): void { this.tmux("send-keys", "-t", this.session, ...k); }
+  capture(): string[] { return this.tmux("capture-pane", "-p", "-t", this.session).split("\n"); }
+  /** the simulator's exit status once it has exited, else null */
+  exitStatus(): number | null {
+    const [dead, status] = this.tmux("display-message", "-p", "-t", this.session, "#{pane_dead} #{pane_dead_status}").trim().split(" ");
+    return dead === "1" ? Number(status) : null;
+  }
+  alive(): boolean { return this.exitStatus() === null; }
+  kill(): void { spawnSync("tmux", ["-L", this.socket, "kill-server"]); }
 
   /** the panel as text lines, decoded from the Braille cells of the display box */
   panel(): string[] {
@@ -135,7 +151,9 @@ class Tmux {
 
   it("quits on q", async () => {
     t.keys("q");
-    await t.waitFor("exit", () => !t.alive() || !t.capture().join("\n").includes("Firmware log"), 20);
+    await t.waitFor("exit", () => !t.alive(), 20);
+    assert.equal(t.exitStatus(), 0);
+    assert.ok(!t.capture().join("\n").includes("Firmware log"), "the UI left the screen");
     assert.equal(fs.readFileSync(path.join(dir, "stderr.txt"), "utf8").trim(), "");
   });
 });

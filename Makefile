@@ -5,6 +5,14 @@ TSX := node_modules/.bin/tsx
 MOCHA := node_modules/.bin/mocha
 export NODE_OPTIONS ?= --max-old-space-size=4096
 
+# Targets that take BOARD= check the name before anything is installed or built.
+BOARDS := $(sort $(filter-out esp32-cli,$(basename $(notdir $(wildcard boards/*.json)))))
+ifneq ($(filter sim flash flash-dry,$(MAKECMDGOALS)),)
+ifeq ($(filter $(BOARD),$(BOARDS)),)
+$(error unknown board '$(BOARD)'; known boards: $(BOARDS))
+endif
+endif
+
 .PHONY: all install build selftest check test test-fast sim bench fuzz soak flash flash-dry clean
 
 all: build selftest

@@ -6,6 +6,7 @@ import { rollup, Plugin, RollupLog } from "rollup";
 import { minify } from "terser";
 import { EmittedModule, RawMap } from "./compile";
 import { checkHelpers } from "./helpers";
+import { flattenClasses } from "./flatten-classes";
 import { ROOT, TSLIB_ESPRUINO, rel } from "./paths";
 
 export interface Bundle { code: string; map: RawMap; warnings: string[] }
@@ -53,6 +54,10 @@ function firmwarePlugin(modules: Map<string, EmittedModule>, board: object, prob
       }
       problems.push(...checkHelpers(id, mod));
       return { code: mod.code, map: mod.map as any };
+    },
+    renderChunk(code, chunk) {
+      const out = flattenClasses(code, chunk.fileName);
+      return { code: out.code, map: out.map };
     },
   };
 }

@@ -1,5 +1,5 @@
 // The Espruino API this project uses, declared from the 2v29 sources (../shared/espruino.md).
-// @types/espruino dates from 1v95 and lacks most of it. This list is also the surface the
+// Not built on @types/espruino (docs/toolchain.md says why). This list is also the surface the
 // simulator (sim/runtime) implements: add a declaration here only together with its emulation.
 
 declare type PinMode = "input" | "input_pullup" | "input_pulldown" | "output" | "opendrain" |

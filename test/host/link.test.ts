@@ -1,6 +1,7 @@
 // Host link failure classification over the simulator's VirtualNetwork: what the reversal
 // rules depend on (NOT_SENT means no byte left; everything else may have reached the host).
 import { strict as assert } from "assert";
+import * as sinon from "sinon";
 import { createLink } from "../../firmware/host/link";
 import { buildEcho, buildPayment } from "../../firmware/host/messages";
 import { frame } from "../../firmware/host/frame";
@@ -110,10 +111,10 @@ describe("host link failure classes", () => {
   it("a duplicated reply is used once", () => {
     const w = makeWorld();
     w.acq.inject({ mti: "0800", fault: "duplicate" });
-    let calls = 0;
-    w.link.exchange(buildEcho(5, SETTINGS), 30000, () => { calls++; });
+    const done = sinon.spy();
+    w.link.exchange(buildEcho(5, SETTINGS), 30000, done);
     w.clock.advanceTo(w.clock.now() + 60);
-    assert.equal(calls, 1);
+    sinon.assert.calledOnce(done);
   });
 
   it("reports status for the screen", () => {

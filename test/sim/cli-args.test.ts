@@ -5,6 +5,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as sinon from "sinon";
 import { numberArg, parseOptions, UsageError } from "../../sim/cli-args";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -77,11 +78,11 @@ describe("pos-sim commands: bad arguments exit 2 with `pos-sim <command>: <probl
   for (const [cmd, args, msg] of cases) {
     it(`${cmd} ${args.join(" ").replace(dir, "<dir>")}`, async () => {
       const out: string[] = [];
-      const log = console.log, error = console.error;
-      console.log = (...a: unknown[]) => { out.push(a.join(" ")); };
-      console.error = (...a: unknown[]) => { out.push(a.join(" ")); };
+      const keep = (...a: unknown[]) => { out.push(a.join(" ")); };
+      sinon.stub(console, "log").callsFake(keep);
+      sinon.stub(console, "error").callsFake(keep);
       let code: number;
-      try { code = await require(path.join(ROOT, "sim/commands", cmd + ".ts")).run(args); } finally { console.log = log; console.error = error; }
+      try { code = await require(path.join(ROOT, "sim/commands", cmd + ".ts")).run(args); } finally { sinon.restore(); }
       const text = out.join("\n");
       assert.equal(code, 2, text);
       assert.ok(text.startsWith(`pos-sim ${cmd}: `), text);
@@ -101,14 +102,13 @@ describe("pos-sim commands: bad arguments exit 2 with `pos-sim <command>: <probl
   });
 
   it("the example in `pos-sim tlv --help` decodes", async () => {
-    const help: string[] = [];
-    const log = console.log;
-    console.log = (...a: unknown[]) => { help.push(a.join(" ")); };
+    const log = sinon.stub(console, "log");
     let code: number;
-    try { code = require(path.join(ROOT, "sim/commands/tlv.ts")).run(["--help"]); } finally { console.log = log; }
+    try { code = require(path.join(ROOT, "sim/commands/tlv.ts")).run(["--help"]); } finally { sinon.restore(); }
     assert.equal(code, 0);
-    const example = /e\.g\. pos-sim tlv (\S+)/.exec(help.join("\n"));
-    assert.ok(example, help.join("\n"));
+    const help = log.args.map((a) => a.join(" ")).join("\n");
+    const example = /e\.g\. pos-sim tlv (\S+)/.exec(help);
+    assert.ok(example, help);
     const r = sh("sim/cli.ts", ["tlv", example[1]!]);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /^6F \(35\) FCI template\n/);

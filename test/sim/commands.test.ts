@@ -2,14 +2,16 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as sinon from "sinon";
 import { run as boot } from "../../sim/commands/boot";
 
+/** runs a command with console.log/error stubbed; their lines come back with the exit code */
 function capture(fn: () => number): { code: number; out: string[]; err: string[] } {
-  const out: string[] = [], err: string[] = [];
-  const log = console.log, error = console.error;
-  console.log = (...a: any[]) => { out.push(a.join(" ")); };
-  console.error = (...a: any[]) => { err.push(a.join(" ")); };
-  try { return { code: fn(), out, err }; } finally { console.log = log; console.error = error; }
+  const log = sinon.stub(console, "log"), error = sinon.stub(console, "error");
+  try {
+    const code = fn();
+    return { code, out: log.args.map((a) => a.join(" ")), err: error.args.map((a) => a.join(" ")) };
+  } finally { sinon.restore(); }
 }
 
 describe("sim runtime: pos-sim boot", () => {

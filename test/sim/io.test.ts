@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import * as sinon from "sinon";
 import { boot } from "./helpers";
 import { NackError } from "../../sim/bus/types";
 
@@ -154,12 +155,18 @@ describe("sim runtime: loopback, reboot, realtime", () => {
     assert.equal(w.powered, true);
   });
 
-  it("realtime pacing advances virtual time with the wall clock", async () => {
+  it("realtime pacing advances virtual time with the wall clock", () => {
     const w = boot(``);
-    const stop = w.startRealtime({ speed: 100, tickMs: 5 });
-    await new Promise((r) => setTimeout(r, 60));
-    stop();
-    const t = w.clock.now();
-    assert.ok(t > 1 && t < 60, "virtual time " + t);
+    const wall = sinon.useFakeTimers({ toFake: ["Date", "setInterval", "clearInterval"] });
+    try {
+      const ticks: number[] = [];
+      const stop = w.startRealtime({ speed: 100, tickMs: 5, onTick: () => ticks.push(w.clock.now()) });
+      wall.tick(60); // 60 ms of wall time at x100: 6 virtual seconds, in 12 ticks of 0.5 s
+      stop();
+      wall.tick(100); // stopped: no more ticks
+      assert.equal(ticks.length, 12);
+      assert.ok(Math.abs(ticks[0]! - 0.5) < 1e-9, "first tick at " + ticks[0]);
+      assert.ok(Math.abs(w.clock.now() - 6) < 1e-9, "virtual time " + w.clock.now());
+    } finally { wall.restore(); }
   });
 });

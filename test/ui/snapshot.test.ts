@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PNG } from "pngjs";
+import * as sinon from "sinon";
 import { run } from "../../sim/commands/snapshot";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -11,20 +12,18 @@ const BUNDLE = path.join(ROOT, "dist/pos-esp32-v1/firmware.js");
 (fs.existsSync(BUNDLE) ? describe : describe.skip)("pos-sim snapshot", function () {
   this.timeout(60000);
   let log: string[];
-  let restore: () => void;
   beforeEach(() => {
     log = [];
-    const o = console.log, e = console.error;
-    console.log = (s: string) => log.push(String(s));
-    console.error = (s: string) => log.push(String(s));
-    restore = () => { console.log = o; console.error = e; };
+    const keep = (...a: unknown[]) => { log.push(a.join(" ")); };
+    sinon.stub(console, "log").callsFake(keep);
+    sinon.stub(console, "error").callsFake(keep);
   });
-  afterEach(() => restore());
+  afterEach(() => sinon.restore());
 
   it("writes the display and the printed receipt as PNG after a scenario", () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "pos-snap-"));
     const code = run(["--scenario", path.join(ROOT, "test/scenarios/sale-swipe-approved.json"), "--out", out]);
-    restore();
+    sinon.restore();
     assert.equal(code, 0, log.join("\n"));
     const display = PNG.sync.read(fs.readFileSync(path.join(out, "display.png")));
     assert.equal(display.width / display.height, 2, "128x64 scaled");
@@ -37,7 +36,7 @@ const BUNDLE = path.join(ROOT, "dist/pos-esp32-v1/firmware.js");
   it("rejects bad options and unreadable scenarios with exit code 2", () => {
     assert.equal(run(["--bogus"]), 2);
     assert.equal(run(["--scenario", "/nonexistent.json"]), 2);
-    restore();
+    sinon.restore();
     assert.ok(log.some((l) => l.includes("cannot read /nonexistent.json")));
   });
 });

@@ -16,6 +16,7 @@ import type { PartContext, VirtualPart } from "./bus/types";
 import { NorFlash } from "./parts/nor-flash";
 import { findPartFactory } from "./parts/registry";
 import { createMcu, DEFAULT_CALLBACK_COST, StorageFs, type Mcu } from "./runtime";
+import { DEFAULT_RUNAWAY, type RunawayLimits } from "./runtime/mcu";
 
 // Espruino dates are GMT+0; the context's Date uses the process time zone.
 if (process.env.TZ !== "UTC") process.env.TZ = "UTC";
@@ -39,6 +40,9 @@ export interface WorldOptions {
   /** start pacing virtual time to the wall clock at once (speed 1, or the given speed);
    *  stop it with world.stopRealtime() */
   realtime?: boolean | { speed?: number };
+  /** runaway code: a callback is interrupted after this many loop iterations or this much wall
+   *  time (default 1e7 iterations, 5,000 ms; docs/simulator.md "Runaway code and the watchdog") */
+  runaway?: Partial<RunawayLimits>;
 }
 
 export interface WorldError { message: string; position?: string; time: number; }
@@ -175,6 +179,7 @@ export function createWorld(opts: WorldOptions): World {
     world.parts[role] = factory(role, spec, ctx) as any;
   }
 
+  const runaway: RunawayLimits = { ...DEFAULT_RUNAWAY, ...opts.runaway };
   let rebootPending = false;
   const boot = () => {
     world.powered = true;
@@ -191,6 +196,8 @@ export function createWorld(opts: WorldOptions): World {
         clock.after(0, () => { rebootPending = false; pins.powerOn(); boot(); });
       },
       flashPowerCut: () => world.powerCut(),
+      runaway,
+      log: (line) => world.log.push(line),
     });
     world.mcu = mcu;
     if (source !== undefined) {

@@ -2,6 +2,7 @@
 import type { Mcu } from "./mcu";
 import { espruinoError } from "./realm";
 import { toBytes, latin1, isView, isArrayBuffer, crc32, CRC_TABLE } from "./bytes";
+import { hookChars } from "./runaway";
 
 /** blocks a native (API) function counts: what its 84-character wrapper source gave when
  *  sizes were calibrated (2 + 84/12), kept fixed so figures do not move with the wrapper */
@@ -18,7 +19,9 @@ export function sizeOf(v: any, depth = 0, seen = new Set<any>(), isNative?: (f: 
   if (isView(v)) return Math.max(2, Math.ceil(v.byteLength / 13));
   if (typeof v === "function") {
     if (isNative && isNative(v)) return NATIVE_FN_BLOCKS;
-    return 2 + Math.ceil(Function.prototype.toString.call(v).length / 12);
+    const src = Function.prototype.toString.call(v);
+    // the simulator's loop hooks (sim/runtime/runaway.ts) are not part of the firmware's source
+    return 2 + Math.ceil((src.length - hookChars(src)) / 12);
   }
   let n = 1;
   for (const k of Object.keys(v)) {
@@ -93,11 +96,16 @@ export function installCore(mcu: Mcu): void {
 
   // E
   const E = r.obj();
-  let watchdog: { timeout: number; auto: boolean; handle: number } | null = null;
+  // the watchdog: manual mode resets `timeout` s after the last kick (a clock event); auto
+  // mode is kicked by the idle loop, so the Mcu resets the chip when one callback outlives it
+  let wdHandle = 0;
   const armWatchdog = () => {
-    if (!watchdog) return;
-    host.clock.cancel(watchdog.handle);
-    watchdog.handle = host.clock.after(watchdog.timeout, () => { if (!mcu.dead) host.reboot(); });
+    const w = mcu.watchdog;
+    if (!w) return;
+    w.kickedAt = host.clock.now();
+    if (w.auto) return;
+    host.clock.cancel(wdHandle);
+    wdHandle = host.clock.after(w.timeout, () => { if (!mcu.dead) mcu.watchdogReset(`manual, ${w.timeout} s: not kicked in time`); });
   };
   r.methods(E, {
     getErrorFlags: () => { const f = [...mcu.errorFlags]; mcu.errorFlags.clear(); return f; },
@@ -111,8 +119,9 @@ export function installCore(mcu: Mcu): void {
     reset: () => { host.reboot(); throw espruinoError("power cut: rebooting"); },
     setTimeZone: () => { /* dates stay GMT+0 in the simulator */ },
     enableWatchdog: (timeout: number, isAuto?: boolean) => {
-      watchdog = { timeout: Number(timeout), auto: isAuto !== false, handle: 0 };
-      if (!watchdog.auto) armWatchdog();
+      host.clock.cancel(wdHandle);
+      mcu.watchdog = { timeout: Number(timeout), auto: isAuto !== false, kickedAt: host.clock.now() };
+      armWatchdog();
     },
     kickWatchdog: () => armWatchdog(),
     getTemperature: () => 40,
@@ -135,5 +144,5 @@ export function installCore(mcu: Mcu): void {
     writable: true, configurable: true, enumerable: false,
   });
   g.E = E;
-  mcu.onCut(() => { if (watchdog) host.clock.cancel(watchdog.handle); });
+  mcu.onCut(() => { if (mcu.watchdog) host.clock.cancel(wdHandle); });
 }

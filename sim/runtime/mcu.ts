@@ -18,6 +18,7 @@ import { PRELUDE } from "./prelude";
 import { PositionMapper } from "./sourcemap";
 import type { StorageFs } from "./storage";
 import { formatLog } from "./format";
+import { instrumentLoops, LOOP_HOOK } from "./runaway";
 
 export const EVENT_QUEUE_BYTES = 4096;
 export const WATCH_EVENT_BYTES = 6;
@@ -31,17 +32,28 @@ export const TIMER_MIN_INTERVAL = 0.0001;
 /** the console is Serial1 (UART0) at 115,200 baud: long output blocks like any UART write */
 export const CONSOLE_BAUD = 115200;
 
+/** runaway code (sim/runtime/runaway.ts): a callback is interrupted once it has run this many
+ *  loop iterations (deterministic; ~1,000 s of ESP32 time at ~100 us per iteration, espruino.md
+ *  §10) or this much wall time; the boot code also runs under vm's timeout of `wallMs` */
+export interface RunawayLimits { iterations: number; wallMs: number; }
+export const DEFAULT_RUNAWAY: RunawayLimits = { iterations: 1e7, wallMs: 5000 };
+/** loop iterations between two budget checks by the host */
+const CHECK_EVERY = 16384;
+export const INTERRUPTED = "Execution Interrupted";
+
+interface Compiled { script: vm.Script; columnFix: (line: number, col: number) => number; }
 /** recently compiled bundles: a vm.Script runs in any context, so power cycles and new worlds
  *  on the same bundle (tests switch between firmware and probe bundles) skip the parse */
-const scripts: { source: string; filename: string; script: vm.Script }[] = [];
+const scripts: { source: string; filename: string; compiled: Compiled }[] = [];
 const SCRIPT_CACHE_SIZE = 8;
-function compiled(source: string, filename: string): vm.Script {
+function compiled(source: string, filename: string): Compiled {
   const i = scripts.findIndex((e) => e.filename === filename && e.source === source);
-  if (i >= 0) return scripts[i]!.script;
-  const script = new vm.Script(ignoreUseStrict(source), { filename });
+  if (i >= 0) return scripts[i]!.compiled;
+  const inst = instrumentLoops(ignoreUseStrict(source));
+  const c = { script: new vm.Script(inst.code, { filename }), columnFix: inst.columnFix };
   if (scripts.length >= SCRIPT_CACHE_SIZE) scripts.shift();
-  scripts.push({ source, filename, script });
-  return script;
+  scripts.push({ source, filename, compiled: c });
+  return c;
 }
 
 /** Espruino ignores "use strict": the directive becomes a plain string of the same length, so
@@ -74,6 +86,10 @@ export interface McuHost {
   reboot(): void;
   /** a flash operation hit an armed power cut */
   flashPowerCut(): void;
+  /** runaway limits (default DEFAULT_RUNAWAY) */
+  runaway?: RunawayLimits;
+  /** harness messages (world.log) */
+  log?(line: string): void;
 }
 
 export type IoEvent =
@@ -113,6 +129,17 @@ export class Mcu {
   /** time offset set by setTime() (getTime() = clock + offset) */
   timeOffset = 0;
   positions: PositionMapper | null = null;
+  /** E.enableWatchdog state (api-core): manual mode resets `timeout` s after `kickedAt`; auto
+   *  mode is kicked by the idle loop, so it resets when one callback runs longer than that */
+  watchdog: { timeout: number; auto: boolean; kickedAt: number } | null = null;
+  /** runaway detection: the loop counter the bundle's loops bump (context object) */
+  private loop: { n: number; next: number };
+  private readonly limits: RunawayLimits;
+  private depth = 0;
+  private cbWall = 0;
+  private cbStart = 0;
+  /** why the running callback is being interrupted (sticky until it returns) */
+  private interrupt: string | null = null;
 
   constructor(readonly host: McuHost) {
     const r = this.realm;
@@ -123,6 +150,10 @@ export class Mcu {
     this.native.unhandled = r.fn((v: any) => { this.reportUncaught(v, "Unhandled promise rejection: "); });
     this.native.nowMs = r.fn(() => this.getTime() * 1000);
     r.run(PRELUDE, "sim-prelude.js")(this.native, r.global);
+    this.limits = host.runaway ?? DEFAULT_RUNAWAY;
+    this.loop = r.run("({ n: 0, next: 0 })");
+    const hook = r.run(`(function (st, check) { return function () { if (++st.n >= st.next) check(); }; })`)(this.loop, r.fn(this.loopCheck));
+    Object.defineProperty(r.global, LOOP_HOOK, { value: hook, writable: false, configurable: false, enumerable: false });
     host.pins.onMcuEdge((gpio, level, t) => this.onEdge(gpio, level, t));
   }
 
@@ -133,13 +164,25 @@ export class Mcu {
 
   // ---------- boot ----------
   boot(source: string, filename: string, useMap = true): boolean {
-    this.positions = new PositionMapper(filename, useMap);
+    const c = compiled(source, filename);
+    this.positions = new PositionMapper(filename, useMap, c.columnFix);
+    this.startCallback();
+    this.depth++;
+    let failed = false, err: unknown = null;
     try {
-      compiled(source, filename).runInContext(this.realm.context);
+      // the boot code runs once per power-on: vm's timeout (a thread per run) is cheap here
+      c.script.runInContext(this.realm.context, { timeout: this.limits.wallMs });
     } catch (e) {
-      this.loadError = this.reportUncaught(e);
+      failed = true; err = e;
+    } finally {
+      this.depth--;
+    }
+    if (failed && (err as any)?.code === "ERR_SCRIPT_EXECUTION_TIMEOUT") this.interrupt ??= `${this.limits.wallMs} ms of wall time (vm timeout)`;
+    if (failed && this.interrupt === null) {
+      this.loadError = this.reportUncaught(err);
       return false;
     }
+    if (this.interrupt !== null) this.interrupted(err, INTERRUPTED);
     if (this.dead) return true;
     // boot order after the code: E.on('init') handlers, then onInit()
     const E = this.realm.global.E;
@@ -155,12 +198,80 @@ export class Mcu {
   invoke(fn: any, self: any, args: any[]): void {
     if (this.dead) return;
     this.stats.callbacks++;
+    if (this.depth === 0) this.startCallback();
+    this.depth++;
+    let caught: unknown = null;
     try {
-      if (typeof fn === "string") this.realm.global.eval(fn);
+      if (typeof fn === "string") this.realm.global.eval(instrumentLoops(fn).code);
       else fn.apply(self, args);
     } catch (e) {
-      if (!this.dead) this.reportUncaught(e);
+      if (this.interrupt === null) { if (!this.dead) this.reportUncaught(e); } else caught = e;
+    } finally {
+      this.depth--;
     }
+    if (this.interrupt !== null && this.depth === 0) this.interrupted(caught, INTERRUPTED + " during event processing.");
+  }
+
+  // ---------- runaway code and the watchdog ----------
+  private startCallback(): void {
+    this.loop.n = 0;
+    this.loop.next = CHECK_EVERY;
+    this.interrupt = null;
+    this.cbWall = performance.now();
+    this.cbStart = this.host.clock.now();
+  }
+
+  /** every CHECK_EVERY loop iterations of a callback (and at every iteration once interrupted) */
+  private readonly loopCheck = (): void => {
+    if (this.dead) throw espruinoError("power cut: the MCU is unpowered");
+    const l = this.loop;
+    if (this.interrupt === null) {
+      const wall = performance.now() - this.cbWall;
+      if (l.n >= this.limits.iterations) this.interrupt = `${l.n} loop iterations`;
+      else if (wall >= this.limits.wallMs) this.interrupt = `${Math.round(wall)} ms of wall time`;
+      else { l.next = l.n + CHECK_EVERY; return; }
+    }
+    // sticky, as Espruino's interrupt flag: every further loop iteration throws too
+    l.next = 0;
+    throw espruinoError(INTERRUPTED);
+  };
+
+  /** The interpreter auto-kicks the watchdog from its idle loop: a callback (blocked in natives,
+   *  so virtual time moves) that outlives the timeout resets the chip. Called by block(). */
+  private autoWatchdogDue(until: number): number | null {
+    const w = this.watchdog;
+    if (!w || !w.auto || this.depth === 0) return null;
+    const due = this.cbStart + w.timeout;
+    return until > due ? due : null;
+  }
+
+  /** a runaway callback was stopped: with a watchdog the chip never reaches its idle loop
+   *  again and resets when the watchdog expires; without one, Espruino's Ctrl-C message */
+  private interrupted(e: unknown, message: string): void {
+    const why = this.interrupt ?? "runaway";
+    this.interrupt = null;
+    if (this.dead) return;
+    const position = e && typeof e === "object" ? this.positions?.fromStack(String((e as any).stack)) : undefined;
+    const where = position ? ` at ${position}` : "";
+    const w = this.watchdog;
+    if (w) {
+      const due = w.auto ? this.cbStart + w.timeout : w.kickedAt + w.timeout;
+      this.host.log?.(`runaway code${where} (${why}): the watchdog resets the chip at ${due.toFixed(3)} s`);
+      try { this.block(Math.max(0, due - this.host.clock.now())); } catch { /* the watchdog already fired */ }
+      if (!this.dead) this.watchdogReset(`${w.auto ? "auto" : "manual"}, ${w.timeout} s: runaway code${where}`);
+      return;
+    }
+    this.host.log?.(`runaway code interrupted${where} (${why})`);
+    this.write(message + "\n");
+    if (position) this.write(` at ${position}\n`);
+  }
+
+  /** the watchdog was not kicked in time: the chip resets (same flash, parts stay powered) */
+  watchdogReset(why: string): void {
+    if (this.dead) return;
+    this.host.console(`[sim] watchdog reset (${why})`);
+    this.host.log?.(`watchdog reset at ${this.host.clock.now().toFixed(3)} s (${why})`);
+    this.host.reboot();
   }
 
   queueJs(fn: () => void): void {
@@ -211,7 +322,12 @@ export class Mcu {
    *  world moves on meanwhile (ISRs fill the queue, bytes travel). */
   block(dt: number): void {
     if (dt <= 0 || this.dead) return;
-    this.host.clock.advanceTo(this.host.clock.now() + dt);
+    const until = this.host.clock.now() + dt;
+    const due = this.watchdog ? this.autoWatchdogDue(until) : null;
+    if (due !== null) {
+      this.host.clock.advanceTo(due);
+      if (!this.dead) this.watchdogReset(`auto, ${this.watchdog!.timeout} s: a callback never returned to the idle loop`);
+    } else this.host.clock.advanceTo(until);
     if (this.dead) throw espruinoError("power cut: the MCU is unpowered");
   }
 

@@ -21,7 +21,10 @@ function loadMap(mapPath: string): SourceMap | null {
 export class PositionMapper {
   private base: string;
 
-  constructor(readonly bundlePath: string, private useMap = true) {
+  /** `columnFix` maps a column of the running code back to the bundle's (the simulator's loop
+   *  hooks move columns, sim/runtime/runaway.ts) */
+  constructor(readonly bundlePath: string, private useMap = true,
+    private columnFix: (line: number, col: number) => number = (_l, c) => c) {
     this.base = path.basename(bundlePath);
   }
 
@@ -33,7 +36,7 @@ export class PositionMapper {
     const esc = this.bundlePath.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     const m = new RegExp(esc + ":(\\d+):(\\d+)").exec(stack);
     if (!m) return undefined;
-    return this.describe(Number(m[1]), Number(m[2]));
+    return this.describe(Number(m[1]), this.columnFix(Number(m[1]), Number(m[2])));
   }
 
   describe(line: number, col: number): string {

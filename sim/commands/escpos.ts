@@ -55,7 +55,8 @@ export function run(args: string[]): number {
   }
   console.error(bytes.length + " bytes, " + it.paper.mm.toFixed(1) + " mm of paper, " + it.cuts + " cut(s)");
   if (o.png) {
-    try { fs.writeFileSync(o.png, renderPng(it.paper, { scale: o.scale })); }
+    const warn = (m: string) => { if (!o.quiet) console.error("warning: " + m); };
+    try { fs.writeFileSync(o.png, renderPng(it.paper, { scale: o.scale, warn })); }
     catch (e) {
       console.error("pos-sim escpos: cannot write '" + o.png + "': " + (e as Error).message);
       return 1;

@@ -33,6 +33,11 @@ type Item = CharItem | ImageItem;
 const FONT_A = { w: 12, h: 24 };
 const FONT_B = { w: 9, h: 17 };
 const DEFAULT_SPACING = 30;
+/** caps that keep any byte stream cheap to render (8 dots per mm): one feed command moves at
+ *  most 1 m (ESC 3 255 + ESC d 255 would be 8 m), and the file tool keeps 2 m of paper (a long
+ *  Z report is well under 1 m); the virtual printer part keeps its whole session */
+export const MAX_FEED_MM = 1000;
+export const DEFAULT_MAX_PAPER_MM = 2000;
 const BARCODE_NAMES: { [m: number]: string } = {
   0: "UPC-A", 1: "UPC-E", 2: "EAN13", 3: "EAN8", 4: "CODE39", 5: "ITF", 6: "CODABAR",
   65: "UPC-A", 66: "UPC-E", 67: "EAN13", 68: "EAN8", 69: "CODE39", 70: "ITF", 71: "CODABAR", 72: "CODE93", 73: "CODE128",
@@ -110,9 +115,13 @@ export class EscPosInterpreter {
   /** an unchanging copy of the style, shared by the characters printed with it */
   private stSnap: Style | null = null;
 
-  constructor(opts?: { width?: number; hooks?: InterpreterHooks }) {
+  private paperWarned = false;
+
+  /** maxPaperMm: paper kept (default 2 m; Infinity for a session that prints for hours) */
+  constructor(opts?: { width?: number; hooks?: InterpreterHooks; maxPaperMm?: number }) {
     this.dots = (opts && opts.width) || 384;
-    this.paper = new Paper(this.dots);
+    const maxMm = opts && opts.maxPaperMm !== undefined ? opts.maxPaperMm : DEFAULT_MAX_PAPER_MM;
+    this.paper = new Paper(this.dots, maxMm * 8);
     this.hooks = (opts && opts.hooks) || {};
     this.reset();
   }
@@ -498,12 +507,21 @@ export class EscPosInterpreter {
   private move(dots: number): void {
     this.paper.advance(dots);
     this.lastDots += dots;
+    if (this.paper.full && !this.paperWarned) {
+      this.paperWarned = true;
+      this.warn("paper longer than " + this.paper.maxRows / 8 + " mm: later output is not kept");
+    }
   }
 
   private feedLines(n: number): void {
     if (this.items.length) {
       this.printLine(true);
       n--;
+    }
+    const most = Math.max(1, Math.floor((MAX_FEED_MM * 8) / Math.max(1, this.lineSpacing)));
+    if (n > most) {
+      this.warn("feed of " + n + " lines (" + Math.round((n * this.lineSpacing) / 8) + " mm) capped at " + MAX_FEED_MM + " mm");
+      n = most;
     }
     for (let i = 0; i < n; i++) {
       this.paper.text("");

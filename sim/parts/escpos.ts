@@ -53,6 +53,9 @@ export class EscposPart implements VirtualPart {
     this.mmPerSecond = spec.mmPerSecond || 60;
     this.interp = new EscPosInterpreter({
       width: spec.dots || 384,
+      // a session prints for hours: the paper is kept whole (the roll model limits it), and
+      // png() shows the latest part when it is too long for one picture
+      maxPaperMm: Infinity,
       hooks: {
         warn: (m) => ctx.log(role + ": " + m),
         reply: (bytes) => this.uart.send(bytes),
@@ -107,7 +110,9 @@ export class EscposPart implements VirtualPart {
   /** true when nothing is waiting and the mechanism is still */
   idle(): boolean { return this.buffered === 0 && this.ctx.clock.now() >= this.busyUntil; }
   text(opts?: { art?: boolean }): string { return renderText(this.interp.paper, opts); }
-  png(scale?: number): Buffer { return renderPng(this.interp.paper, { scale }); }
+  png(scale?: number): Buffer {
+    return renderPng(this.interp.paper, { scale, keep: "tail", warn: (m) => this.ctx.log(this.role + ": " + m) });
+  }
   get paperMm(): number { return this.interp.paper.mm; }
 
   // ---- wire side ----

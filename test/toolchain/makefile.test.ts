@@ -4,12 +4,18 @@ import { spawnSync } from "child_process";
 import * as path from "path";
 
 const ROOT = path.resolve(__dirname, "../..");
+/** a top-level make, also when these tests run under `make test` (no inherited MAKEFLAGS/MAKELEVEL) */
+function make(args: string[]) {
+  const env = { ...process.env };
+  for (const k of ["MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "BOARD", "PORT"]) delete env[k];
+  return spawnSync("make", args, { cwd: ROOT, encoding: "utf8", env });
+}
 
 describe("Makefile: BOARD= is checked before anything is built", () => {
   for (const target of ["sim", "flash", "flash-dry"]) {
     it(`make ${target} BOARD=<typo> stops at once with the known boards`, () => {
       const t0 = Date.now();
-      const r = spawnSync("make", [target, "BOARD=pos-esp32-vl", "PORT=/dev/null"], { cwd: ROOT, encoding: "utf8" });
+      const r = make([target, "BOARD=pos-esp32-vl", "PORT=/dev/null"]);
       assert.equal(r.status, 2, r.stdout + r.stderr);
       assert.match(r.stderr, /unknown board 'pos-esp32-vl'; known boards: pos-esp32-uart-msr pos-esp32-v1/);
       assert.equal(r.stdout, "", "no recipe ran (no install, no build)");
@@ -18,7 +24,7 @@ describe("Makefile: BOARD= is checked before anything is built", () => {
   }
 
   it("a known board passes the check (dry run)", () => {
-    const r = spawnSync("make", ["-n", "sim", "BOARD=pos-esp32-uart-msr"], { cwd: ROOT, encoding: "utf8" });
+    const r = make(["-n", "sim", "BOARD=pos-esp32-uart-msr"]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /sim\/cli\.ts sim --board pos-esp32-uart-msr/);
   });

@@ -4,7 +4,7 @@
 // Transport-agnostic: `handle(socket)` serves one connection of the VirtualSocket shape
 // (sim/bus/types.ts); ./tcp.ts adapts real TCP sockets to it.
 import { IsoMsg, digits, pack, trimRight, unpack } from "../../firmware/host/iso8583";
-import { createDeframer, frame } from "../../firmware/host/frame";
+import { createDeframer, frame, MAX_FRAME, TPDU_LEN } from "../../firmware/host/frame";
 import { parseTotals, Totals, formatTotals } from "../../firmware/host/messages";
 import type { VirtualNetwork, VirtualSocket } from "../bus/types";
 
@@ -83,10 +83,22 @@ export interface LedgerView {
 
 export interface AcquirerOptions {
   declineRules?: DeclineRule[];
-  /** scheduler for late replies (virtual clock in tests); default setTimeout */
-  after?: (ms: number, fn: () => void) => void;
+  /** scheduler for late replies and connection timeouts (the virtual clock in the simulator);
+   *  default setTimeout (unref'd). May return a handle for `cancel`. */
+  after?: (ms: number, fn: () => void) => unknown;
+  /** cancels a handle from `after` (optional: a stale timer is ignored anyway) */
+  cancel?: (handle: unknown) => void;
+  /** close a connection that sends nothing for this long with no reply pending (default
+   *  60,000 ms; 0: never) */
+  idleTimeoutMs?: number;
+  /** close a connection that started a frame and did not finish it within this (default
+   *  10,000 ms; 0: never) */
+  partialTimeoutMs?: number;
   log?: (line: string) => void;
 }
+
+export const DEFAULT_IDLE_TIMEOUT_MS = 60000;
+export const DEFAULT_PARTIAL_TIMEOUT_MS = 10000;
 
 function liveTotals(charges: Charge[], batch: number, anyBatch = false): Totals {
   const t: Totals = { saleCount: 0, saleAmount: 0, refundCount: 0, refundAmount: 0 };
@@ -107,8 +119,12 @@ export class Acquirer {
   private rrnSeq = 0;
   private authSeq = 0;
   private declineRules: DeclineRule[];
-  private after: (ms: number, fn: () => void) => void;
+  private after: (ms: number, fn: () => void) => unknown;
+  private cancel: (handle: unknown) => void;
+  private idleMs: number;
+  private partialMs: number;
   private log: (line: string) => void;
+  private connSeq = 0;
   /** malformed requests received (the connection is closed on them) */
   readonly errors: string[] = [];
   /** every request and what was done with it, for tests and the UI */
@@ -116,7 +132,15 @@ export class Acquirer {
 
   constructor(opts: AcquirerOptions = {}) {
     this.declineRules = opts.declineRules ?? [{ endsWith: "51", rc: "51" }];
-    this.after = opts.after ?? ((ms, fn) => { setTimeout(fn, ms); });
+    if (opts.after) {
+      this.after = opts.after;
+      this.cancel = opts.cancel ?? (() => {});
+    } else {
+      this.after = (ms, fn) => { const t = setTimeout(fn, ms); t.unref?.(); return t; };
+      this.cancel = (h) => clearTimeout(h as ReturnType<typeof setTimeout>);
+    }
+    this.idleMs = opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.partialMs = opts.partialTimeoutMs ?? DEFAULT_PARTIAL_TIMEOUT_MS;
     this.log = opts.log ?? (() => {});
   }
 
@@ -142,29 +166,69 @@ export class Acquirer {
     return undefined;
   }
 
-  /** Serve one connection: any number of framed requests, one reply each. */
+  /** Serve one connection: any number of framed requests, one reply each. A frame the
+   *  acquirer cannot take (impossible length, TPDU, unparsable message) is logged with the
+   *  reason and closes the connection; so does a connection idle for idleTimeoutMs (no reply
+   *  pending) or a frame left unfinished for partialTimeoutMs. */
   handle(sock: VirtualSocket): void {
+    const id = ++this.connSeq;
     let closed = false;
-    sock.onClose(() => { closed = true; });
+    let timer: { handle: unknown; token: number } | null = null;
+    let token = 0;
+    let replies = 0; // late replies still to send
+    const stopTimer = () => { if (timer) { this.cancel(timer.handle); timer = null; } };
+    const close = (why: string) => {
+      if (closed) return;
+      stopTimer();
+      this.log(`acquirer: connection ${id}: closing: ${why}`);
+      closed = true;
+      sock.end();
+    };
+    const reject = (why: string) => {
+      this.errors.push(why);
+      this.log(`acquirer: connection ${id}: rejected frame: ${why}`);
+      close("rejected frame");
+    };
+    /** (re)arm the one timer this connection has: partial frame or idle */
+    const arm = () => {
+      stopTimer();
+      if (closed) return;
+      const pending = deframer.pending();
+      const ms = pending > 0 ? this.partialMs : replies > 0 ? 0 : this.idleMs;
+      if (!(ms > 0)) return;
+      const mine = ++token;
+      const why = pending > 0 ? `partial frame (${pending} bytes) unfinished for ${ms} ms` : `idle for ${ms} ms`;
+      timer = { token: mine, handle: this.after(ms, () => { if (timer && timer.token === mine) { timer = null; close(why); } }) };
+    };
+    sock.onClose(() => { closed = true; stopTimer(); });
     const deframer = createDeframer((tpdu, body) => {
+      if (closed) return;
+      if (tpdu[0] !== 0x60) { reject(`TPDU id 0x${tpdu[0]!.toString(16).padStart(2, "0")}, expected 0x60 (${body.length + 5} bytes)`); return; }
       let req: IsoMsg;
       try { req = unpack(body); } catch (e) {
-        this.errors.push((e as Error).message);
-        this.log("acquirer: malformed request: " + (e as Error).message);
-        if (!closed) sock.end();
+        reject(`malformed request (${body.length + 5} bytes): ${(e as Error).message}`);
         return;
       }
       const nii = (((tpdu[1]! >> 4) * 10 + (tpdu[1]! & 15)) * 100 + (tpdu[2]! >> 4) * 10 + (tpdu[2]! & 15));
-      this.respond(req, digits(nii, 3), (bytes) => { if (!closed) sock.write(bytes); }, () => { if (!closed) sock.end(); });
+      const send = (bytes: string) => { if (!closed) sock.write(bytes); };
+      this.respond(req, digits(nii, 3), send, () => { if (!closed) { stopTimer(); closed = true; sock.end(); } }, {
+        delayed: () => { replies++; },
+        sent: () => { replies--; arm(); },
+      });
     }, (code) => {
-      this.errors.push(code);
-      if (!closed) sock.end();
+      reject(code === "FRAME_LENGTH" ? `impossible frame length (must be ${TPDU_LEN}..${MAX_FRAME} bytes)` : code);
     });
-    sock.onData((d) => deframer.push(d));
+    sock.onData((d) => {
+      if (closed) return;
+      deframer.push(d);
+      arm();
+    });
+    arm();
   }
 
   /** Process one request with the scripted faults; `send` gets latin1 frames. */
-  respond(req: IsoMsg, nii: string, send: (latin1: string) => void, close: () => void): void {
+  respond(req: IsoMsg, nii: string, send: (latin1: string) => void, close: () => void,
+    later?: { delayed(): void; sent(): void }): void {
     const fault = this.takeFault(req);
     const kind = fault?.fault;
     const processIt = fault?.process ?? !(kind === "drop" || kind === "rc");
@@ -182,7 +246,10 @@ export class Acquirer {
     bytes[3] = bytes[5]!; bytes[4] = bytes[6]!; bytes[5] = tp1; bytes[6] = tp2;
     const latin1 = Buffer.from(bytes).toString("latin1");
     switch (kind) {
-      case "late": this.after(fault!.delayMs ?? 60000, () => send(latin1)); return;
+      case "late":
+        later?.delayed();
+        this.after(fault!.delayMs ?? 60000, () => { send(latin1); later?.sent(); });
+        return;
       case "garbled": {
         const g = Buffer.from(bytes);
         g[7] = 0xff; g[8] = 0xff; // MTI is no longer BCD

@@ -28,7 +28,7 @@ export class SimTarget implements Target {
   constructor(o: SimTargetOptions = {}) {
     this.world = createWorld({ board: "pos-esp32-v1", ...o } as WorldOptions);
     const clock = this.world.clock;
-    this.acquirer = new Acquirer({ ...o.acquirer, after: (ms, fn) => { clock.after(ms / 1000, fn); } });
+    this.acquirer = new Acquirer({ ...o.acquirer, after: (ms, fn) => clock.after(ms / 1000, fn), cancel: (h) => clock.cancel(h as number) });
     this.acquirer.attach(this.world.net, ACQUIRER_HOST, ACQUIRER_PORT);
   }
 

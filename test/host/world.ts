@@ -63,7 +63,7 @@ export interface World {
 export function makeWorld(opts: { acquirer?: AcquirerOptions; engine?: Partial<EngineOptions>; openStore?: () => HostStore } = {}): World {
   const clock = new VirtualClock();
   const net = new VirtualNetworkImpl(clock);
-  const acq = new Acquirer({ after: (ms, fn) => { clock.after(ms / 1000, fn); }, ...opts.acquirer });
+  const acq = new Acquirer({ after: (ms, fn) => clock.after(ms / 1000, fn), cancel: (h) => clock.cancel(h as number), ...opts.acquirer });
   acq.attach(net, HOST, PORT);
   // a memory store survives a reboot as is; a journal store is reopened from flash
   const store = (opts.openStore ? opts.openStore() : createMemoryStore()) as MemoryStore;

@@ -73,14 +73,15 @@ export interface FlattenResult { code: string; map: any; flattened: number }
 export function flattenClasses(code: string, fileName: string): FlattenResult {
   const ast = acorn.parse(code, { ecmaVersion: 5 }) as unknown as Node;
   // rollup's iife: `(function () { 'use strict'?; ... })();` possibly behind `var x = `
-  let scope: Node[] | null = null;
+  // (or a plain script: the program's own statements)
+  let scope: Node[] = ast.body;
   for (const s of ast.body as Node[]) {
     const e = s.type === "ExpressionStatement" ? s.expression : null;
     if (e && e.type === "CallExpression" && e.callee.type === "FunctionExpression") { scope = e.callee.body.body; break; }
   }
   const ms = new MagicString(code);
   let flattened = 0;
-  for (const stmt of scope || []) {
+  for (const stmt of scope) {
     const w = classWrapper(stmt);
     if (!w) continue;
     const body: Node[] = w.fn.body.body;

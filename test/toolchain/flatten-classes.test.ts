@@ -5,6 +5,7 @@ import * as ts from "typescript";
 import * as vm from "vm";
 import { flattenClasses } from "../../sim/toolchain/flatten-classes";
 import { providedHelpers } from "../../sim/toolchain/helpers";
+import { clashingGlobals } from "../../sim/toolchain/bundle";
 
 const TS = `
 class Base { n: number; constructor(n: number) { this.n = n; } twice(): number { return this.n * 2; } static make(): Base { return new Base(1); } }
@@ -37,6 +38,11 @@ describe("build: flattening class wrappers", () => {
     const code = "(function () {\nvar A = (function () { var shared = 1; function A() {} A.prototype.f = function () { return shared; }; return A; }());\n" +
       "var B = (function (_super) { __extends(B, _super); function B() {} B.prototype.g = function (A) { return A; }; return B; }(A));\n})();\n";
     assert.equal(flattenClasses(code, "x.js").flattened, 0);
+  });
+
+  it("refuses top-level names that would overwrite Espruino's globals (the bundle has no iife)", () => {
+    assert.deepEqual(clashingGlobals("var E = 1, ok = 2; function D3() {} function xy() {}"), ["E", "D3"]);
+    assert.deepEqual(clashingGlobals("function f() { var E = 1; }"), [], "locals shadow nothing global");
   });
 
   it("our tslib still provides __extends", () => { assert.ok(providedHelpers().has("__extends")); });

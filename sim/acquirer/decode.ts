@@ -2,6 +2,7 @@
 import { IsoMsg, fieldName, fieldType, FT, unpack } from "../../firmware/host/iso8583";
 import { locateMessage } from "../../firmware/host/frame";
 import { fromHex, toHex } from "../../firmware/host/hex";
+import { maskedTlvHex } from "../cards/emv-mask";
 
 /** PAN-bearing digits: first 6 and last 4 at most (PCI 3.4.1); track 2 keeps only the
  *  PAN part masked and hides everything after the separator */
@@ -20,6 +21,7 @@ export function describe(m: IsoMsg): string[] {
     let shown: string;
     if (de === 2 || de === 35) shown = maskDigits(v as string);
     else if (de === 52) shown = "<PIN block, " + (v as Uint8Array).length + " bytes>";
+    else if (de === 55) shown = maskedTlvHex(v as Uint8Array); // 5A, 57, 9F6B, 56: last four only
     else if (typeof v === "string") shown = JSON.stringify(v);
     else shown = toHex(v);
     const t = fieldType(de);

@@ -1,6 +1,7 @@
 // pos-sim tlv <hex>: print a BER-TLV blob (an EMV response) as a tree with tag names.
 import { cliArgs } from "../cli-args";
 import { bytesOfHex, hexOf, parseTlv, textOf, type Tlv } from "../../drivers/emv/tlv";
+import { isSensitiveTag, panLastFour } from "../cards/emv-mask";
 
 export const summary = "print BER-TLV hex (EMV responses) as a tree with tag names";
 
@@ -15,13 +16,14 @@ export const TAG_NAMES: Record<number, string> = {
   0x9f12: "application preferred name", 0x9f1a: "terminal country", 0x9f26: "application cryptogram",
   0x9f27: "cryptogram information data", 0x9f36: "ATC", 0x9f37: "unpredictable number", 0x9f38: "PDOL",
   0x9f66: "TTQ", 0x9f6c: "CTQ", 0xbf0c: "FCI issuer discretionary data",
+  0x56: "track 1 data", 0x9f6b: "track 2 data", 0x9f1f: "track 1 discretionary data", 0x9f20: "track 2 discretionary data",
 };
-const SENSITIVE = new Set([0x57, 0x5a]);
 
 const HELP = `usage: pos-sim tlv [--unmask] <hex>
   e.g. pos-sim tlv 6F23840E325041592E5359532E4444463031A511BF0C0E610C4F07A0000000041010870101
   (a PPSE reply; spaces between bytes are allowed when quoted)
-  PAN-bearing tags (57, 5A) are masked to the last four unless --unmask
+  PAN-bearing tags (5A, 57, 9F6B, 56) are masked to the last four, track discretionary
+  data (9F1F, 9F20) hidden, unless --unmask
 Exit code: 0 decoded, 1 malformed TLV, 2 bad usage or not hex.`;
 
 function printable(b: Uint8Array, t: Tlv): boolean {
@@ -45,12 +47,13 @@ export function run(args: string[]): number {
       let line = `${"  ".repeat(depth)}${tag} (${n.len})${name ? " " + name : ""}`;
       if (!n.children) {
         let v = hexOf(buf, n.start, n.len);
-        if (SENSITIVE.has(n.tag) && !unmask) {
-          const digits = v.split(/[DF]/)[0]!;
-          v = "****" + digits.slice(-4) + " (masked)";
+        const sensitive = isSensitiveTag(n.tag);
+        if (sensitive && !unmask) {
+          const last4 = panLastFour(n.tag, buf, n.start, n.len);
+          v = last4 ? "****" + last4 + " (masked)" : "(masked)";
         }
         line += ": " + v;
-        if (!SENSITIVE.has(n.tag) && printable(buf, n) && n.tag !== 0x9f38) line += ` "${textOf(buf, n.start, n.len)}"`;
+        if ((!sensitive || unmask) && printable(buf, n) && n.tag !== 0x9f38) line += ` "${textOf(buf, n.start, n.len)}"`;
       }
       console.log(line);
       if (n.children) walk(n.children, depth + 1);

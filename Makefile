@@ -7,7 +7,7 @@ export NODE_OPTIONS ?= --max-old-space-size=4096
 
 # Targets that take BOARD= check the name before anything is installed or built.
 BOARDS := $(sort $(filter-out esp32-cli,$(basename $(notdir $(wildcard boards/*.json)))))
-ifneq ($(filter sim flash flash-dry,$(MAKECMDGOALS)),)
+ifneq ($(filter sim flash flash-dry memtest,$(MAKECMDGOALS)),)
 ifeq ($(filter $(BOARD),$(BOARDS)),)
 $(error unknown board '$(BOARD)'; known boards: $(BOARDS))
 endif

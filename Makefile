@@ -51,11 +51,14 @@ fuzz: install
 soak: install
 	$(TSX) test/journal/soak.ts --cuts 1000000
 
+# make flash [BOARD=...] [PORT=...] [PROBE=nfc]: the firmware, or dist/<board>/probe-<PROBE>.js,
+# as boot code; checks the board first and the stored file after (docs/toolchain.md).
+FLASH_FILE = $(if $(PROBE),--file dist/$(BOARD)/probe-$(PROBE).js)
 flash: build
-	$(TSX) sim/toolchain/flash.ts --board $(BOARD) --port $(PORT)
+	$(TSX) sim/toolchain/flash.ts --board $(BOARD) --port $(PORT) $(FLASH_FILE)
 
 flash-dry: build
-	$(TSX) sim/toolchain/flash.ts --board $(BOARD) --dry-run dist/$(BOARD)/upload.js
+	$(TSX) sim/toolchain/flash.ts --board $(BOARD) --dry-run dist/$(BOARD)/upload$(if $(PROBE),-probe-$(PROBE)).js $(FLASH_FILE)
 
 clean:
 	rm -rf build dist

@@ -38,7 +38,9 @@ export interface PartitionSpec { base: number; size: number; }
 export interface Board {
   name: string;
   description: string;
-  mcu: { family: "esp32"; module: string; flashSize: number; jsVars: number };
+  /** espruino: the oldest interpreter the firmware runs on ("2v29"); checked by make flash and
+   *  at boot (firmware/app/platform.ts) */
+  mcu: { family: "esp32"; module: string; flashSize: number; jsVars: number; espruino: string };
   /** partitions of the Espruino ESP32 build: "free" (8 KB at 0xE000) and "flash" (64 KB at
    *  0x310000) are raw and ours; "storage" holds the boot code and must not be touched */
   partitions: { free?: PartitionSpec; flash: PartitionSpec; storage: PartitionSpec };

@@ -13,6 +13,7 @@ import { createJournalStore } from "./host/journal-store";
 import { openJournal } from "./journal/journal";
 import { createCardService } from "./cards/service";
 import { zeroPad } from "./util/money";
+import { platformFault } from "./app/platform";
 
 var started = false;
 
@@ -20,6 +21,15 @@ function main(): void {
   if (started) return;
   started = true;
   var p = bringUp();
+  // an interpreter older than the board file's, or a flash map where the journal is not raw
+  // flash: no journal, no transactions; say so on the screen (firmware/app/platform.ts)
+  var bad = platformFault(p.board, process.version, require("Flash").getFree());
+  if (bad) {
+    p.log("BOARD MISMATCH: " + bad);
+    var d = makeDisplay(p);
+    if (d) { d.g.drawString("BOARD MISMATCH", 0, 0); d.g.drawString(bad, 0, 12); d.g.drawString("No transactions.", 0, 24); d.g.drawString("Reflash: make flash", 0, 36); d.flip(); }
+    return;
+  }
   // a JS hang reboots the terminal (auto mode: kicked from the idle loop); the journal makes
   // a reboot at any point safe
   try { E.enableWatchdog(15, true); } catch (e) { p.log("watchdog: " + e); }

@@ -281,7 +281,8 @@ export function validateBoard(data: unknown, file: string): { errors: string[]; 
   if (c.text(b.name, "name") && b.name !== expected) c.err("name", "is \"" + b.name + "\" but the file is " + expected + ".json");
   c.text(b.description, "description");
   if (c.obj(b.mcu, "mcu")) {
-    c.only(b.mcu, "mcu", ["family", "module", "flashSize", "jsVars"]);
+    c.only(b.mcu, "mcu", ["family", "module", "flashSize", "jsVars", "espruino"]);
+    if (typeof b.mcu.espruino !== "string" || !/^\d+v\d+$/.test(b.mcu.espruino)) c.err("mcu.espruino", "must be the oldest Espruino version the firmware runs on, like \"2v29\"");
     if (b.mcu.family !== "esp32") c.err("mcu.family", "must be \"esp32\"");
     c.text(b.mcu.module, "mcu.module");
     c.int(b.mcu.flashSize, "mcu.flashSize", 1);

@@ -4,6 +4,7 @@
 // wraps and keeps settled history), then N approved, printed sales in one open batch.
 import * as fs from "fs";
 import * as zlib from "zlib";
+import { cliArgs, UsageError } from "../cli-args";
 import { NorFlash } from "../parts/nor-flash";
 import { loadBoard, BoardError } from "../toolchain/board";
 import { openJournal, Journal, Kind, Result, JournalRegion, isJournalError, IX_CUR } from "../../firmware/journal/journal";
@@ -109,33 +110,18 @@ export function inspectImage(bytes: Uint8Array, region: JournalRegion): {
   return { state: j.state, open: j.batchTotals().saleCount, retained: records.length, next, records };
 }
 
-function intArg(name: string, v: string | undefined): number {
-  if (v === undefined) throw new Error(`${name} needs a value`);
-  if (!/^\d+$/.test(v)) throw new Error(`${name} needs a whole number >= 0, got '${v}'`);
-  return Number(v);
-}
-
 export function run(args: string[]): number {
-  let sales: number | undefined, settled: number | undefined, batchSize = 100, board = process.env.BOARD || "pos-esp32-v1";
-  const files: string[] = [];
-  try {
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i]!;
-      if (a === "--help" || a === "-h") { console.log(USAGE); return 0; }
-      if (a === "--sales") sales = intArg(a, args[++i]);
-      else if (a === "--settled") settled = intArg(a, args[++i]);
-      else if (a === "--batch-size") { batchSize = intArg(a, args[++i]); if (batchSize < 1) throw new Error("--batch-size needs a number >= 1"); }
-      else if (a === "--board") { const v = args[++i]; if (!v) throw new Error("--board needs a value"); board = v; }
-      else if (a.startsWith("-")) throw new Error(`unknown option '${a}'`);
-      else files.push(a);
-    }
-    if (sales === undefined) throw new Error("--sales N is required");
-    if (settled === undefined) throw new Error("--settled M is required");
-    if (files.length !== 1) throw new Error(files.length ? `one output file, got ${files.length}` : "no output file given");
-  } catch (e) {
-    console.error(`pos-sim journal-image: ${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
+  const p = cliArgs("pos-sim journal-image", args, {
+    sales: { type: "int", min: 0 }, settled: { type: "int", min: 0 }, "batch-size": { type: "int", min: 1 }, board: { type: "string" },
+  }, USAGE, { max: 1, name: "output file" }, ({ values, positionals }) => {
+    if (values.sales === undefined) throw new UsageError("--sales N is required");
+    if (values.settled === undefined) throw new UsageError("--settled M is required");
+    if (!positionals.length) throw new UsageError("no output file given");
+  });
+  if (typeof p === "number") return p;
+  const sales = p.values.sales!, settled = p.values.settled!, batchSize = p.values["batch-size"] ?? 100;
+  const board = p.values.board ?? (process.env.BOARD || "pos-esp32-v1");
+  const files = p.positionals;
   let region: JournalRegion;
   try {
     const b = loadBoard(board);
@@ -147,7 +133,7 @@ export function run(args: string[]): number {
   }
   let img: ImageResult;
   try {
-    img = makeImage({ sales: sales!, settled: settled!, batchSize, region });
+    img = makeImage({ sales, settled, batchSize, region });
   } catch (e) {
     if (e instanceof Refused) {
       console.error(`pos-sim journal-image: ${e.message}` +

@@ -72,7 +72,9 @@ describe("pos-sim journal-image", function () {
   it("argument problems: one line, exit 2", () => {
     for (const [args, msg] of [
       [["--settled", "0", "o.bin"], "--sales N is required"],
-      [["--sales", "-1", "--settled", "0", "o.bin"], "--sales needs a whole number >= 0, got '-1'"],
+      [["--sales=-1", "--settled", "0", "o.bin"], "--sales needs an integer >= 0, got '-1'"],
+      [["--sales", "x", "--settled", "0", "o.bin"], "--sales needs an integer >= 0, got 'x'"],
+      [["--sales", "1", "--settled", "0", "a.bin", "b.bin"], "too many arguments (at most 1 output file), got 'b.bin'"],
       [["--sales", "1", "--settled", "0"], "no output file given"],
       [["--sales", "1", "--settled", "0", "--bogus", "o.bin"], "unknown option '--bogus'"],
     ] as [string[], string][]) {

@@ -197,4 +197,49 @@ describe("supervisor PIN: power cut at every flash operation of a PIN entry", fu
     assert.match(o.trace[2]!, /^right:compared:SETTLE/);
     assert.match(o.trace[4]!, /Wrong PIN, 1 left/);
   });
+
+  it("every PIN gate (void, refund, settlement, settings, journal recovery) counts before comparing, in one shared count", () => {
+    const gates: { name: string; open: string[] }[] = [
+      { name: "void", open: ["MENU", "1"] }, { name: "refund", open: ["MENU", "2"] },
+      { name: "settlement", open: ["MENU", "6"] }, { name: "settings", open: ["MENU", "9"] },
+    ];
+    const attempt = (t: SimTarget, open: string[], cut: boolean): { compared: boolean; ops: number; screen: string } => {
+      press(t, open);
+      assert.ok(text(t).includes("SUPERVISOR PIN"), "PIN gate: " + text(t));
+      press(t, WRONG.split(""));
+      const ops0 = t.world.flash.ops, sha0 = shaCount;
+      if (cut) t.world.flash.armCut(ops0, { program: "clean" });
+      t.press("ENTER"); t.run(0.5);
+      const r = { compared: shaCount > sha0, ops: t.world.flash.ops - ops0, screen: text(t) };
+      t.world.flash.disarm();
+      if (!t.world.powered) { t.run(1); t.powerOn(); }
+      return r;
+    };
+    for (const g of gates) {
+      const t = new SimTarget({ flashImage: image });
+      boot(t);
+      const c = attempt(t, g.open, true);
+      assert.equal(c.compared, false, g.name + ": a cut at the first flash operation after ENTER must come before the comparison");
+      boot(t);
+      const u = attempt(t, g.open, false);
+      assert.ok(u.compared && u.ops === 1 && /Wrong PIN, 2 left/.test(u.screen), g.name + ": " + JSON.stringify(u));
+      cases++;
+    }
+    // one count for all gates: wrong at void, refund and settings locks settlement
+    const t = new SimTarget({ flashImage: image });
+    boot(t);
+    for (const g of [gates[0]!, gates[1]!, gates[3]!]) { attempt(t, g.open, false); toIdle(t); }
+    assert.equal(openGate(t), false, "settlement after 3 wrong PINs at other gates: " + text(t));
+    // the journal-fault recovery gate (MENU on the JOURNAL FAULT screen)
+    const j = t.world.board.flashRegions.journal;
+    const bad = { ...image, [j.base]: new Uint8Array(j.sectors * j.sectorSize) };
+    const f = new SimTarget({ flashImage: bad });
+    assert.ok(waitFor(f, 20, () => text(f).includes("JOURNAL FAULT")), "journal fault: " + text(f));
+    const rc = attempt(f, ["MENU"], true);
+    assert.equal(rc.compared, false, "recover: cut before the comparison");
+    assert.ok(waitFor(f, 20, () => text(f).includes("JOURNAL FAULT")), "journal fault again: " + text(f));
+    const ru = attempt(f, ["MENU"], false);
+    assert.ok(ru.compared && ru.ops === 1 && /Wrong PIN, 2 left/.test(ru.screen), "recover: " + JSON.stringify(ru));
+    cases++;
+  });
 });

@@ -1,45 +1,13 @@
 // Globals of the interpreter itself: timers, time, console, E, process, global, btoa/atob.
 import type { Mcu } from "./mcu";
 import { espruinoError } from "./realm";
-import { toBytes, latin1, isView, isArrayBuffer, crc32, CRC_TABLE } from "./bytes";
-import { hookChars } from "./runaway";
-
-/** blocks a native (API) function counts: what its 84-character wrapper source gave when
- *  sizes were calibrated (2 + 84/12), kept fixed so figures do not move with the wrapper */
-export const NATIVE_FN_BLOCKS = 9;
-
-/** approximate JsVar blocks (14 B each) a value takes; calibrated on espruino.md §10 figures.
- *  `isNative` tells API functions (a fixed size) from firmware functions (sized by source). */
-export function sizeOf(v: any, depth = 0, seen = new Set<any>(), isNative?: (f: unknown) => boolean): number {
-  if (v === null || v === undefined || typeof v === "boolean" || typeof v === "number") return 1;
-  if (typeof v === "string") return v.length <= 4 ? 1 : 1 + Math.ceil(v.length / 12);
-  if (seen.has(v)) return 0;
-  seen.add(v);
-  if (isArrayBuffer(v)) return Math.max(2, Math.ceil(v.byteLength / 13));
-  if (isView(v)) return Math.max(2, Math.ceil(v.byteLength / 13));
-  if (typeof v === "function") {
-    if (isNative && isNative(v)) return NATIVE_FN_BLOCKS;
-    const src = Function.prototype.toString.call(v);
-    // the simulator's loop hooks (sim/runtime/runaway.ts) are not part of the firmware's source
-    return 2 + Math.ceil((src.length - hookChars(src)) / 12);
-  }
-  let n = 1;
-  for (const k of Object.keys(v)) {
-    n += k.length > 4 ? 2 : 1;
-    const x = v[k];
-    const inline = x === null || x === undefined || typeof x === "boolean" ||
-      (typeof x === "number" && Number.isInteger(x) && Math.abs(x) < 1 << 30);
-    if (!inline) n += depth < 16 ? sizeOf(x, depth + 1, seen, isNative) : 1;
-  }
-  return n;
-}
+import { toBytes, latin1, crc32, CRC_TABLE } from "./bytes";
 
 export function installCore(mcu: Mcu): void {
   const r = mcu.realm;
   const g = r.global;
   const host = mcu.host;
   g.global = g;
-  const isNative = (f: unknown) => r.isNative(f);
 
   const timer = (repeat: boolean) => function (fn: any, ms?: any, ...args: any[]) {
     if (typeof fn !== "function" && typeof fn !== "string") throw espruinoError("Function or String not supplied!");
@@ -83,15 +51,8 @@ export function installCore(mcu: Mcu): void {
   g.btoa = r.fn((s: string) => Buffer.from(String(s), "latin1").toString("base64"));
   g.atob = r.fn((s: string) => Buffer.from(String(s), "base64").toString("latin1"));
 
-  // process: memory/env/version only
-  const jsVars = host.board.mcu.jsVars;
+  // process: memory (sim/runtime/memory.ts, installed last)/env/version only
   const proc = r.obj({ env: r.obj({ VERSION: "2v29", BOARD: "ESP32", CONSOLE: "Serial1" }), version: "2v29" });
-  r.methods(proc, {
-    memory: () => {
-      const usage = Math.min(jsVars, sizeOf(g, 0, new Set(), isNative));
-      return { free: jsVars - usage, usage, total: jsVars, history: 0, gc: 0, gctime: 0, blocksize: 14 };
-    },
-  });
   g.process = proc;
 
   // E
@@ -109,7 +70,6 @@ export function installCore(mcu: Mcu): void {
   };
   r.methods(E, {
     getErrorFlags: () => { const f = [...mcu.errorFlags]; mcu.errorFlags.clear(); return f; },
-    getSizeOf: (v: any) => sizeOf(v, 0, new Set(), isNative),
     toUint8Array: (...a: any[]) => toBytes(...a),
     toString: (...a: any[]) => latin1(toBytes(...a)),
     toArrayBuffer: (s: string) => toBytes(String(s)).buffer,

@@ -111,6 +111,7 @@ export function installIo(mcu: Mcu): void {
 
   // ---------- watches ----------
   const watches = new Map<number, Watch>();
+  mcu.watchList = () => watches.values();
   /** the watches of each GPIO in id order; rebuilt (never mutated) when watches change, so a
    *  list taken for one event is that event's snapshot */
   let byGpio: Watch[][] = [];

@@ -4,6 +4,7 @@ import { installCore } from "./api-core";
 import { installIo } from "./api-io";
 import { installModules } from "./api-modules";
 import { installGraphics } from "./graphics";
+import { installMemory } from "./memory";
 
 export { Mcu, type McuHost } from "./mcu";
 export { StorageFs } from "./storage";
@@ -16,5 +17,6 @@ export function createMcu(host: McuHost): Mcu {
   installIo(mcu);
   installModules(mcu);
   installGraphics(mcu);
+  installMemory(mcu);
   return mcu;
 }

@@ -19,6 +19,7 @@ import { PositionMapper } from "./sourcemap";
 import type { StorageFs } from "./storage";
 import { formatLog } from "./format";
 import { instrumentLoops, LOOP_HOOK } from "./runaway";
+import type { MemoryMonitor } from "./memory";
 
 export const EVENT_QUEUE_BYTES = 4096;
 export const WATCH_EVENT_BYTES = 6;
@@ -129,6 +130,12 @@ export class Mcu {
   /** time offset set by setTime() (getTime() = clock + offset) */
   timeOffset = 0;
   positions: PositionMapper | null = null;
+  /** the bundle as booted (the memory model analyses the code V8 runs from it) */
+  bundleSource: string | null = null;
+  /** the JsVar model (sim/runtime/memory.ts): checked around each callback */
+  memory: MemoryMonitor | null = null;
+  /** the watches' callbacks (set by the GPIO module), roots of the memory model */
+  watchList: () => Iterable<{ fn: unknown }> = () => [];
   /** E.enableWatchdog state (api-core): manual mode resets `timeout` s after `kickedAt`; auto
    *  mode is kicked by the idle loop, so it resets when one callback runs longer than that */
   watchdog: { timeout: number; auto: boolean; kickedAt: number } | null = null;
@@ -166,6 +173,7 @@ export class Mcu {
   boot(source: string, filename: string, useMap = true): boolean {
     const c = compiled(source, filename);
     this.positions = new PositionMapper(filename, useMap, c.columnFix);
+    this.bundleSource = source;
     this.startCallback();
     this.depth++;
     let failed = false, err: unknown = null;
@@ -197,6 +205,7 @@ export class Mcu {
   /** run a firmware function like Espruino runs a callback: uncaught errors are printed */
   invoke(fn: any, self: any, args: any[]): void {
     if (this.dead) return;
+    if (this.memory && this.depth === 0 && this.memory.blocked(fn)) return;
     this.stats.callbacks++;
     if (this.depth === 0) this.startCallback();
     this.depth++;
@@ -210,6 +219,7 @@ export class Mcu {
       this.depth--;
     }
     if (this.interrupt !== null && this.depth === 0) this.interrupted(caught, INTERRUPTED + " during event processing.");
+    if (this.memory && this.depth === 0 && !this.dead) this.memory.afterCallback(fn);
   }
 
   // ---------- runaway code and the watchdog ----------

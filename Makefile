@@ -80,6 +80,13 @@ scenarios: build
 fault-matrix: build
 	$(MOCHA) --no-config -r tsx/cjs --timeout 0 test/system/fault-matrix.test.ts
 
+# Memory model: run the calibration bundles (test/sim/memory-twin.ts) on the ESP32 twin
+# (../shared/espruino-twin) and pin the figures in test/fixtures/memory/twin-figures.json, with
+# a copy of the firmware bundle measured, for machines without the twin (after `make build`).
+.PHONY: memory-fixtures
+memory-fixtures: install
+	$(TSX) test/sim/memory-twin.ts
+
 # Cards: the card readers' tests alone (the probe bundles' tests need `make build`), and
 # the APDU trace fixtures regenerated from sim/cards/make-traces.ts.
 .PHONY: test-cards card-traces

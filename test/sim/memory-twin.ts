@@ -4,7 +4,7 @@
 // (this file run as a script) so the model is still checked where there is no twin; with the
 // twin present the test measures again instead. The firmware changes often, so the fixture
 // keeps a copy of the bundle it measured (firmware.js) for machines without the twin.
-import { execFile } from "child_process";
+import { execFile, spawnSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -17,11 +17,19 @@ export const TWIN = path.resolve(ROOT, "..", "shared", "espruino-twin", "twin");
 export const BOARD = "pos-esp32-v1";
 export const SECONDS = 8;
 
-export interface Case { name: string; bundle: string; what: string }
-/** the compiled firmware at idle on a blank journal, and crafted bundles that hold more data */
+/** the journal region (boards/pos-esp32-v1.json flashRegions.journal) */
+const JOURNAL_BASE = JSON.parse(fs.readFileSync(path.join(ROOT, "boards", BOARD + ".json"), "utf8")).flashRegions.journal.base as number;
+/** a journal image of 100 settled sales and 40 open ones, made by `pos-sim journal-image`
+ *  (make memory-fixtures); both sides boot the firmware over it */
+export const JOURNAL_IMAGE = path.join(FIXTURES, "journal-140.bin");
+
+export interface Case { name: string; bundle: string; what: string; image?: { file: string; base: number } }
+/** the compiled firmware at idle on a blank journal and on a journal of 140 sales, and crafted
+ *  bundles that hold more data */
 export function cases(firmware = path.join(ROOT, "dist", BOARD, "firmware.js")): Case[] {
   return [
     { name: "firmware", bundle: firmware, what: "the firmware at idle (READY), blank journal" },
+    { name: "firmware-journal", bundle: firmware, what: "the firmware at idle over a journal of 140 sales (40 open)", image: { file: JOURNAL_IMAGE, base: JOURNAL_BASE } },
     { name: "functions", bundle: path.join(FIXTURES, "functions.js"), what: "function and scope costs by depth" },
     { name: "records", bundle: path.join(FIXTURES, "records.js"), what: "120 records with a prototype, a factory store, typed arrays, timers" },
     { name: "closures", bundle: path.join(FIXTURES, "closures.js"), what: "factory closures, a class iife, tables, a long string" },
@@ -39,9 +47,10 @@ export function sha256(file: string): string {
 export function twinPresent(): boolean { return process.env.SIM_TWIN !== "0" && fs.existsSync(TWIN); }
 
 /** the twin's `jsvars used` SECONDS after booting the bundle from Storage */
-export function twinUsage(bundle: string, seconds = SECONDS): Promise<number> {
+export function twinUsage(bundle: string, seconds = SECONDS, image?: Case["image"]): Promise<number> {
+  const extra = image ? ["--image", `${image.file}@0x${image.base.toString(16)}`] : [];
   return new Promise((resolve, reject) => {
-    execFile(TWIN, ["--seconds", String(seconds), bundle], { timeout: 240000, maxBuffer: 16 << 20 }, (err, stdout) => {
+    execFile(TWIN, ["--seconds", String(seconds), ...extra, bundle], { timeout: 240000, maxBuffer: 16 << 20 }, (err, stdout) => {
       const m = /twin: jsvars used (\d+) of/.exec(String(stdout));
       if (m) resolve(Number(m[1]));
       else reject(new Error(`twin on ${bundle}: ${err ? err.message : "no memory line"}\n${String(stdout).slice(-600)}`));
@@ -50,8 +59,9 @@ export function twinUsage(bundle: string, seconds = SECONDS): Promise<number> {
 }
 
 /** the simulator's estimate SECONDS after boot (process.memory(false)) */
-export function simUsage(bundle: string, seconds = SECONDS): { usage: number; parts: Record<string, number> } {
-  const w = createWorld({ board: BOARD, bundle });
+export function simUsage(bundle: string, seconds = SECONDS, image?: Case["image"]): { usage: number; parts: Record<string, number> } {
+  const flashImage = image ? { [image.base]: new Uint8Array(fs.readFileSync(image.file)) } : undefined;
+  const w = createWorld({ board: BOARD, bundle, flashImage });
   if (w.loadError) throw new Error(`${bundle}: ${w.loadError}`);
   w.run(seconds);
   const m = w.mcu.memory!.report();
@@ -66,11 +76,14 @@ export function readFigures(): Figures | null {
 async function main(): Promise<void> {
   if (!twinPresent()) { console.error(`no twin at ${TWIN}`); process.exit(2); }
   const list = cases();
+  const made = spawnSync(process.execPath, [require.resolve("tsx/cli"), path.join(ROOT, "sim", "cli.ts"), "journal-image",
+    "--sales", "40", "--settled", "100", "--board", BOARD, JOURNAL_IMAGE], { encoding: "utf8" });
+  if (made.status !== 0) throw new Error("pos-sim journal-image failed: " + made.stderr + made.stdout);
   const out: Figures = { twin: "Espruino 2v29 ESP32 twin (../shared/espruino-twin), boot code from Storage", seconds: SECONDS, measured: new Date().toISOString().slice(0, 10), cases: {} };
-  const usages = await Promise.all(list.map((c) => twinUsage(c.bundle)));
+  const usages = await Promise.all(list.map((c) => twinUsage(c.bundle, SECONDS, c.image)));
   list.forEach((c, i) => {
     let file = path.relative(ROOT, c.bundle);
-    if (c.name === "firmware") {
+    if (c.name.startsWith("firmware")) {
       // the firmware moves on: keep the bundle that was measured
       fs.copyFileSync(c.bundle, path.join(FIXTURES, "firmware.js"));
       file = path.relative(ROOT, path.join(FIXTURES, "firmware.js"));

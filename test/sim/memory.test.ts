@@ -26,8 +26,8 @@ describe("sim runtime: memory model (JsVars as on the ESP32)", function () {
       if (twinPresent()) {
         // the twin is here: measure now (the firmware changes under the fixture)
         list = cases();
-        if (!fs.existsSync(list[0]!.bundle)) list = list.slice(1);
-        const got = await Promise.all(list.map((c) => twinUsage(c.bundle)));
+        list = list.filter((c) => fs.existsSync(c.bundle) && (!c.image || fs.existsSync(c.image.file)));
+        const got = await Promise.all(list.map((c) => twinUsage(c.bundle, undefined, c.image)));
         list.forEach((c, i) => twin.set(c.name, got[i]!));
         source = "measured now on the twin";
       } else {
@@ -37,7 +37,7 @@ describe("sim runtime: memory model (JsVars as on the ESP32)", function () {
         for (const c of list) {
           const fig = f!.cases[c.name]!;
           // a workload changed since the figures were pinned: its figure says nothing
-          if (c.name !== "firmware" && sha256(c.bundle) !== fig.sha256) continue;
+          if (!c.name.startsWith("firmware") && sha256(c.bundle) !== fig.sha256) continue;
           twin.set(c.name, fig.usage);
         }
         list = list.filter((c) => twin.has(c.name));
@@ -46,12 +46,12 @@ describe("sim runtime: memory model (JsVars as on the ESP32)", function () {
       console.log(`      twin figures: ${source}`);
     });
 
-    for (const name of ["firmware", "functions", "records", "closures"]) {
+    for (const name of ["firmware", "firmware-journal", "functions", "records", "closures"]) {
       it(name, function () {
         const c = list.find((x) => x.name === name);
         if (!c) this.skip();
         const t = twin.get(name)!;
-        const s = simUsage(c!.bundle);
+        const s = simUsage(c!.bundle, undefined, c!.image);
         const err = (s.usage - t) / t;
         console.log(`      memory.${name}: sim ${s.usage} twin ${t} JsVars (${err >= 0 ? "+" : ""}${(err * 100).toFixed(1)}%)  # ${c!.what}`);
         assert.ok(Math.abs(err) <= TOLERANCE, `${name}: sim ${s.usage} vs twin ${t} (${(err * 100).toFixed(1)}%) ${JSON.stringify(s.parts)}`);

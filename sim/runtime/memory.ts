@@ -237,6 +237,15 @@ interface Located { scriptId: string; line: number; column: number }
 interface RawScope { type: string; values: Record<string, unknown> }
 /** [[FunctionLocation]] and the closure scopes (innermost first) of each function */
 function inspectFunctions(fns: Function[]): ({ loc: Located | null; scopes: RawScope[] } | null)[] {
+  try {
+    return inspectNow(fns);
+  } catch {
+    // no inspector (a Node built without it, or it refused): functions count without scopes
+    return fns.map(() => null);
+  }
+}
+
+function inspectNow(fns: Function[]): ({ loc: Located | null; scopes: RawScope[] } | null)[] {
   const g = globalThis as any;
   g[HOLDER] = fns;
   const out: ({ loc: Located | null; scopes: RawScope[] } | null)[] = [];
@@ -274,7 +283,7 @@ function inspectFunctions(fns: Function[]): ({ loc: Located | null; scopes: RawS
       out.push({ loc, scopes });
     }
   } finally {
-    g[HOLDER] = undefined;
+    delete g[HOLDER];
     try { post("Runtime.releaseObjectGroup", { objectGroup: "simmem" }); } catch { /* nothing held */ }
   }
   return out;

@@ -9,7 +9,7 @@ import { compile, CompileOptions, EmittedModule } from "./compile";
 import { bundle, BuildError } from "./bundle";
 import { gate, GateResult } from "./gate";
 import { boardNames, loadBoardFile, BoardError, budgetOf } from "./board";
-import { FIRMWARE_ENTRY, GEN_DIR, PROBES_DIR, ROOT, distDir, rel } from "./paths";
+import { FIRMWARE_ENTRY, GEN_DIR, MEMTEST_ENTRY, PROBES_DIR, ROOT, distDir, rel } from "./paths";
 
 export type Mode = "firmware" | "selftest";
 
@@ -55,6 +55,7 @@ export function selftestEntry(): { file: string; text: string } {
 export function entriesFor(mode: Mode): [string, string][] {
   if (mode === "selftest") return [["selftest", selftestEntry().file]];
   const list: [string, string][] = [["firmware", FIRMWARE_ENTRY]];
+  if (fs.existsSync(MEMTEST_ENTRY)) list.push(["memtest", MEMTEST_ENTRY]);
   if (fs.existsSync(PROBES_DIR)) {
     for (const f of fs.readdirSync(PROBES_DIR).sort()) {
       if (f.endsWith(".ts") && !f.endsWith(".d.ts") && !f.endsWith(".selftest.ts")) {
@@ -143,6 +144,17 @@ export function formatArtifact(a: Artifact): string {
     "-byte budget; " + a.gate.lines + " lines, " + a.gate.functions + " functions)";
 }
 
+/** The last figures of `make memtest` (dist/<board>/memory.json, written by
+ *  test/bench/device.bench.ts), printed beside the bundle sizes. */
+export function memoryLine(board: string): string {
+  const file = path.join(distDir(board), "memory.json");
+  let m: { idle?: number | string; peak?: number | string; measured?: string } | null = null;
+  try { m = JSON.parse(fs.readFileSync(file, "utf8")); } catch (e) { m = null; }
+  if (!m) return `${board}: memory: not measured yet (make memtest)`;
+  const v = (x: number | string | undefined): string => (typeof x === "number" ? String(x) : String(x || "?"));
+  return `${board}: memory (twin, last memtest${m.measured ? " " + m.measured : ""}): idle ${v(m.idle)}, peak ${v(m.peak)} JsVars`;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
   if (typeof args === "string") { console.error(args); return 2; }
@@ -192,10 +204,7 @@ export async function main(argv: string[]): Promise<number> {
     }
   }
   if (!args.out && !failed) writeReports(args.mode, built);
-  if (!failed) {
-    console.log("memory: bytes only; the JsVars the loaded source takes are not measured here (no interpreter: " +
-      "read process.memory() on the board, see docs/toolchain.md)");
-  }
+  if (!failed && args.mode === "firmware") for (const name of args.boards) console.log(memoryLine(name));
   console.log((failed ? "build FAILED" : "build ok") + " in " + ((Date.now() - started) / 1000).toFixed(1) + " s");
   return failed ? 1 : 0;
 }

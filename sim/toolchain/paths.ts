@@ -8,6 +8,8 @@ export const DIST_DIR = path.join(ROOT, "dist");
 export const GEN_DIR = path.join(ROOT, "build", "gen");
 export const TSLIB_ESPRUINO = path.join(__dirname, "tslib-espruino.js");
 export const FIRMWARE_ENTRY = path.join(ROOT, "firmware", "main.ts");
+/** the device memory bench (dist/<board>/memtest.js, docs/journal.md "Device memory") */
+export const MEMTEST_ENTRY = path.join(ROOT, "firmware", "memtest", "memtest.ts");
 export const PROBES_DIR = path.join(ROOT, "firmware", "probes");
 
 /** repository-relative path with forward slashes, for messages and source maps */

@@ -21,6 +21,9 @@ export interface Platform {
   randomByte: () => number;
   crc32: (d: Uint8Array) => number;
   errorFlags: () => string[];
+  /** the interpreter ran low on memory (LOW_MEMORY or MEMORY flag seen since boot, or fewer
+   *  than LOW_FREE JsVars free now): sales stop, numbers, records and settlement carry on */
+  memoryLow: () => boolean;
   /** buses by id, set up from the board file */
   i2c: { [id: string]: I2C };
   uart: { [id: string]: Serial };
@@ -60,8 +63,18 @@ function bytesToLatin1(buf: ArrayBuffer): string {
   return String.fromCharCode.apply(null, new Uint8Array(buf) as any);
 }
 
+/** JsVars that must stay free for a sale to start: a sale's peak over idle, measured on the twin
+ *  (make memtest), with room to spare */
+export var LOW_FREE = 2500;
+
 /** Only buses that some declared part uses are set up. */
 export function bringUp(): Platform {
+  var low = false;
+  var note = function (flags: string[]): string[] {
+    for (var i = 0; i < flags.length; i++) if (flags[i] === "LOW_MEMORY" || flags[i] === "MEMORY") low = true;
+    return flags;
+  };
+  E.on("errorFlag", note);
   var i2c: { [id: string]: I2C } = {};
   var uart: { [id: string]: Serial } = {};
   var used: { [id: string]: boolean } = {};
@@ -91,7 +104,8 @@ export function bringUp(): Platform {
     sha256: function (s) { return bytesToLatin1(crypto.SHA256(s)); },
     randomByte: function () { return E.hwRand() & 255; },
     crc32: function (d) { return E.CRC32(d); },
-    errorFlags: function () { return E.getErrorFlags(); },
+    errorFlags: function () { return note(E.getErrorFlags()); },
+    memoryLow: function () { return low || process.memory(false).free < LOW_FREE; },
     i2c: i2c,
     uart: uart,
     log: function (line) { console.log(line); },

@@ -259,13 +259,15 @@ export class EscPosEncoder {
   }
 }
 
-// QR capacities of versions 1..10 (ISO/IEC 18004 table 7), per EC level L, M, Q, H
-var QR_NUMERIC = [[41, 77, 127, 187, 255, 322, 370, 461, 552, 652], [34, 63, 101, 149, 202, 255, 293, 365, 432, 513],
-  [27, 48, 77, 111, 144, 178, 207, 259, 312, 364], [17, 34, 58, 82, 106, 139, 154, 202, 235, 288]];
-var QR_ALNUM = [[25, 47, 77, 114, 154, 195, 224, 279, 335, 395], [20, 38, 61, 90, 122, 154, 178, 221, 262, 311],
-  [16, 29, 47, 67, 87, 108, 125, 157, 189, 221], [10, 20, 35, 50, 64, 84, 93, 122, 143, 174]];
-var QR_BYTE = [[17, 32, 53, 78, 106, 134, 154, 192, 230, 271], [14, 26, 42, 62, 84, 106, 122, 152, 180, 213],
-  [11, 20, 32, 46, 60, 74, 86, 108, 130, 151], [7, 14, 24, 34, 44, 58, 64, 84, 98, 119]];
+// QR capacities of versions 1..10 (ISO/IEC 18004 table 7): numeric, alphanumeric, byte; each
+// per EC level L, M, Q, H. One typed array (20 JsVars on Espruino) instead of nested arrays (150).
+var QR_CAP = new Uint16Array([
+  41, 77, 127, 187, 255, 322, 370, 461, 552, 652, 34, 63, 101, 149, 202, 255, 293, 365, 432, 513,
+  27, 48, 77, 111, 144, 178, 207, 259, 312, 364, 17, 34, 58, 82, 106, 139, 154, 202, 235, 288,
+  25, 47, 77, 114, 154, 195, 224, 279, 335, 395, 20, 38, 61, 90, 122, 154, 178, 221, 262, 311,
+  16, 29, 47, 67, 87, 108, 125, 157, 189, 221, 10, 20, 35, 50, 64, 84, 93, 122, 143, 174,
+  17, 32, 53, 78, 106, 134, 154, 192, 230, 271, 14, 26, 42, 62, 84, 106, 122, 152, 180, 213,
+  11, 20, 32, 46, 60, 74, 86, 108, 130, 151, 7, 14, 24, 34, 44, 58, 64, 84, 98, 119]);
 var QR_ALNUM_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
 
 /** modules per side of the smallest QR version holding data in its densest single mode
@@ -277,8 +279,7 @@ export function qrSideModules(data: string, ec: QrEc): number {
     if (c < "0" || c > "9") numeric = false;
     if (QR_ALNUM_CHARS.indexOf(c) < 0) alnum = false;
   }
-  var table = numeric ? QR_NUMERIC : alnum ? QR_ALNUM : QR_BYTE;
-  var cap = table[ec - QrEc.L]!;
-  for (var v = 0; v < cap.length; v++) if (data.length <= cap[v]!) return 17 + 4 * (v + 1);
+  var at = (numeric ? 0 : alnum ? 40 : 80) + (ec - QrEc.L) * 10;
+  for (var v = 0; v < 10; v++) if (data.length <= QR_CAP[at + v]!) return 17 + 4 * (v + 1);
   return 17 + 4 * 10;
 }

@@ -61,7 +61,8 @@ const enum Phase { Idle = 0, Checking = 1, Sending = 2, Draining = 3, Waiting = 
 export class EscPosPrinter {
   private o: PrinterOptions;
   private reader = new StatusReader();
-  private enc = new EscPosEncoder(2048);
+  /** the job's bytes; only while a job runs (2 KiB + marks is ~190 JsVars on Espruino) */
+  private enc: EscPosEncoder | null = null;
   private phase = Phase.Idle;
   private job: PrintJob | null = null;
   private cb: PrintCallback | null = null;
@@ -147,6 +148,7 @@ export class EscPosPrinter {
   // ---- job steps ----
 
   private render(reprint: boolean): void {
+    if (!this.enc) this.enc = new EscPosEncoder(2048);
     this.enc.reset();
     this.job!.render(this.enc, reprint);
     this.pos = 0;
@@ -179,26 +181,26 @@ export class EscPosPrinter {
     this.timer = -1;
     var io = this.o.io;
     var now = io.getTime();
-    var bytes = this.enc.bytes();
+    var bytes = this.enc!.bytes();
     if (this.reader.openRequests() > 0 && now > this.queryDue) {
       this.report("offline");
       this.finish({ code: "OFFLINE", message: "printer stopped answering status requests" });
       return;
     }
-    var atMark = this.pos === 0 || (this.mark > 0 && this.enc.markOffset(this.mark - 1) === this.pos);
+    var atMark = this.pos === 0 || (this.mark > 0 && this.enc!.markOffset(this.mark - 1) === this.pos);
     if (atMark && this.blocked()) { this.waitForPaper(); return; }
     if (this.pos >= bytes.length) { this.drain(); return; }
     // chunk: up to the last mark within chunkMax, else chunkMax bytes (mid-command)
     var limit = this.pos + this.chunkMax;
     var end = -1, m = this.mark, dots = 0;
-    var startDots = m > 0 ? this.enc.markDotsAt(m - 1) : 0;
-    while (m < this.enc.markCount() && this.enc.markOffset(m) <= limit) { end = this.enc.markOffset(m); m++; }
+    var startDots = m > 0 ? this.enc!.markDotsAt(m - 1) : 0;
+    while (m < this.enc!.markCount() && this.enc!.markOffset(m) <= limit) { end = this.enc!.markOffset(m); m++; }
     if (end <= this.pos) { end = limit < bytes.length ? limit : bytes.length; }
-    else { dots = this.enc.markDotsAt(m - 1) - startDots; this.mark = m; }
+    else { dots = this.enc!.markDotsAt(m - 1) - startDots; this.mark = m; }
     if (!this.started) this.started = true;
     this.write(bytes.subarray(this.pos, end), now, dots);
     this.pos = end;
-    var endsAtMark = this.mark > 0 && this.enc.markOffset(this.mark - 1) === end;
+    var endsAtMark = this.mark > 0 && this.enc!.markOffset(this.mark - 1) === end;
     if (endsAtMark && now - this.lastQuery >= (this.o.queryMs || 250) / 1000 && this.reader.openRequests() === 0) {
       this.lastQuery = now;
       this.request(Q_PAPER, 4);
@@ -282,7 +284,7 @@ export class EscPosPrinter {
     this.mechFree += stood;
     for (var i = 0; i < this.recEnd.length; i++) this.recEnd[i] = this.recEnd[i]! + stood;
     if (this.started) {
-      var e = this.enc;
+      var e = this.enc!;
       e.reset().init().newline().line("-- PRINT INTERRUPTED --").feed(3).cut();
       this.write(e.bytes(), now, e.dots);
       this.reprints++;
@@ -300,6 +302,7 @@ export class EscPosPrinter {
     this.stopTimers();
     this.phase = Phase.Idle;
     this.job = null;
+    this.enc = null;
     this.cb = null;
     this.waitStart = 0;
     if (err) this.reader.clear();

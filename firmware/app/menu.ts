@@ -14,16 +14,27 @@ export function idleState(app: App): State {
       var w = app.ports.host.pendingWork();
       var lines = [app.settings.values.merchantName, "Key in amount", "for a sale"];
       // the operator should know the host is owed a reversal (sent before the next message)
-      if (w.reversal) lines.push("Reversal pending");
+      var paused = salesPaused(app);
+      if (paused) lines = [paused, "Sales paused:", "settle (MENU 6)"];
+      else if (w.reversal) lines.push("Reversal pending");
       else if (w.advices) lines.push(w.advices + " advice(s) to send");
       return screen("READY", lines, "MENU=functions");
     },
     key: function (k) {
+      if ((isDigitKey(k) || k === "ENTER") && salesPaused(app)) { app.render(); return; }
       if (isDigitKey(k)) app.go(amountEntry(app, "sale", k));
       else if (k === "ENTER") app.go(amountEntry(app, "sale"));
       else if (k === "MENU" || k === "FUNC") app.go(menu(app, 0));
     },
   };
+}
+
+/** Why new sales, refunds and voids must wait, or null: the open batch is full, or the
+ *  interpreter is low on memory (a half-done sale must never be what runs out). Settlement,
+ *  reports, reprints and reversals carry on; after settling, a restart frees the memory. */
+export function salesPaused(app: App): string | null {
+  if (app.ports.memoryLow && app.ports.memoryLow()) return "Low memory";
+  return app.ports.journal.saleRefusal ? app.ports.journal.saleRefusal() : null;
 }
 
 /** 4 lines a page: the screen toolkit fits 4 lines above the hint */
@@ -48,10 +59,12 @@ export function menu(app: App, page: number): State {
 
 function choose(app: App, k: string): void {
   var back = function () { app.go(menu(app, 0)); };
-  if (k === "1") requirePin(app, "for VOID", function () { app.go(voidEntry(app)); }, back);
+  var paused = (k === "1" || k === "2") && salesPaused(app);
+  if (paused) app.go(message(app, "NOT NOW", [paused, "Settle first (MENU 6)"], 5, back));
+  else if (k === "1") requirePin(app, "for VOID", function () { app.go(voidEntry(app)); }, back);
   else if (k === "2") requirePin(app, "for REFUND", function () { app.go(amountEntry(app, "refund")); }, back);
   else if (k === "3") app.go(reprintMenu(app));
-  else if (k === "4") printReport(app, { title: "X REPORT", batch: batchOf(app), totals: app.ports.journal.shiftTotals(), lines: app.ports.journal.shiftLines() }, function () { app.idle(); });
+  else if (k === "4") printReport(app, { title: "X REPORT", batch: batchOf(app), totals: app.ports.journal.shiftTotals(), eachLine: app.ports.journal.eachShiftLine }, function () { app.idle(); });
   else if (k === "5") zReport(app);
   else if (k === "6") requirePin(app, "for SETTLEMENT", function () { settleConfirm(app); }, back);
   else if (k === "7") hostCheck(app, "ECHO TEST", false);
@@ -94,7 +107,7 @@ function reprintMenu(app: App): State {
 }
 
 function zReport(app: App): void {
-  var doc = { title: "Z REPORT", batch: batchOf(app), totals: app.ports.journal.shiftTotals(), lines: app.ports.journal.shiftLines() };
+  var doc = { title: "Z REPORT", batch: batchOf(app), totals: app.ports.journal.shiftTotals(), eachLine: app.ports.journal.eachShiftLine };
   app.go(confirm(app, "Z REPORT?", totalsLines(doc.totals).concat(["Ends the shift"]), function () {
     printReport(app, doc, function () {
       var s = busy(app, "Z REPORT", "Closing shift...");

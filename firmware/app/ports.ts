@@ -105,9 +105,11 @@ export interface JournalPort {
   /** totals since the last Z report */
   shiftTotals(): Totals;
   /** the approved transactions since the last Z report, oldest first (for the X/Z detail) */
-  shiftLines(): ReportLine[];
+  eachShiftLine(fn: (l: ReportLine) => void): void;
   /** Z report: start a new shift */
   closeShift(cb: (err: AppError | null) => void): void;
+  /** why a new sale, refund or void cannot start (the open batch is full), or null */
+  saleRefusal?(): string | null;
   /** the transaction whose receipt was started but never finished (power cut), if any */
   unfinishedReceipt(): TxnInfo | null;
   /** receipt marks, by STAN (a void shares its sale's invoice) */
@@ -119,7 +121,8 @@ export interface JournalPort {
 
 export type ReceiptCopy = "merchant" | "customer";
 export interface ReportLine { invoice: number; type: string; last4: string; amount: number; }
-export interface ReportDoc { title: string; batch: number; totals: Totals; settled?: SettleResult; lines?: ReportLine[]; }
+/** eachLine visits the detail lines one at a time (a batch may hold hundreds: never collected) */
+export interface ReportDoc { title: string; batch: number; totals: Totals; settled?: SettleResult; eachLine?: (fn: (l: ReportLine) => void) => void; }
 export interface PrinterPort {
   /** err code PAPER_OUT: the flow offers a reprint of the whole receipt marked REPRINT */
   receipt(txn: TxnInfo, copy: ReceiptCopy, reprint: boolean, cb: (err: AppError | null) => void): void;
@@ -143,6 +146,8 @@ export interface Ports {
   sha256: (data: string) => string;
   /** a random byte 0..255 (E.hwRand on the device) */
   randomByte: () => number;
+  /** the interpreter is low on memory: refuse new sales (firmware/board.ts memoryLow) */
+  memoryLow?: () => boolean;
   log: (line: string) => void;
 }
 

@@ -58,6 +58,9 @@ function isDecline(rc: string): boolean {
   return a >= 48 && a <= 57 && b >= 48 && b <= 57 && rc !== "00" && rc !== "94";
 }
 
+/** the records a batch upload (0320) sends: approved sales and refunds */
+function uploads(r: TxnRecord): boolean { return r.state === TxnState.APPROVED && r.kind !== TxnKind.VOID; }
+
 function outcomeOf(e: LinkError): Outcome {
   if (e.code === LinkErr.NOT_SENT) return Outcome.NOT_SENT;
   if (e.code === LinkErr.BAD_RESPONSE) return Outcome.BAD_RESPONSE;
@@ -116,23 +119,22 @@ export function createEngine(o: EngineOptions): Engine {
   /** Sends pending advices: at most `max` of them; each gets up to `tries` transmissions
    *  (new STAN each) with doubling back-off. cb(remaining, err) */
   function sendAdvices(max: number, tries: number, cb: (remaining: number, err?: HostError) => void): void {
-    var list = store.pendingAdvices();
-    if (!list.length || max <= 0) { cb(list.length); return; }
-    var rec = list[0]!;
+    var rec = store.nextAdvice();
+    if (!rec || max <= 0) { cb(rec ? store.adviceCount() : 0); return; }
     var attempt = 0, delay = 1000;
     function tryOnce(): void {
       attempt++;
       status("ADVICE");
       store.allocStan("ADVICE", function (err, stan) {
-        if (err) { cb(list.length, err); return; }
-        link.exchange(buildAdvice(rec, stan!, s), responseMs, function (lerr, resp) {
+        if (err) { cb(store.adviceCount(), err); return; }
+        link.exchange(buildAdvice(rec!, stan!, s), responseMs, function (lerr, resp) {
           if (!lerr && resp && rcOf(resp) === "00") {
-            store.update(rec.stan, { advicePending: false }, function (uerr) {
-              if (uerr) cb(list.length, uerr); else sendAdvices(max - 1, tries, cb);
+            store.update(rec!.stan, { advicePending: false }, function (uerr) {
+              if (uerr) cb(store.adviceCount(), uerr); else sendAdvices(max - 1, tries, cb);
             });
             return;
           }
-          if (attempt >= tries) { cb(list.length); return; }
+          if (attempt >= tries) { cb(store.adviceCount()); return; }
           io.setTimeout(tryOnce, delay);
           delay = Math.min(delay * 2, 30000);
         });
@@ -143,7 +145,7 @@ export function createEngine(o: EngineOptions): Engine {
 
   /** after an online exchange: trickle one advice, one attempt, never fails the caller */
   function trickle(then: () => void): void {
-    if (!store.pendingAdvices().length) { then(); return; }
+    if (!store.nextAdvice()) { then(); return; }
     sendAdvices(1, 1, function () { then(); });
   }
 
@@ -289,7 +291,7 @@ export function createEngine(o: EngineOptions): Engine {
   function settle(cb: Cb<SettleResult>): void {
     exclusive(cb, function (done) {
       var batch = store.currentBatch();
-      var t: Totals = batchTotals(store.batchRecords());
+      var t: Totals = batchTotals(store);
       var res: SettleResult = {
         ok: false, outcome: "", rc: "", batch: batch, uploaded: 0,
         sales: { count: t.saleCount, amount: t.saleAmount }, refunds: { count: t.refundCount, amount: t.refundAmount },
@@ -306,14 +308,17 @@ export function createEngine(o: EngineOptions): Engine {
         });
       }
       function upload(): void {
-        var list = store.batchRecords();
-        var i = 0;
+        // one record at a time: the batch is walked on flash, never collected
+        var total = 0, i = 0, at = -1;
+        store.eachRecord(function (r) { if (uploads(r)) total++; });
         function next(): void {
-          while (i < list.length && (list[i]!.state !== TxnState.APPROVED || list[i]!.kind === TxnKind.VOID)) i++;
-          if (i >= list.length) { finalSettle(); return; }
-          var rec = list[i++]!;
-          status("UPLOAD " + i + "/" + list.length);
-          admin("UPLOAD", function (stan) { return buildUpload(rec, stan, s); }, responseMs, function (err, r) {
+          var rec = store.recordAfter(at);
+          while (rec && !uploads(rec)) rec = store.recordAfter(rec.slot);
+          if (!rec) { finalSettle(); return; }
+          var cur = rec;
+          at = cur.slot;
+          status("UPLOAD " + (++i) + "/" + total);
+          admin("UPLOAD", function (stan) { return buildUpload(cur, stan, s); }, responseMs, function (err, r) {
             if (err) { end("", "", err); return; }
             if (!r!.ok) { end(r!.outcome || "UPLOAD_FAILED", r!.rc); return; }
             res.uploaded++;
@@ -336,7 +341,7 @@ export function createEngine(o: EngineOptions): Engine {
         sendAdvices(1000, adviceAttempts, function (left, aerr) {
           if (aerr || left) { end("ADVICE_PENDING", "", aerr); return; }
           // advices may have changed the records: recompute
-          t = batchTotals(store.batchRecords());
+          t = batchTotals(store);
           res.sales = { count: t.saleCount, amount: t.saleAmount };
           res.refunds = { count: t.refundCount, amount: t.refundAmount };
           status("SETTLEMENT");
@@ -384,7 +389,7 @@ export function createEngine(o: EngineOptions): Engine {
       exclusive(cb, function (done) {
         clearReversal(reversalAttempts, function (cleared, jerr) {
           if (jerr) { done(jerr); return; }
-          if (!cleared) { done(null, { reversalPending: true, advices: store.pendingAdvices().length }); return; }
+          if (!cleared) { done(null, { reversalPending: true, advices: store.adviceCount() }); return; }
           sendAdvices(1000, adviceAttempts, function (left, aerr) {
             if (aerr) done(aerr); else done(null, { reversalPending: false, advices: left });
           });
@@ -392,7 +397,7 @@ export function createEngine(o: EngineOptions): Engine {
       });
     },
     pendingWork: function () {
-      return { reversal: !!store.pendingReversal(), advices: store.pendingAdvices().length };
+      return { reversal: !!store.pendingReversal(), advices: store.adviceCount() };
     },
     onStatus: function (fn) { statusFn = fn; },
   };

@@ -28,6 +28,10 @@ export interface MemoryStore extends HostStore {
 export function createMemoryStore(initial?: MemoryStoreState): MemoryStore {
   var st: MemoryStoreState = initial || { stan: 0, invoice: 0, batch: 1, records: [] };
 
+  var nextSlot = 0; // slots are never reused: they name records across a batch close
+  for (var n = 0; n < st.records.length; n++) if (st.records[n]!.slot >= nextSlot) nextSlot = st.records[n]!.slot + 1;
+  function advice(r: TxnRecord): boolean { return r.advicePending && r.state === TxnState.APPROVED; }
+
   function find(stan: number): TxnRecord | null {
     for (var i = st.records.length - 1; i >= 0; i--) if (st.records[i]!.stan === stan) return st.records[i]!;
     return null;
@@ -49,7 +53,7 @@ export function createMemoryStore(initial?: MemoryStoreState): MemoryStore {
       if (r.kind === TxnKind.VOID) r.invoice = r.origInvoice;
       else { st.invoice = nextSerial(st.invoice); r.invoice = st.invoice; }
       r.batch = st.batch;
-      r.slot = st.records.length;
+      r.slot = nextSlot++;
       r.state = TxnState.PENDING;
       r.reversalPending = r.kind !== TxnKind.OFFLINE;
       r.advicePending = r.kind === TxnKind.OFFLINE;
@@ -73,13 +77,14 @@ export function createMemoryStore(initial?: MemoryStoreState): MemoryStore {
       for (var i = 0; i < st.records.length; i++) if (st.records[i]!.reversalPending) return copy(st.records[i]!);
       return null;
     },
-    pendingAdvices: function () {
-      var out: TxnRecord[] = [];
-      for (var i = 0; i < st.records.length; i++) {
-        var r = st.records[i]!;
-        if (r.advicePending && r.state === TxnState.APPROVED) out.push(copy(r));
-      }
-      return out;
+    nextAdvice: function () {
+      for (var i = 0; i < st.records.length; i++) if (advice(st.records[i]!)) return copy(st.records[i]!);
+      return null;
+    },
+    adviceCount: function () {
+      var n = 0;
+      for (var i = 0; i < st.records.length; i++) if (advice(st.records[i]!)) n++;
+      return n;
     },
     findByInvoice: function (invoice: number) {
       for (var i = st.records.length - 1; i >= 0; i--) {
@@ -88,10 +93,21 @@ export function createMemoryStore(initial?: MemoryStoreState): MemoryStore {
       }
       return null;
     },
-    batchRecords: function () {
-      var out: TxnRecord[] = [];
-      for (var i = 0; i < st.records.length; i++) if (st.records[i]!.batch === st.batch) out.push(copy(st.records[i]!));
-      return out;
+    eachRecord: function (fn: (r: TxnRecord) => boolean | void, backwards?: boolean) {
+      var n = st.records.length;
+      for (var i = 0; i < n; i++) {
+        var r = st.records[backwards ? n - 1 - i : i]!;
+        if (r.batch === st.batch && fn(copy(r))) return;
+      }
+    },
+    recordAfter: function (slot: number) {
+      var passed = slot < 0;
+      for (var i = 0; i < st.records.length; i++) {
+        var r = st.records[i]!;
+        if (passed && r.batch === st.batch) return copy(r);
+        if (r.slot === slot) passed = true;
+      }
+      return null;
     },
     currentBatch: function () { return st.batch; },
     closeBatch: function (cb: Cb<number>) {

@@ -84,14 +84,13 @@ export function buildUpload(rec: TxnRecord, stan: number, s: HostSettings): IsoM
 export interface Totals { saleCount: number; saleAmount: number; refundCount: number; refundAmount: number; }
 
 /** what the open batch owes: approved sales (online and offline) and refunds, voids excluded */
-export function batchTotals(records: TxnRecord[]): Totals {
+export function batchTotals(store: { eachRecord(fn: (r: TxnRecord) => boolean | void): void }): Totals {
   var t: Totals = { saleCount: 0, saleAmount: 0, refundCount: 0, refundAmount: 0 };
-  for (var i = 0; i < records.length; i++) {
-    var r = records[i]!;
-    if (r.state !== TxnState.APPROVED) continue;
+  store.eachRecord(function (r) {
+    if (r.state !== TxnState.APPROVED) return;
     if (r.kind === TxnKind.SALE || r.kind === TxnKind.OFFLINE) { t.saleCount++; t.saleAmount += r.amount; }
     else if (r.kind === TxnKind.REFUND) { t.refundCount++; t.refundAmount += r.amount; }
-  }
+  });
   return t;
 }
 

@@ -131,11 +131,17 @@ export interface HostStore {
   update(stan: number, change: Partial<TxnRecord>, cb: Cb<TxnRecord>): void;
   /** the record with reversalPending, if any (at most one) */
   pendingReversal(): TxnRecord | null;
-  /** records with advicePending, oldest first */
-  pendingAdvices(): TxnRecord[];
+  /** the oldest record with advicePending, and how many there are */
+  nextAdvice(): TxnRecord | null;
+  adviceCount(): number;
   findByInvoice(invoice: number): TxnRecord | null;
-  /** every record of the open batch, oldest first */
-  batchRecords(): TxnRecord[];
+  /** Visits the open batch's records, oldest first (newest first when backwards), one at a
+   *  time: nothing is collected, so memory does not grow with the batch. Stops when fn
+   *  returns true. */
+  eachRecord(fn: (r: TxnRecord) => boolean | void, backwards?: boolean): void;
+  /** the open batch's record after the one with this slot, oldest first (-1: the first), for
+   *  walks that wait on the host between records (batch upload) */
+  recordAfter(slot: number): TxnRecord | null;
   currentBatch(): number;
   /** One commit: close the open batch, batch number + 1. */
   closeBatch(cb: Cb<number>): void;

@@ -4,7 +4,8 @@
 import { FlashDevice } from "../../drivers/hal";
 import * as F from "./format";
 import { Kind, Result, St } from "./format";
-import { TxnRecord, UpdateFrame, parseSector, applyUpdates, inDoubt, isFinancial } from "./records";
+import { TxnRecord, parseRecord, updates, applyUpdate, applyRrnExt, derive, flagsOf, isFinancial, isReversible,
+  IX_CUR, IX_PEND, IX_DOUBT, IX_ADV } from "./records";
 // local names: one lookup at load instead of one per call on hot paths
 var rOff = F.rOff;
 var aOff = F.aOff;
@@ -21,7 +22,7 @@ var sameBytes = F.sameBytes;
 var nextNumber = F.nextNumber;
 
 export { Kind, Result } from "./format";
-export { TxnRecord } from "./records";
+export { TxnRecord, IX_CUR, IX_PEND, IX_DOUBT, IX_ADV } from "./records";
 
 export interface JournalRegion { base: number; sectors: number; sectorSize: number; }
 export interface Numbers { stan: number; invoice: number; batch: number; }
@@ -30,6 +31,8 @@ export interface JournalOptions {
   crc32?: F.Crc32;
   /** numbers of a blank (all-erased) region; default 1, 1, 1 */
   first?: Numbers;
+  /** sales, refunds and voids an open batch may hold (default BATCH_LIMIT) */
+  batchLimit?: number;
 }
 export interface JournalError { code: string; reason: string; }
 export interface Reserved { stan: number; invoice: number; batch: number; slot: number; }
@@ -40,10 +43,16 @@ function fail(code: string, reason: string): JournalError { return { code: code,
 function isErr(x: any): x is JournalError { return !!x && typeof x.code === "string"; }
 export { isErr as isJournalError };
 
+/** A batch holds at most this many sales, refunds and voids ("batch full: settle"). Memory does
+ *  not depend on it (queries visit one record at a time); flash does: the open batch's records
+ *  are never erased, and 500 of them take 6 of the 16 sectors (docs/journal.md). */
+export var BATCH_LIMIT = 500;
 /** frames kept free for settlement, reversals and batch close once sales are blocked */
 var SALE_HEADROOM = 12;
 var ANY_HEADROOM = 6;
 var ERASE_TRIES = 3;
+/** sector flags */
+var RETIRED = 1, BLANK = 2;
 /** reads of the newest sector when sealing it: weak bits show up as differences */
 var SEAL_READS = 3;
 
@@ -54,19 +63,27 @@ export class Journal {
   bootBytesRead = 0;
   private crc: F.Crc32;
   private fps: number;
-  private hdr: (F.Header | null)[] = [];
-  private retired: boolean[] = [];
-  private needCache: number[] = [];
+  /** per sector, in typed arrays (16 header objects would cost ~150 JsVars on the device):
+   *  present, seq, next stan, next invoice, batch, erase count */
+  private hv: Uint32Array;
+  /** per sector: RETIRED (erase or program did not take, for this power-up), BLANK (seen fully
+   *  erased at boot: a blank region's first format uses it without an erase, so a cut first
+   *  format leaves nothing but a partial header) */
+  private sf: Uint8Array;
   private newest = -1;
-  private buf: Uint8Array | null = null; // the newest sector as last read or written
-  private memo: { buf: Uint8Array | null; newest: number; result: { recs: TxnRecord[]; ups: UpdateFrame[] } } | null = null;
+  /** the newest sector as read at boot, kept until the seal compares it with fresh reads;
+   *  afterwards nothing is cached (4 KiB is 300 JsVars on the device: frames are read as needed) */
+  private buf: Uint8Array | null = null;
+  /** one byte per slot: kind and query flags (records.ts IX_*); built at the first query or
+   *  write of a power-up, kept in step by every write. Null until then. */
+  private ix: Uint8Array | null = null;
+  /** the slots of update frames, in journal order (few: see records.ts) */
+  private ups: number[] = [];
+  private limit: number;
   private pos = 0;         // next frame to write in the newest sector
   private session = false; // sealed and positioned for this power-up
   private stan = 1; private inv = 1; private batch = 1; // next stan/invoice, current batch
   private ffCrc: number;
-  /** sectors a blank region showed fully erased at boot: formatting uses them without an
-   *  erase, so a cut first format leaves nothing but a partial header */
-  private blank: boolean[] = [];
 
   constructor(private flash: FlashDevice, private region: JournalRegion, opts?: JournalOptions) {
     this.crc = (opts && opts.crc32) || function (d: Uint8Array) { return E.CRC32(d); };
@@ -75,6 +92,9 @@ export class Journal {
     this.ffCrc = this.crc(ff);
     var first = opts && opts.first;
     if (first) { this.stan = first.stan; this.inv = first.invoice; this.batch = first.batch; }
+    this.limit = (opts && opts.batchLimit) || BATCH_LIMIT;
+    this.hv = new Uint32Array(region.sectors * 6);
+    this.sf = new Uint8Array(region.sectors);
     this.boot();
   }
 
@@ -88,8 +108,8 @@ export class Journal {
       var h = this.read(F.HEADER_SIZE, this.addr(s, 0));
       if (!isErased(h, 0, F.HEADER_SIZE)) allFF = false;
       var d = F.decodeHeader(h, 0, this.crc);
-      this.hdr.push(d); this.retired.push(false); this.needCache.push(-1);
-      if (d && (best < 0 || d.seq > this.hdr[best]!.seq)) best = s;
+      this.setHdr(s, d);
+      if (d && (best < 0 || d.seq > this.seqOf(best))) best = s;
     }
     if (best < 0) {
       // No recognisable header. A blank device (or one whose first format was cut: bytes
@@ -98,19 +118,19 @@ export class Journal {
       for (var t = 0; t < n && blank; t++) {
         var sec = this.read(this.region.sectorSize, this.addr(t, 0));
         if (!isErased(sec, F.HEADER_SIZE, this.region.sectorSize - F.HEADER_SIZE)) blank = false;
-        this.blank.push(isErased(sec, 0, F.HEADER_SIZE));
+        if (isErased(sec, 0, F.HEADER_SIZE)) this.sf[t] = BLANK;
       }
       if (!blank) { this.state = "fault"; this.reason = "journal unrecognised: no valid sector header (foreign or corrupt data); supervisor recovery needed"; }
       return;
     }
     this.newest = best;
     this.buf = this.read(this.region.sectorSize, this.addr(best, 0));
-    this.scanNewest();
+    this.scanNewest(this.buf);
   }
 
   /** numbers, tail and torn status from the newest sector's bytes */
-  private scanNewest(): { tail: number; torn: boolean } {
-    var h = this.hdr[this.newest]!, b = this.buf!, crc = this.crc;
+  private scanNewest(b: Uint8Array): { tail: number; torn: boolean } {
+    var h = this.hdr(this.newest)!, crc = this.crc;
     var stan = h.stan, inv = h.invoice, batch = h.batch, tail = -1, torn = false, extra = 0;
     for (var f = 0; f < this.fps; f++) {
       var r = rOff(f), a = aOff(f);
@@ -145,13 +165,24 @@ export class Journal {
     return dx >= dy ? x : y;
   }
 
+  // ---- sector headers ----
+  private has(s: number): boolean { return this.hv[s * 6] === 1; }
+  private seqOf(s: number): number { return this.hv[s * 6 + 1]!; }
+  private hdr(s: number): F.Header | null {
+    var v = this.hv, o = s * 6;
+    return v[o] ? { seq: v[o + 1]!, stan: v[o + 2]!, invoice: v[o + 3]!, batch: v[o + 4]!, erases: v[o + 5]! } : null;
+  }
+  private setHdr(s: number, h: F.Header | null): void {
+    var v = this.hv, o = s * 6;
+    v[o] = h ? 1 : 0;
+    if (h) { v[o + 1] = h.seq; v[o + 2] = h.stan; v[o + 3] = h.invoice; v[o + 4] = h.batch; v[o + 5] = h.erases; }
+  }
+
   // ---- verified writes ----------------------------------------------------------------------
   private program(sector: number, off: number, data: Uint8Array): boolean {
-    this.memo = null;
     var a = this.addr(sector, off);
     this.flash.write(data, a);
     var back = this.flash.read(data.length, a);
-    if (sector === this.newest && this.buf) this.buf.set(back, off);
     return sameBytes(back, 0, data, 0, data.length);
   }
   private zeros(n: number): Uint8Array { return new Uint8Array(n); }
@@ -177,9 +208,9 @@ export class Journal {
    *  partial or varies is completed to 0x00 (round up). */
   private seal(): void {
     var s = this.newest, crc = this.crc, size = this.region.sectorSize;
-    var boot = this.scanNewest();
+    var boot = this.scanNewest(this.buf!);
     var reads: Uint8Array[] = [this.buf!];
-    this.buf = null; // program() must not touch the reads while they are compared
+    this.buf = null;
     for (var k = 1; k < SEAL_READS; k++) reads.push(this.flash.read(size, this.addr(s, 0)));
     var ok = true, lastUsed = -1, tailTouched = false;
     for (var f = 0; f < this.fps; f++) {
@@ -217,9 +248,8 @@ export class Journal {
       tailTouched = wrote;
     }
     if (lastUsed < 0 && (boot.tail < 0)) ok = this.program(s, 28, this.zeros(4)) && ok; // header may be the last write
-    this.buf = this.flash.read(size, this.addr(s, 0));
     this.session = true;
-    var sealed = this.scanNewest();
+    var sealed = this.scanNewest(this.flash.read(size, this.addr(s, 0)));
     var tail = Math.max(sealed.tail, boot.tail, lastUsed);
     if (boot.torn || sealed.torn || tailTouched) {
       var end = this.addr(s, F.HEADER_SIZE + (tail + 1) * F.FRAME_SIZE);
@@ -236,39 +266,39 @@ export class Journal {
   }
 
   // ---- sectors ------------------------------------------------------------------------------
-  /** true when the sector holds records that must be kept (current batch, pending
-   *  reversal) or updates of records still on flash; computed for all sectors at once, since an
-   *  update in one sector can resolve a record in another */
+  /** true when the sector holds records that must be kept (a sale, refund or void of the open
+   *  batch, a pending reversal) or an update of a record still on flash elsewhere: erasing the
+   *  update first would bring back the record's earlier state (a reversal already done would
+   *  be pending again). Admin frames (echo, logon, advice, upload, settlement) carry no money:
+   *  only their numbers matter, and every newer sector's header carries those. */
   private needed(s: number): boolean {
-    if (this.needCache[s]! < 0) {
-      var c = this.collect(), recs = c.recs, ups = c.ups, i: number;
-      for (i = 0; i < this.needCache.length; i++) this.needCache[i] = 0;
-      for (i = 0; i < recs.length; i++) {
-        var r = recs[i]!;
-        if (r.batch === this.batch || r.reversalPending) this.needCache[Math.floor(r.slot / this.fps)] = 1;
-      }
-      for (var u = 0; u < ups.length; u++) {
-        // an update is kept as long as its record is: erasing it first would bring back the
-        // record's earlier state (a reversal already done would be pending again)
-        var up = ups[u]!, keep = getBatch(up.bytes, up.rAt) === this.batch;
-        var own = Math.floor(up.slot / this.fps) === Math.floor(up.target / this.fps);
-        for (i = 0; i < recs.length && !keep && !own; i++) if (recs[i]!.slot === up.target && recs[i]!.stan === up.stan) keep = true;
-        if (keep) this.needCache[Math.floor(up.slot / this.fps)] = 1;
-      }
+    var ix = this.index(), fps = this.fps, base = s * fps;
+    for (var f = 0; f < fps; f++) {
+      var v = ix[base + f]!, k = v & 15;
+      if (!k) continue;
+      if (k === Kind.Update) { if (v & IX_CUR || this.updateKeeps(base + f)) return true; }
+      else if (v & IX_PEND || (v & IX_CUR && isReversible(k))) return true;
     }
-    return this.needCache[s] === 1;
+    return false;
+  }
+
+  /** an update whose record sits in another sector and is still there */
+  private updateKeeps(u: number): boolean {
+    var b = this.frame(u), t = getU32(b, 8), fps = this.fps;
+    if (Math.floor(t / fps) === Math.floor(u / fps) || !(t >= 0) || t >= this.ix!.length) return false;
+    var tk = this.ix![t]! & 15;
+    return tk > 0 && tk < Kind.Update && getStan(this.frame(t), 0) === getStan(b, 0);
   }
 
   /** the sector to erase next: never the newest, never one holding needed records */
   private victim(): number {
     var best = -1;
-    for (var b = 0; b < this.blank.length; b++) if (this.blank[b] && !this.retired[b]) return b;
+    for (var b = 0; b < this.region.sectors; b++) if (this.sf[b] === BLANK) return b;
     for (var s = 0; s < this.region.sectors; s++) {
-      if (s === this.newest || this.retired[s]) continue;
-      var h = this.hdr[s];
-      if (!h) return s;
+      if (s === this.newest || this.sf[s]! & RETIRED) continue;
+      if (!this.has(s)) return s;
       if (this.needed(s)) continue;
-      if (best < 0 || h.seq < this.hdr[best]!.seq) best = s;
+      if (best < 0 || this.seqOf(s) < this.seqOf(best)) best = s;
     }
     return best;
   }
@@ -276,43 +306,42 @@ export class Journal {
   private freeSectors(): number {
     var n = 0;
     for (var s = 0; s < this.region.sectors; s++) {
-      if (s !== this.newest && !this.retired[s] && (!this.hdr[s] || !this.needed(s))) n++;
+      if (s !== this.newest && !(this.sf[s]! & RETIRED) && (!this.has(s) || !this.needed(s))) n++;
     }
     return n;
   }
 
   /** erase a victim, verify it erased, write and commit a header carrying the next numbers */
   private openSector(): JournalError | null {
-    this.resetNeeds(); // the sector that stops being the newest was never evaluated
-    var maxSeq = 0, maxErase = 0;
+    var maxSeq = 0, maxErase = 0, hv = this.hv;
     for (var i = 0; i < this.region.sectors; i++) {
-      var hi = this.hdr[i];
-      if (hi) { if (hi.seq > maxSeq) maxSeq = hi.seq; if (hi.erases > maxErase) maxErase = hi.erases; }
+      if (!hv[i * 6]) continue;
+      if (hv[i * 6 + 1]! > maxSeq) maxSeq = hv[i * 6 + 1]!;
+      if (hv[i * 6 + 5]! > maxErase) maxErase = hv[i * 6 + 5]!;
     }
     for (;;) {
       var v = this.victim();
       if (v < 0) return fail("full", "journal full: settle the batch (no reusable sector)");
-      var old = this.hdr[v];
-      var erases = old ? old.erases : this.blank[v] ? 0 : maxErase; // unknown: round up
-      var erased = !!this.blank[v] && this.crc(this.flash.read(this.region.sectorSize, this.addr(v, 0))) === this.ffCrc;
-      this.blank[v] = false;
+      var blank = this.sf[v] === BLANK;
+      var erases = this.has(v) ? hv[v * 6 + 5]! : blank ? 0 : maxErase; // unknown: round up
+      var erased = blank && this.crc(this.flash.read(this.region.sectorSize, this.addr(v, 0))) === this.ffCrc;
+      this.sf[v] = 0;
+      this.forget(v);
       for (var t = 0; t < ERASE_TRIES && !erased; t++) {
-        this.memo = null;
         this.flash.erasePage(this.addr(v, 0));
         erases++;
         erased = this.crc(this.flash.read(this.region.sectorSize, this.addr(v, 0))) === this.ffCrc;
       }
-      this.hdr[v] = null; this.needCache[v] = -1;
+      this.setHdr(v, null);
       if (erased) {
         var h: F.Header = { seq: maxSeq + 1, stan: this.stan, invoice: this.inv, batch: this.batch, erases: erases };
         var hb = F.encodeHeader(h, this.crc);
         if (this.program(v, 0, hb.subarray(0, 28)) && this.program(v, 28, this.zeros(4))) {
-          this.hdr[v] = h; this.newest = v; this.pos = 0;
-          this.buf = new Uint8Array(this.region.sectorSize); this.buf.fill(255); this.buf.set(hb, 0); this.buf.fill(0, 28, 32);
+          this.setHdr(v, h); this.newest = v; this.pos = 0;
           return null;
         }
       }
-      this.retired[v] = true; // worn out: erase or program did not take
+      this.sf[v] = RETIRED; // worn out: erase or program did not take
     }
   }
 
@@ -348,9 +377,10 @@ export class Journal {
 
   /** the last erased frame of the newest sector (a frame the seal skipped as a guard) */
   private guardFrame(): number {
-    if (!this.buf) return -1;
+    if (this.newest < 0) return -1;
+    var b = this.flash.read(this.region.sectorSize, this.addr(this.newest, 0));
     for (var f = this.fps - 1; f >= 0; f--) {
-      if (isErased(this.buf, rOff(f), F.R_SIZE) && isErased(this.buf, aOff(f), F.A_SIZE)) return f;
+      if (isErased(b, rOff(f), F.R_SIZE) && isErased(b, aOff(f), F.A_SIZE)) return f;
     }
     return -1;
   }
@@ -367,6 +397,7 @@ export class Journal {
     var se = this.startSession();
     if (se) return se;
     var fin = isFinancial(kind);
+    if (isReversible(kind) && this.batchCount() >= this.limit) return fail("batch", "batch full (" + this.limit + "): settle the batch");
     var inv = fin ? this.inv : 0;
     if (kind === Kind.Void) {
       if (!fields.origInvoice || !F.validNumber(fields.origInvoice)) return fail("arg", "void needs the original invoice");
@@ -376,10 +407,11 @@ export class Journal {
       fin || kind === Kind.Void ? SALE_HEADROOM : ANY_HEADROOM);
     if (isErr(res)) return res;
     // writeFrame may have skipped numbers after a failed write: read them back from the frame
-    var b = this.buf!, r = rOff(res % this.fps);
-    var out: Reserved = { stan: getStan(b, r), invoice: getInv(b, r), batch: this.batch, slot: res };
+    var b = this.frame(res);
+    var out: Reserved = { stan: getStan(b, 0), invoice: getInv(b, 0), batch: this.batch, slot: res };
     this.stan = nextNumber(out.stan);
     if (fin) this.inv = nextNumber(out.invoice);
+    this.reindex(res);
     return out;
   }
 
@@ -390,16 +422,15 @@ export class Journal {
     var res = this.writeFrame(Kind.BatchClose, this.stan, this.inv, nb, this.batch, F.NO_LAST4, undefined, false, 0);
     if (isErr(res)) return res;
     this.batch = nb;
-    this.resetNeeds();
+    var ix = this.index();
+    for (var i = 0; i < ix.length; i++) ix[i] = ix[i]! & ~IX_CUR;
     return nb;
   }
-
-  private resetNeeds(): void { for (var i = 0; i < this.needCache.length; i++) this.needCache[i] = -1; }
 
   /** reads a committed transaction frame: {sector, r, a, bytes} or an error */
   private locate(slot: number): { s: number; r: number; a: number; b: Uint8Array } | JournalError {
     var s = Math.floor(slot / this.fps), f = slot % this.fps;
-    if (!(slot >= 0) || s >= this.region.sectors || !this.hdr[s]) return fail("arg", "no record at slot " + slot);
+    if (!(slot >= 0) || s >= this.region.sectors || !this.has(s)) return fail("arg", "no record at slot " + slot);
     var r = rOff(f), a = aOff(f);
     var b = new Uint8Array(F.FRAME_SIZE);
     var rb = this.flash.read(F.R_SIZE, this.addr(s, r)), ab = this.flash.read(F.A_SIZE, this.addr(s, a));
@@ -415,10 +446,10 @@ export class Journal {
     if (e) return e;
     var loc = this.locate(slot);
     if (isErr(loc)) return loc;
-    if (st >= St.RevSet) this.resetNeeds();
-    if (loc.b[st] === 0) return null;
-    if (loc.s === this.newest && this.program(loc.s, loc.r + st, this.zeros(1))) return null;
-    return this.update(slot, loc.b, st, null);
+    if (loc.b[st] === 0) { this.reindex(slot); return null; }
+    var e2 = loc.s === this.newest && this.program(loc.s, loc.r + st, this.zeros(1)) ? null : this.update(slot, loc.b, st, null);
+    this.reindex(slot);
+    return e2;
   }
 
   private update(slot: number, target: Uint8Array, st: number, answer: F.Answer | null): JournalError | null {
@@ -426,10 +457,11 @@ export class Journal {
       F.NO_LAST4, undefined, false, 0);
     if (isErr(res)) return res;
     var s = this.newest, f = res % this.fps, r = rOff(f);
+    this.noteUpdate(res, getBatch(target, 0));
     var ok = true;
     if (st) ok = this.program(s, r + st, this.zeros(1));
     if (answer) {
-      var enc = F.encodeAnswer(this.buf!, r, answer, this.crc);
+      var enc = F.encodeAnswer(this.frame(res), 0, answer, this.crc);
       ok = !!enc && this.program(s, aOff(f), enc) && ok;
     }
     return ok ? null : fail("flash", "journal flash does not take writes");
@@ -451,7 +483,12 @@ export class Journal {
     var ans: F.Answer = { result: result, rc: rc, authCode: authCode, rrn: rrn };
     var enc = F.encodeAnswer(loc.b, 0, ans, this.crc);
     if (!enc) return fail("arg", "answer cannot be stored (characters or lengths)");
-    this.resetNeeds();
+    var e2 = this.answer(slot, loc, enc, ans, rrn);
+    this.reindex(slot);
+    return e2;
+  }
+
+  private answer(slot: number, loc: { s: number; r: number; a: number; b: Uint8Array }, enc: Uint8Array, ans: F.Answer, rrn: string): JournalError | null {
     if (sameBytes(loc.b, F.R_SIZE, enc, 0, F.A_SIZE)) return null;
     if (decodeAnswer(loc.b, 0, loc.b, F.R_SIZE, this.crc)) return fail("state", "record already answered");
     if (F.rrnNeedsExtension(rrn)) {
@@ -459,6 +496,7 @@ export class Journal {
       var x = this.writeFrame(Kind.Update, getStan(loc.b, 0), getInv(loc.b, 0), getBatch(loc.b, 0), slot,
         F.NO_LAST4, undefined, false, 0, F.encodeRrnExt(rrn));
       if (isErr(x)) return x;
+      this.noteUpdate(x, getBatch(loc.b, 0));
     }
     if (isErased(loc.b, F.R_SIZE, F.A_SIZE) && loc.s === this.newest && this.program(loc.s, loc.a, enc)) return null;
     return this.update(slot, loc.b, 0, ans);
@@ -469,83 +507,206 @@ export class Journal {
     if (this.state !== "fault") return fail("state", "journal is not in the fault state");
     if (!F.validNumber(atLeast.stan) || !F.validNumber(atLeast.invoice) || !F.validNumber(atLeast.batch)) return fail("arg", "numbers must be 1..999999");
     this.stan = atLeast.stan; this.inv = atLeast.invoice; this.batch = atLeast.batch;
-    this.state = "ok"; this.reason = ""; this.session = true; this.newest = -1;
+    this.state = "ok"; this.reason = ""; this.session = true; this.newest = -1; this.ix = null; this.ups = [];
     var e = this.openSector();
     if (e) { this.state = "fault"; this.reason = "recovery failed: " + e.reason; this.session = false; }
     return e;
   }
 
-  // ---- queries ------------------------------------------------------------------------------
-  /** every retained transaction record, oldest first */
-  all(): TxnRecord[] {
-    if (this.state !== "fault" && !this.session && this.newest >= 0) this.seal(); // settle what a cut left first
-    return this.collect().recs;
+  // ---- index and queries --------------------------------------------------------------------
+  // Queries never hold more than one decoded record: they walk the index (one byte per slot)
+  // and decode the frames they need from flash, one at a time (docs/journal.md).
+
+  /** sectors holding a header, oldest first: journal order */
+  private order(): number[] {
+    var order: number[] = [], hv = this.hv;
+    for (var s = 0; s < this.region.sectors; s++) if (hv[s * 6]) order.push(s);
+    order.sort(function (x, y) { return hv[x * 6 + 1]! - hv[y * 6 + 1]!; });
+    return order;
   }
 
-  private collect(): { recs: TxnRecord[]; ups: UpdateFrame[] } {
-    // Decoding every retained sector costs far more than the queries that need it (the
-    // idle screen, each host message): keep the result until the flash or the newest
-    // sector's buffer changes. Callers treat the records as read-only.
-    var m = this.memo;
-    if (m && m.buf === this.buf && m.newest === this.newest) return m.result;
-    var order: number[] = [];
-    for (var s = 0; s < this.region.sectors; s++) if (this.hdr[s]) order.push(s);
-    var hdr = this.hdr;
-    order.sort(function (x, y) { return hdr[x]!.seq - hdr[y]!.seq; });
-    var recs: TxnRecord[] = [], ups: UpdateFrame[] = [];
-    for (var i = 0; i < order.length; i++) {
-      var sec = order[i]!;
-      var b = sec === this.newest && this.buf ? this.buf : this.flash.read(this.region.sectorSize, this.addr(sec, 0));
-      parseSector(b, sec, this.fps, this.crc, recs, ups);
+  /** R (bytes 0..31) and A (32..47) of a slot, from the newest sector's buffer or from flash */
+  private frame(slot: number): Uint8Array {
+    var s = Math.floor(slot / this.fps), f = slot % this.fps, r = rOff(f), a = aOff(f);
+    var b = new Uint8Array(F.FRAME_SIZE);
+    b.set(this.flash.read(F.R_SIZE, this.addr(s, r)), 0);
+    b.set(this.flash.read(F.A_SIZE, this.addr(s, a)), F.R_SIZE);
+    return b;
+  }
+
+  /** the index, built on first use: every sector read once, oldest first */
+  private index(): Uint8Array {
+    if (this.ix) return this.ix;
+    this.ix = new Uint8Array(this.region.sectors * this.fps);
+    this.ups = [];
+    var order = this.order();
+    for (var i = 0; i < order.length; i++) this.indexSector(order[i]!);
+    return this.ix;
+  }
+
+  /** (re)reads one sector into the index; an update re-derives its record */
+  private indexSector(s: number): void {
+    var ix = this.ix!, fps = this.fps, crc = this.crc, base = s * fps;
+    var b = this.flash.read(this.region.sectorSize, this.addr(s, 0));
+    var targets: number[] = [];
+    for (var f = 0; f < fps; f++) {
+      var r = rOff(f), slot = base + f;
+      ix[slot] = 0;
+      if (b[r] === 255 && b[r + 1] === 255) continue;
+      if (!validR(b, r, crc)) continue;
+      var k = getNib(b, r);
+      if (k === Kind.Update) {
+        if (this.ups.indexOf(slot) < 0) this.ups.push(slot);
+        ix[slot] = k | (getBatch(b, r) === this.batch ? IX_CUR : 0);
+        targets.push(getU32(b, r + 8));
+        continue;
+      }
+      var rec = parseRecord(b, r, aOff(f), slot, crc);
+      if (rec) { derive(rec); ix[slot] = flagsOf(rec, this.batch); }
     }
-    applyUpdates(recs, ups, this.crc);
-    var result = { recs: recs, ups: ups };
-    this.memo = { buf: this.buf, newest: this.newest, result: result };
-    return result;
+    for (var t = 0; t < targets.length; t++) this.reindex(targets[t]!);
   }
 
-  bySlot(slot: number): TxnRecord | null {
+  /** drops an erased sector from the index */
+  private forget(s: number): void {
+    if (!this.ix) return;
+    var lo = s * this.fps, hi = lo + this.fps;
+    this.ix.fill(0, lo, hi);
+    this.ups = this.ups.filter(function (u) { return u < lo || u >= hi; });
+  }
+
+  /** a new update frame at slot u for a record of batch b */
+  private noteUpdate(u: number, b: number): void {
+    if (!this.ix) return;
+    this.ix[u] = Kind.Update | (b === this.batch ? IX_CUR : 0);
+    if (this.ups.indexOf(u) < 0) this.ups.push(u);
+  }
+
+  /** re-derives one slot's index byte after a write */
+  private reindex(slot: number): void {
+    if (!this.ix || !(slot >= 0) || slot >= this.ix.length) return;
+    var rec = this.decode(slot);
+    this.ix[slot] = rec ? flagsOf(rec, this.batch) : 0;
+  }
+
+  /** one record with its updates folded in (state bytes, answer, RRN extension) */
+  private decode(slot: number): TxnRecord | null {
     var s = Math.floor(slot / this.fps);
-    if (!(slot >= 0) || s >= this.region.sectors || !this.hdr[s]) return null;
-    var all = this.all();
-    for (var i = 0; i < all.length; i++) if (all[i]!.slot === slot) return all[i]!;
-    return null;
-  }
-  last(): TxnRecord | null { var all = this.all(); return all.length ? all[all.length - 1]! : null; }
-  batchList(): TxnRecord[] {
-    var all = this.all(), out: TxnRecord[] = [];
-    for (var i = 0; i < all.length; i++) if (all[i]!.batch === this.batch) out.push(all[i]!);
-    return out;
-  }
-  byInvoice(invoice: number): TxnRecord | null {
-    var all = this.all(), found: TxnRecord | null = null;
-    for (var i = 0; i < all.length; i++) {
-      var r = all[i]!;
-      if (isFinancial(r.kind) && r.invoice === invoice && (!found || r.batch === this.batch)) found = r;
+    if (!(slot >= 0) || s >= this.region.sectors || !this.has(s)) return null;
+    var crc = this.crc, rec = parseRecord(this.frame(slot), 0, F.R_SIZE, slot, crc);
+    if (!rec) return null;
+    var ups = this.ups, ext = false, i: number;
+    for (i = 0; i < ups.length; i++) {
+      var b = this.frame(ups[i]!);
+      if (!updates(b, rec, crc)) continue;
+      if (F.decodeRrnExt(b, 12) !== null) ext = true;
+      else applyUpdate(rec, b, crc);
     }
+    // an RRN extension is written before its answer: fill it in once the answer is known
+    for (i = 0; ext && i < ups.length; i++) {
+      var x = this.frame(ups[i]!);
+      if (updates(x, rec, crc)) applyRrnExt(rec, x, crc);
+    }
+    derive(rec);
+    return rec;
+  }
+
+  /** what every query does first: settle what a cut left (seal), then the index */
+  private ready(): boolean {
+    if (this.state === "fault" || this.newest < 0) return false;
+    if (!this.session) this.seal();
+    this.index();
+    return true;
+  }
+
+  /** Visits the slots of transaction records whose index byte has every bit of `flags`, in
+   *  journal order (oldest first) or backwards; stops when fn returns true. */
+  each(flags: number, fn: (slot: number, kind: number) => boolean, backwards?: boolean): void {
+    if (!this.ready()) return;
+    var order = this.order(), ix = this.ix!, fps = this.fps, n = order.length;
+    for (var i = 0; i < n; i++) {
+      var base = order[backwards ? n - 1 - i : i]! * fps;
+      for (var j = 0; j < fps; j++) {
+        var slot = base + (backwards ? fps - 1 - j : j), v = ix[slot]!, k = v & 15;
+        if (k && k < Kind.Update && (v & flags) === flags && fn(slot, k)) return;
+      }
+    }
+  }
+
+  /** the first record slot after `slot` in journal order with those flags (-1: from the start) */
+  nextSlot(slot: number, flags: number): number {
+    var found = -1, passed = slot < 0;
+    this.each(flags, function (s) {
+      if (passed) { found = s; return true; }
+      passed = s === slot;
+      return false;
+    });
     return found;
   }
+
+  /** how many records have those flags (IX_CUR: the open batch) */
+  count(flags: number): number {
+    var n = 0;
+    this.each(flags, function () { n++; return false; });
+    return n;
+  }
+
+  /** records of the open batch that count against its limit: sales, refunds, voids */
+  batchCount(): number {
+    var n = 0;
+    this.each(IX_CUR, function (_s, k) { if (isReversible(k)) n++; return false; });
+    return n;
+  }
+
+  /** the open batch holds its limit of sales, refunds and voids: settle before the next */
+  batchFull(): boolean { return this.state === "ok" && this.batchCount() >= this.limit; }
+
+  bySlot(slot: number): TxnRecord | null { return this.ready() ? this.decode(slot) : null; }
+
+  /** the first record with those flags, newest first when backwards */
+  private first(flags: number, backwards: boolean): TxnRecord | null {
+    var slot = -1;
+    this.each(flags, function (s) { slot = s; return true; }, backwards);
+    return slot < 0 ? null : this.decode(slot);
+  }
+  last(): TxnRecord | null { return this.first(0, true); }
+  /** oldest record whose reversal is pending */
+  pendingReversal(): TxnRecord | null { return this.first(IX_PEND, false); }
+
+  /** the record of a STAN in the open batch (newest first), or the pending reversal's */
+  byStan(stan: number): TxnRecord | null {
+    var self = this, slot = -1;
+    var match = function (s: number): boolean { if (getStan(self.frame(s), 0) !== stan) return false; slot = s; return true; };
+    this.each(IX_CUR, match, true);
+    if (slot < 0) this.each(IX_PEND, match);
+    return slot < 0 ? null : this.decode(slot);
+  }
+
+  /** the sale or refund with that invoice: the open batch's (newest), else the oldest retained */
+  byInvoice(invoice: number): TxnRecord | null {
+    var self = this, found = -1;
+    this.each(0, function (s, k) {
+      var v = self.ix![s]!;
+      if (isFinancial(k) && (found < 0 || v & IX_CUR) && getInv(self.frame(s), 0) === invoice) found = s;
+      return false;
+    });
+    return found < 0 ? null : this.decode(found);
+  }
+
+  /** approved, not voided sales, refunds and voids of the open batch (settlement DE 63) */
   batchTotals(): BatchTotals {
     var t: BatchTotals = { batch: this.batch, saleCount: 0, saleAmount: 0, refundCount: 0, refundAmount: 0, voidCount: 0 };
-    var list = this.batchList();
-    for (var i = 0; i < list.length; i++) {
-      var r = list[i]!;
-      if (r.result !== Result.Approved || r.voided || r.reversed || r.reversalPending) continue;
+    var self = this;
+    this.each(IX_CUR, function (s, k) {
+      if (!isReversible(k)) return false;
+      var r = self.decode(s)!;
+      if (r.result !== Result.Approved || r.voided || r.reversed || r.reversalPending) return false;
       if (r.kind === Kind.Sale) { t.saleCount++; t.saleAmount += r.amount; }
       else if (r.kind === Kind.Refund) { t.refundCount++; t.refundAmount += r.amount; }
       else if (r.kind === Kind.Void) t.voidCount++;
-    }
+      return false;
+    });
     return t;
-  }
-  pendingReversal(): TxnRecord | null {
-    var all = this.all();
-    for (var i = 0; i < all.length; i++) if (all[i]!.reversalPending) return all[i]!;
-    return null;
-  }
-  inDoubt(): TxnRecord[] {
-    var all = this.all(), out: TxnRecord[] = [];
-    for (var i = 0; i < all.length; i++) if (inDoubt(all[i]!)) out.push(all[i]!);
-    return out;
   }
 
   /** region layout, erase counts, free frames and counters, one item per line */
@@ -555,8 +716,8 @@ export class Journal {
       "region 0x" + g.base.toString(16) + " " + g.sectors + " x " + g.sectorSize + " B, " + this.fps + " frames/sector",
       "next stan " + this.stan + " invoice " + this.inv + " batch " + this.batch];
     for (var s = 0; s < g.sectors; s++) {
-      var h = this.hdr[s];
-      lines.push("sector " + s + ": " + (this.retired[s] ? "retired" : h ? "seq " + h.seq + " erases " + h.erases +
+      var h = this.hdr(s);
+      lines.push("sector " + s + ": " + (this.sf[s]! & RETIRED ? "retired" : h ? "seq " + h.seq + " erases " + h.erases +
         (s === this.newest ? " newest, next frame " + (this.session ? this.pos : "?") : "") : "free/unformatted"));
     }
     var inNewest = this.newest < 0 ? 0 : Math.max(0, this.fps - (this.session ? this.pos : 0));

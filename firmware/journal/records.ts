@@ -26,9 +26,6 @@ export interface TxnRecord {
   rrnHash?: number;
 }
 
-/** Update frames (written when an in-place change could not be verified) */
-export interface UpdateFrame { slot: number; target: number; stan: number; bytes: Uint8Array; rAt: number; aAt: number; rrn: string | null; }
-
 export function isReversible(kind: number): boolean { return kind === Kind.Sale || kind === Kind.Refund || kind === Kind.Void; }
 export function isFinancial(kind: number): boolean { return kind === Kind.Sale || kind === Kind.Refund; }
 
@@ -65,52 +62,58 @@ export function inDoubt(rec: TxnRecord): boolean {
   return rec.result === Result.None && !rec.reversalCleared && !rec.reversed;
 }
 
-/** decodes the valid transaction frames of a sector (bytes of the whole sector) */
-export function parseSector(b: Uint8Array, sector: number, fps: number, crc: F.Crc32,
-  out: TxnRecord[], updates: UpdateFrame[] | null): void {
-  for (var f = 0; f < fps; f++) {
-    var r = rOff(f), a = aOff(f);
-    if (b[r] === 255 && b[r + 1] === 255) continue;
-    if (!validR(b, r, crc)) continue;
-    var kind = getNib(b, r);
-    if (kind === Kind.BatchClose) continue;
-    if (kind === Kind.Update) {
-      if (updates) updates.push({ slot: sector * fps + f, target: getU32(b, r + 8), stan: getStan(b, r), bytes: b, rAt: r, aAt: a, rrn: F.decodeRrnExt(b, r + 12) });
-      continue;
-    }
-    var rec: TxnRecord = {
-      slot: sector * fps + f, kind: kind, stan: getStan(b, r), invoice: getInv(b, r), batch: getBatch(b, r),
-      amount: getU32(b, r + 8), token: new Uint8Array(b.subarray(r + 14, r + 22)),
-      last4: unpackLast4(b[r + 12]! | ((b[r + 13]! & 0x3F) << 8)),
-      sent: false, printed: false, voided: false, uploaded: false,
-      result: 0, rc: "", authCode: "", rrn: "",
-      reversalSet: false, reversalCleared: false, reversed: false, reversalPending: false, rrnExt: false,
-    };
-    setState(rec, b, r);
-    setAnswer(rec, decodeAnswer(b, r, b, a, crc));
-    out.push(rec);
-  }
+/** an offline approval ("Y1" approval code, no RRN) whose 0220 advice is not delivered yet */
+export var OFFLINE_AUTH_PREFIX = "Y1";
+export function advicePending(rec: TxnRecord): boolean {
+  return rec.kind === Kind.Sale && rec.result === Result.Approved && rec.rrn === "" && !rec.uploaded &&
+    rec.authCode.substr(0, 2) === OFFLINE_AUTH_PREFIX;
 }
 
-/** folds update frames into their targets, then derives statuses */
-export function applyUpdates(recs: TxnRecord[], updates: UpdateFrame[], crc: F.Crc32): void {
-  for (var i = 0; i < updates.length; i++) {
-    var u = updates[i]!;
-    for (var j = 0; j < recs.length; j++) {
-      var rec = recs[j]!;
-      if (rec.slot !== u.target || rec.stan !== u.stan) continue;
-      setState(rec, u.bytes, u.rAt);
-      setAnswer(rec, decodeAnswer(u.bytes, u.rAt, u.bytes, u.aAt, crc));
-    }
-  }
-  // RRN extensions (written before their answer): fill in the non-numeric RRNs
-  for (var x = 0; x < updates.length; x++) {
-    var e = updates[x]!;
-    if (e.rrn === null) continue;
-    for (var y = 0; y < recs.length; y++) {
-      var t = recs[y]!;
-      if (t.slot === e.target && t.stan === e.stan && t.rrnExt && t.rrn === "" && F.rrnHash(e.rrn, crc) === t.rrnHash) t.rrn = e.rrn;
-    }
-  }
-  for (var k = 0; k < recs.length; k++) derive(recs[k]!);
+/** Index flags, one byte per slot (journal.ts): the frame's kind in the low nibble, then what
+ *  queries look for, so they visit only the frames they need and decode one at a time. */
+export var IX_CUR = 16;    // a record or update of the open batch
+export var IX_PEND = 32;   // a reversal is pending
+export var IX_DOUBT = 64;  // committed, acknowledgement missing (inDoubt)
+export var IX_ADV = 128;   // an offline approval whose advice is pending
+/** the index byte of a decoded record */
+export function flagsOf(rec: TxnRecord, batch: number): number {
+  return rec.kind | (rec.batch === batch ? IX_CUR : 0) | (rec.reversalPending ? IX_PEND : 0) |
+    (inDoubt(rec) ? IX_DOUBT : 0) | (advicePending(rec) ? IX_ADV : 0);
+}
+
+/** decodes one transaction frame (R at r, A at a in b), null if it is not a valid record;
+ *  state and answer are its own (fold updates in with applyUpdate, then derive) */
+export function parseRecord(b: Uint8Array, r: number, a: number, slot: number, crc: F.Crc32): TxnRecord | null {
+  if (b[r] === 255 && b[r + 1] === 255) return null;
+  if (!validR(b, r, crc)) return null;
+  var kind = getNib(b, r);
+  if (kind === Kind.BatchClose || kind === Kind.Update) return null;
+  var rec: TxnRecord = {
+    slot: slot, kind: kind, stan: getStan(b, r), invoice: getInv(b, r), batch: getBatch(b, r),
+    amount: getU32(b, r + 8), token: new Uint8Array(b.subarray(r + 14, r + 22)),
+    last4: unpackLast4(b[r + 12]! | ((b[r + 13]! & 0x3F) << 8)),
+    sent: false, printed: false, voided: false, uploaded: false,
+    result: 0, rc: "", authCode: "", rrn: "",
+    reversalSet: false, reversalCleared: false, reversed: false, reversalPending: false, rrnExt: false,
+  };
+  setState(rec, b, r);
+  setAnswer(rec, decodeAnswer(b, r, b, a, crc));
+  return rec;
+}
+
+/** true when frame bytes b (R at 0, A at R_SIZE) are a valid update of rec */
+export function updates(b: Uint8Array, rec: TxnRecord, crc: F.Crc32): boolean {
+  return validR(b, 0, crc) && getNib(b, 0) === Kind.Update && getU32(b, 8) === rec.slot && getStan(b, 0) === rec.stan;
+}
+
+/** folds an update frame (R at 0, A at R_SIZE) into its record: state bytes and answer */
+export function applyUpdate(rec: TxnRecord, b: Uint8Array, crc: F.Crc32): void {
+  setState(rec, b, 0);
+  setAnswer(rec, decodeAnswer(b, 0, b, F.R_SIZE, crc));
+}
+
+/** fills in a non-numeric RRN from its extension frame (written before the answer) */
+export function applyRrnExt(rec: TxnRecord, b: Uint8Array, crc: F.Crc32): void {
+  var rrn = F.decodeRrnExt(b, 12);
+  if (rrn !== null && rec.rrnExt && rec.rrn === "" && F.rrnHash(rrn, crc) === rec.rrnHash) rec.rrn = rrn;
 }

@@ -3,7 +3,7 @@
 // the records in doubt, and the journal's own diag line (layout, erase counts, free frames).
 // Safe on a live terminal: openJournal only reads.
 import { bringUp } from "../board";
-import { openJournal } from "../journal/journal";
+import { openJournal, IX_DOUBT } from "../journal/journal";
 import { formatAmount } from "../util/money";
 
 var p = bringUp();
@@ -18,11 +18,11 @@ if (j.state !== "fault") {
   p.log("journal: batch " + t.batch + ": sales " + t.saleCount + " " + formatAmount(t.saleAmount) + ", refunds " + t.refundCount + " " + formatAmount(t.refundAmount) + ", voids " + t.voidCount);
   var r = j.pendingReversal();
   p.log("journal: pending reversal " + (r ? "STAN " + r.stan + " amount " + formatAmount(r.amount) : "none"));
-  var d = j.inDoubt();
-  p.log("journal: in doubt " + d.length);
-  for (var i = 0; i < d.length; i++) {
-    var x = d[i]!;
+  p.log("journal: in doubt " + j.count(IX_DOUBT));
+  j.each(IX_DOUBT, function (slot) { // one record at a time: a batch may hold hundreds
+    var x = j.bySlot(slot)!;
     p.log("  STAN " + x.stan + " INV " + x.invoice + " kind " + x.kind + " result " + x.result + (x.printed ? " printed" : " unprinted") + " card *" + x.last4);
-  }
+    return false;
+  });
 }
 p.log("journal: " + j.diag());

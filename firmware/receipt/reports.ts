@@ -20,8 +20,8 @@ export interface BatchReport {
   batch: number;
   time: number | string;
   totals: Totals;
-  /** optional per-transaction lines */
-  lines?: ReportLine[];
+  /** optional per-transaction lines, visited one at a time */
+  eachLine?: (fn: (l: ReportLine) => void) => void;
 }
 
 export interface SettlementReport {
@@ -59,14 +59,13 @@ export function renderBatchReport(e: EscPosEncoder, m: MerchantInfo, r: BatchRep
   renderHeader(e, m, reprint);
   stamp(e, r.batch, r.time);
   e.align(Align.Center).size(2, 2).line(r.kind + " REPORT").size(1, 1).align(Align.Left);
-  if (r.lines && r.lines.length) {
-    e.line(rule("-", COLUMNS));
-    for (var i = 0; i < r.lines.length; i++) {
-      var l = r.lines[i]!;
-      var neg = l.type === "REFUND" ? "-" : "";
-      e.line(pair(zeroPad(l.invoice, 6) + " " + l.type.substr(0, 6) + " *" + l.last4, neg + formatAmount(l.amount), COLUMNS));
-    }
-  }
+  var first = true;
+  if (r.eachLine) r.eachLine(function (l) {
+    if (first) e.line(rule("-", COLUMNS));
+    first = false;
+    var neg = l.type === "REFUND" ? "-" : "";
+    e.line(pair(zeroPad(l.invoice, 6) + " " + l.type.substr(0, 6) + " *" + l.last4, neg + formatAmount(l.amount), COLUMNS));
+  });
   e.line(rule("-", COLUMNS));
   totalsBlock(e, m.currency, r.totals);
   renderFooter(e, r.kind === "Z" ? "--- SHIFT CLOSED ---" : "--- SHIFT OPEN ---", reprint);

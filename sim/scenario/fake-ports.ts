@@ -136,7 +136,7 @@ export class FakeWorld {
         byInvoice: (n) => w.txns.find((x) => x.invoice === n) || null,
         batchTotals: () => totalsOf(w.txns.filter((x) => x.batch === w.batch)),
         shiftTotals: () => totalsOf(w.txns.filter((x) => x.invoice > w.shiftFrom)),
-        shiftLines: () => w.txns.filter((x) => x.invoice > w.shiftFrom && x.approved).map((x) => ({ invoice: x.invoice, type: x.kind.toUpperCase(), last4: x.last4, amount: x.amount })),
+        eachShiftLine: (fn) => w.txns.filter((x) => x.invoice > w.shiftFrom && x.approved).forEach((x) => fn({ invoice: x.invoice, type: x.kind.toUpperCase(), last4: x.last4, amount: x.amount })),
         closeShift(cb) { w.shiftFrom = w.invoice; cb(null); },
         unfinishedReceipt: () => w.receiptOpen > 0 ? w.txns.find((x) => x.stan === w.receiptOpen) || null : null,
         receiptStarted(inv, cb) { w.receiptOpen = inv; cb(null); },

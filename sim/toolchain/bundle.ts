@@ -50,7 +50,7 @@ function firmwarePlugin(modules: Map<string, EmittedModule>, board: object, prob
       return false;
     },
     load(id) {
-      if (id === BOARD_ID) return { code: "export default " + JSON.stringify(board, null, 1) + ";\n", map: null };
+      if (id === BOARD_ID) return { code: "export default " + JSON.stringify(boardForFirmware(board), null, 1) + ";\n", map: null };
       if (id === TSLIB_ESPRUINO) return fs.readFileSync(id, "utf8");
       const mod = modules.get(id);
       if (!mod) {
@@ -65,6 +65,16 @@ function firmwarePlugin(modules: Map<string, EmittedModule>, board: object, prob
       return { code: out.code, map: out.map };
     },
   };
+}
+
+/** The board as the firmware holds it: without what only people and tools read (its
+ *  description, the reserved-pin notes, the module's name), since the object stays in RAM for
+ *  the terminal's life (the whole file is about 230 JsVars on the twin). */
+export function boardForFirmware(board: any): object {
+  const out: any = {};
+  for (const k of Object.keys(board)) if (k !== "description" && k !== "reserved") out[k] = board[k];
+  if (board.mcu) out.mcu = { espruino: board.mcu.espruino, flashSize: board.mcu.flashSize };
+  return out;
 }
 
 function describeLog(log: RollupLog): string {

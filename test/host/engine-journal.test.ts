@@ -10,7 +10,7 @@ import { openJournal } from "../../firmware/journal/journal";
 import { createJournalStore } from "../../firmware/host/journal-store";
 import type { FaultRule } from "../../sim/acquirer/acquirer";
 import type { TxnResult } from "../../firmware/host/types";
-import { makeWorld, card, World, SETTINGS, runCut } from "./world";
+import { makeWorld, card, World, SETTINGS, runCut, records } from "./world";
 
 const REGION = { base: 0x310000, sectors: 16, sectorSize: 4096 };
 const crc32 = (d: Uint8Array) => zlib.crc32(d);
@@ -25,7 +25,7 @@ function checkLedger(w: World) {
   const l = w.acq.ledger(TID);
   assert.equal(l.doubleCharges, 0, "double charges");
   assert.deepEqual(l.violations, [], "violations");
-  const approved = w.store.batchRecords().filter((r) => r.state === "APPROVED" && r.kind !== "VOID");
+  const approved = records(w.store).filter((r) => r.state === "APPROVED" && r.kind !== "VOID");
   // the terminal's open batch = the host's open batch, plus what the host settled under the
   // same batch number when the terminal's batch close was cut
   const b = w.store.currentBatch();

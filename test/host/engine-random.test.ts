@@ -9,7 +9,7 @@ import { openJournal } from "../../firmware/journal/journal";
 import { createJournalStore } from "../../firmware/host/journal-store";
 import type { FaultRule } from "../../sim/acquirer/acquirer";
 import type { TxnResult } from "../../firmware/host/types";
-import { makeWorld, card, World, SETTINGS, runCut } from "./world";
+import { makeWorld, card, World, SETTINGS, runCut, records } from "./world";
 
 const REGION = { base: 0x310000, sectors: 16, sectorSize: 4096 };
 const crc32 = (d: Uint8Array) => zlib.crc32(d);
@@ -70,7 +70,7 @@ function session(seed: number, steps: number) {
   assert.equal(l.doubleCharges, 0, `seed ${seed}: double charges`);
   const b = w.store.currentBatch();
   const host = l.all.filter((c) => c.state === "approved" && (c.batch >= 0 || c.batch === -b)).map((c) => c.invoice + ":" + c.amount).sort();
-  const term = w.store.batchRecords().filter((r) => r.state === "APPROVED" && r.kind !== "VOID").map((r) => r.invoice + ":" + r.amount).sort();
+  const term = records(w.store).filter((r) => r.state === "APPROVED" && r.kind !== "VOID").map((r) => r.invoice + ":" + r.amount).sort();
   assert.deepEqual(host, term, `seed ${seed}: host charges = journal approvals`);
   const st = runCut<any>(w, (cb) => w.engine.settle(cb)).value;
   assert.equal(st.ok, true, `seed ${seed}: final settlement ${JSON.stringify(st)}`);

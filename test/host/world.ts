@@ -6,7 +6,7 @@ import { Acquirer, AcquirerOptions } from "../../sim/acquirer/acquirer";
 import { createLink, HostLink } from "../../firmware/host/link";
 import { createEngine, Engine, EngineOptions } from "../../firmware/host/engine";
 import { createMemoryStore, MemoryStore } from "../../firmware/host/memory-store";
-import type { HostSettings, HostStore, PaymentRequest } from "../../firmware/host/types";
+import type { HostSettings, HostStore, PaymentRequest, TxnRecord } from "../../firmware/host/types";
 import type { VirtualNetwork } from "../../sim/bus/types";
 import { PowerCutError } from "../../sim/parts/nor-flash";
 
@@ -110,4 +110,11 @@ export function runCut<T>(w: World, fn: (cb: (err: any, v?: T) => void) => void)
     r.cut = true;
   }
   return r;
+}
+
+/** the open batch's records as an array (the store itself visits them one at a time) */
+export function records(store: HostStore): TxnRecord[] {
+  const out: TxnRecord[] = [];
+  store.eachRecord((r) => { out.push(r); });
+  return out;
 }

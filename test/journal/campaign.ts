@@ -4,6 +4,7 @@
 import { NorFlash, PowerCutError, CutFault, NorSnapshot } from "../../sim/parts/nor-flash";
 import { Journal, JournalRegion, Kind, Result, TxnRecord, Numbers, isJournalError } from "../../firmware/journal/journal";
 import { open, dist, makeFlash } from "./support";
+import { allRecords } from "../support/journal-records";
 
 export type StateName = "sent" | "printed" | "voided" | "uploaded" | "revset" | "revcleared" | "reversed";
 export type Op =
@@ -156,7 +157,7 @@ const FLAG: { [k in StateName]: keyof TxnRecord } = {
 export function check(j: Journal, m: Model, inflight: InFlight[], cuts: number, cutsInv = cuts): string[] {
   const bad: string[] = [];
   if (j.state !== "ok") return ["I5: journal not writable after recovery: " + j.reason];
-  const recs = j.all();
+  const recs = allRecords(j);
   const n = j.next();
   const closing = inflight.some((f) => f.op.t === "close");
   if (n.batch !== m.batch && !(closing && dist(m.batch, n.batch) === 1)) bad.push(`I1: batch ${n.batch}, expected ${m.batch}`);
@@ -173,7 +174,10 @@ export function check(j: Journal, m: Model, inflight: InFlight[], cuts: number, 
     if (!mr) return;
     known.add(recKey(mr));
     let r = bySlot.get(mr.slot);
-    const required = mr.batch === m.batch || mPending(mr);
+    // kept on flash: the open batch's money (sale, refund, void) and pending reversals; admin
+    // frames carry only numbers, which every newer sector header carries too
+    const money = mr.kind === Kind.Sale || mr.kind === Kind.Refund || mr.kind === Kind.Void;
+    const required = (money && mr.batch === m.batch) || mPending(mr);
     if (r && r.stan !== mr.stan && !required) r = undefined; // its sector was erased and reused
     if (!r) { if (required) bad.push(`I3: record stan ${mr.stan} (slot ${mr.slot}) lost`); return; }
     if (r.kind !== mr.kind || r.stan !== mr.stan || r.invoice !== mr.invoice || r.batch !== mr.batch || r.amount !== mr.amount ||

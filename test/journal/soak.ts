@@ -8,6 +8,7 @@ import { Kind, JournalRegion } from "../../firmware/journal/journal";
 import { Model, InFlight, Op, chooseOp, exec, check, archive, rng, probeOps } from "./campaign";
 import { makeFlash, open, dist } from "./support";
 import { cliArgs } from "../../sim/cli-args";
+import { allRecords } from "../support/journal-records";
 
 const HELP = "usage: tsx test/journal/soak.ts [--cuts N] [--seed S] [--sectors 4] [--sector-size 4096]";
 const parsed = cliArgs("soak", process.argv.slice(2), {
@@ -65,7 +66,7 @@ function runUntilCut(): InFlight | null {
 
 /** adopts what the recovered journal shows for ops whose call never returned */
 function reconcile(inflight: InFlight[]): void {
-  const recs = j.all();
+  const recs = allRecords(j);
   for (let k = 0; k < inflight.length; k++) {
     const f = inflight[k]!, op = f.op, later = inflight.length - 1 - k; // cuts after this one
     if (op.t === "reserve") {

@@ -16,9 +16,16 @@ export interface JournalLike {
   byInvoice(invoice: number): JRecord | null;
   recover(atLeast: { stan: number; invoice: number; batch: number }): { code: string; reason: string } | null;
   markPrinted(slot: number): { code: string; reason: string } | null;
-  batchList(): { slot: number; stan: number; result: number; printed: boolean }[];
-  inDoubt(): { slot: number; stan: number; result: number; printed: boolean; kind: number }[];
+  /** visits record slots with every bit of flags (IX_DOUBT: in doubt), one at a time */
+  each(flags: number, fn: (slot: number, kind: number) => boolean, backwards?: boolean): void;
+  bySlot(slot: number): { slot: number; stan: number; result: number; printed: boolean } | null;
+  byStan(stan: number): { slot: number; stan: number; result: number; printed: boolean } | null;
+  /** the open batch holds as many sales, refunds and voids as it may */
+  batchFull(): boolean;
 }
+
+/** records.ts IX_DOUBT: committed, acknowledgement missing */
+const IX_DOUBT = 64;
 
 /** a flash journal record, as much as the app reads of it */
 export interface JRecord {
@@ -47,25 +54,24 @@ export function recordInfo(r: TxnRecord): TxnInfo {
   };
 }
 
-export function totalsOf(records: TxnRecord[], after: (r: TxnRecord) => boolean): Totals {
+/** totals of the open batch's records that `within` accepts, one record at a time */
+export function totalsOf(store: HostStore, within: (r: TxnRecord) => boolean): Totals {
   var t: Totals = { saleCount: 0, saleAmount: 0, refundCount: 0, refundAmount: 0, voidCount: 0, voidAmount: 0 };
-  for (var i = 0; i < records.length; i++) {
-    var r = records[i]!;
-    var st = r.state as string;
-    if (!after(r)) continue;
-    var k = r.kind as string;
-    if (st === "VOIDED") { t.voidCount++; t.voidAmount += r.amount; continue; }
-    if (st !== "APPROVED") continue;
+  store.eachRecord(function (r) {
+    var st = r.state as string, k = r.kind as string;
+    if (!within(r)) return;
+    if (st === "VOIDED") { t.voidCount++; t.voidAmount += r.amount; return; }
+    if (st !== "APPROVED") return;
     if (k === "SALE" || k === "OFFLINE") { t.saleCount++; t.saleAmount += r.amount; }
     else if (k === "REFUND") { t.refundCount++; t.refundAmount += r.amount; }
-  }
+  });
   return t;
 }
 
 function byStan(store: HostStore, stan: number): TxnRecord | null {
-  var all = store.batchRecords();
-  for (var i = all.length - 1; i >= 0; i--) if (all[i]!.stan === stan) return all[i]!;
-  return null;
+  var found: TxnRecord | null = null;
+  store.eachRecord(function (r) { if (r.stan !== stan) return false; found = r; return true; }, true);
+  return found;
 }
 
 export function journalPort(store: HostStore, journal: JournalLike | null, settings: SettingsStore): JournalPort {
@@ -79,15 +85,13 @@ export function journalPort(store: HostStore, journal: JournalLike | null, setti
     return store.currentBatch() !== v.shiftBatch || r.invoice > v.shiftFrom;
   };
   var last = function (): TxnRecord | null {
-    var all = store.batchRecords();
-    for (var i = all.length - 1; i >= 0; i--) {
-      var k = all[i]!.kind as string;
-      if (k !== "VOID" && all[i]!.invoice) return all[i]!;
-    }
-    return null;
+    var found: TxnRecord | null = null;
+    store.eachRecord(function (r) { if ((r.kind as string) === "VOID" || !r.invoice) return false; found = r; return true; }, true);
+    return found;
   };
   return {
     fault: function () { return journal && journal.state === "fault" ? journal.reason || "unreadable" : null; },
+    saleRefusal: function () { return journal && journal.state === "ok" && journal.batchFull() ? "Batch full" : null; },
     last: function () {
       var r = last();
       if (r) return recordInfo(r);
@@ -103,17 +107,13 @@ export function journalPort(store: HostStore, journal: JournalLike | null, setti
       var j = journal && journal.state !== "fault" ? journal.byInvoice(n) : null;
       return j ? journalInfo(j) : null;
     },
-    batchTotals: function () { return totalsOf(store.batchRecords(), function () { return true; }); },
-    shiftTotals: function () { return totalsOf(store.batchRecords(), inShift); },
-    shiftLines: function () {
-      var out: ReportLine[] = [];
-      var all = store.batchRecords();
-      for (var i = 0; i < all.length; i++) {
-        var r = all[i]!;
+    batchTotals: function () { return totalsOf(store, function () { return true; }); },
+    shiftTotals: function () { return totalsOf(store, inShift); },
+    eachShiftLine: function (fn: (l: ReportLine) => void) {
+      store.eachRecord(function (r) {
         var st = r.state as string;
-        if (inShift(r) && (st === "APPROVED" || st === "VOIDED")) out.push({ invoice: r.invoice, type: (r.kind as string) + (st === "VOIDED" ? "*" : ""), last4: r.last4, amount: r.amount });
-      }
-      return out;
+        if (inShift(r) && (st === "APPROVED" || st === "VOIDED")) fn({ invoice: r.invoice, type: (r.kind as string) + (st === "VOIDED" ? "*" : ""), last4: r.last4, amount: r.amount });
+      });
     },
     closeShift: function (cb) {
       var r = last();
@@ -123,12 +123,14 @@ export function journalPort(store: HostStore, journal: JournalLike | null, setti
     },
     unfinishedReceipt: function () {
       if (journal) {
-        var doubt = journal.inDoubt();
-        for (var i = doubt.length - 1; i >= 0; i--) {
-          var d = doubt[i]!;
-          if (d.result === APPROVED && !d.printed) { var r = byStan(store, d.stan); if (r) return recordInfo(r); }
-        }
-        return null;
+        var found: TxnRecord | null = null, j = journal;
+        j.each(IX_DOUBT, function (slot) {
+          var d = j.bySlot(slot);
+          if (!d || d.result !== APPROVED || d.printed) return false;
+          found = byStan(store, d.stan);
+          return !!found;
+        }, true);
+        return found ? recordInfo(found) : null;
       }
       var n = settings.values.receiptOpen;
       var rec = n ? byStan(store, n) : null;
@@ -141,14 +143,9 @@ export function journalPort(store: HostStore, journal: JournalLike | null, setti
     },
     receiptDone: function (n, cb) {
       if (journal) {
-        var list = journal.batchList();
-        for (var i = list.length - 1; i >= 0; i--) {
-          if (list[i]!.stan !== n) continue;
-          var e = list[i]!.printed ? null : journal.markPrinted(list[i]!.slot);
-          cb(e ? appError("JOURNAL", e.reason) : null);
-          return;
-        }
-        cb(null);
+        var r = journal.byStan(n);
+        var e = r && !r.printed ? journal.markPrinted(r.slot) : null;
+        cb(e ? appError("JOURNAL", e.reason) : null);
         return;
       }
       if (settings.values.receiptOpen !== n) { cb(null); return; }

@@ -58,7 +58,7 @@ export function printerPort(printer: PrinterLike, status: StatusHub, settings: (
         var s = doc.settled;
         printer.print(settlementJob(m, { batch: s.batch, time: now(), totals: s.totals, approved: s.approved, responseCode: s.rc, reconciled: s.uploaded }), done(cb));
       } else {
-        printer.print(batchReportJob(m, { kind: doc.title.charAt(0) === "Z" ? "Z" : "X", batch: doc.batch, time: now(), totals: doc.totals, lines: doc.lines }), done(cb));
+        printer.print(batchReportJob(m, { kind: doc.title.charAt(0) === "Z" ? "Z" : "X", batch: doc.batch, time: now(), totals: doc.totals, eachLine: doc.eachLine }), done(cb));
       }
     },
   };

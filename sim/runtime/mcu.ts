@@ -237,7 +237,9 @@ export class Mcu {
     const l = this.loop;
     if (this.interrupt === null) {
       const wall = performance.now() - this.cbWall;
-      if (l.n >= this.limits.iterations) this.interrupt = `${l.n} loop iterations`;
+      const oom = this.memory ? this.memory.overLimit(l.n) : null;
+      if (oom) this.interrupt = oom;
+      else if (l.n >= this.limits.iterations) this.interrupt = `${l.n} loop iterations`;
       else if (wall >= this.limits.wallMs) this.interrupt = `${Math.round(wall)} ms of wall time`;
       else { l.next = l.n + CHECK_EVERY; return; }
     }
@@ -263,6 +265,8 @@ export class Mcu {
     if (this.dead) return;
     const position = e && typeof e === "object" ? this.positions?.fromStack(String((e as any).stack)) : undefined;
     const where = position ? ` at ${position}` : "";
+    // out of memory (sim/runtime/memory.ts) interrupts like Ctrl-C, and the idle loop then runs
+    if (this.memory && this.memory.stopped(why, position)) return;
     const w = this.watchdog;
     if (w) {
       const due = w.auto ? this.cbStart + w.timeout : w.kickedAt + w.timeout;

@@ -589,8 +589,9 @@ export class MemoryModel {
     const drain = (): void => {
       while (stack.length) {
         const v = stack.pop() as any;
-        if (seen.has(v)) continue;
+        const before = seen.size;
         seen.add(v);
+        if (seen.size === before) continue;
         if (typeof v === "function") {
           functions++;
           if (r.isNative(v)) { parts.functions! += NATIVE_REF; continue; }
@@ -599,9 +600,13 @@ export class MemoryModel {
           continue; // own cost and scopes once the functions are known (below)
         }
         const proto = Object.getPrototypeOf(v);
+        if (proto === objectProto) { objects += 1 + props(v, null) + listeners(v); continue; } // the usual case
         if (Array.isArray(v)) {
           let n = 1;
-          for (let i = 0; i < v.length; i++) if (i in v) n += 1 + held(v[i], true);
+          for (let i = 0, len = v.length; i < len; i++) {
+            const x = v[i];
+            if (x !== undefined || i in v) n += 1 + held(x, true);
+          }
           parts.arrays! += n + listeners(v);
           continue;
         }
@@ -632,9 +637,11 @@ export class MemoryModel {
           held(st.v, false);
           if (st.h) for (const h of st.h) { n += 2; held(h.f, true); held(h.r, true); held(h.p, true); }
         }
-        parts.objects! += n + props(v, null) + listeners(v);
+        objects += n + props(v, null) + listeners(v);
       }
     };
+    const objectProto = Object.getPrototypeOf(r.dateProto);
+    let objects = 0;
     drain();
 
     // functions: static info and scope chains (the inspector, for functions not seen before or
@@ -649,12 +656,14 @@ export class MemoryModel {
       if (!batch.length) break;
       done = fnList.length;
       this.learn(batch, full);
-      const live: Ctx[] = [];
-      for (const f of batch) {
-        const rec = this.fns.get(f);
-        if (rec) for (const c of rec.chain) if (c) live.push(resolve(c));
+      if (full) {
+        const stale: Ctx[] = [];
+        for (const f of batch) {
+          const rec = this.fns.get(f);
+          if (rec) for (const c of rec.chain) if (c && resolve(c).read < this.round) stale.push(resolve(c));
+        }
+        this.reread(stale);
       }
-      if (full) this.reread(live.filter((c) => c.read < this.round));
       for (const f of batch) {
         const rec = this.fns.get(f);
         if (!rec || !rec.info) { parts.functions! += FN + (typeof f.length === "number" ? f.length : 0); continue; }
@@ -685,11 +694,11 @@ export class MemoryModel {
       for (const f of fnList) {
         if (protoDone.has(f) || r.isNative(f)) continue;
         protoDone.add(f);
-        const d = Object.getOwnPropertyDescriptor(f, "prototype");
-        const p = d && d.value;
+        let p: any;
+        try { p = (f as any).prototype; } catch { continue; }
         if (!p || typeof p !== "object") continue;
         const used = usedProtos.has(p);
-        if (!used && Object.keys(p).length === 0) continue;
+        if (!used && !hasOwnKeys(p)) continue;
         parts.functions! += PROTOTYPE - 1 + (used && !Object.prototype.propertyIsEnumerable.call(p, "constructor") ? CONSTRUCTOR : 0);
         if (!seen.has(p)) stack.push(p);
       }
@@ -697,6 +706,7 @@ export class MemoryModel {
       if (fnList.length === done) break;
     }
     for (const d of standIns) if (!infoSeen.has(d)) { infoSeen.add(d); parts.scopes! += functionCost(d); }
+    parts.objects = objects;
     parts.classes = classes.size * CLASS_FIRST_USE;
     let usage = 0;
     for (const k of Object.keys(parts)) usage += parts[k]!;
@@ -718,6 +728,11 @@ export class MemoryModel {
   }
 }
 
+function hasOwnKeys(o: object): boolean {
+  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) return true;
+  return false;
+}
+
 function isArrayBufferLike(v: any): v is ArrayBuffer {
   return Object.prototype.toString.call(v) === "[object ArrayBuffer]";
 }
@@ -734,6 +749,12 @@ export function checkInterval(usage: number, total = JSVARS_TOTAL): number {
   return usage < total / 2 ? 30 : usage < total * 3 / 4 ? 10 : 2;
 }
 
+/** virtual seconds between full estimates for process.memory() */
+export const REFRESH_S = 60;
+
+/** the interrupt reason the Mcu gets from `overLimit` */
+export const OUT_OF_MEMORY_REASON = "out of memory";
+
 export interface MemoryReport { usage: number; free: number; total: number; parts: Record<string, number>; }
 
 /** The model on a running MCU: process.memory(), E.getSizeOf, and the periodic check that
@@ -743,7 +764,6 @@ export class MemoryMonitor {
   private cacheKey = -1;
   private cacheTime = -1;
   private cached: Estimate | null = null;
-  private nextCheck = 0;
   /** the estimate passed the total: callbacks are interrupted until it drops below again */
   outOfMemory = false;
   private lastRecheck = -Infinity;
@@ -758,50 +778,98 @@ export class MemoryMonitor {
     this.model = new MemoryModel(roots);
   }
 
-  /** process.memory(): a full estimate, cached for the current callback */
-  report(): MemoryReport {
+  private lastFull = -Infinity;
+  /** when `last` was made */
+  private lastAt = -Infinity;
+
+  /** process.memory(): the last estimate while it is fresh (younger than the check interval:
+   *  30 virtual s below half full, 10 s below three quarters, 2 s above; the firmware asks
+   *  before each sale, firmware/board.ts memoryLow), else a new one: full (every live scope
+   *  read again) when the last full one is REFRESH_S old, quick otherwise.
+   *  `fresh` (tests): a full estimate now, unless this callback already made one. */
+  report(fresh = false): MemoryReport {
     const key = this.mcu.stats.callbacks, t = this.mcu.now();
-    if (!this.cached || key !== this.cacheKey || t !== this.cacheTime) {
-      this.cached = this.model.estimate(true);
+    const sameTurn = this.cached !== null && key === this.cacheKey && t === this.cacheTime;
+    const last = this.last;
+    const stale = !last || t - this.lastAt >= checkInterval(last.usage, this.total);
+    if (fresh ? !sameTurn : stale) {
+      const full = fresh || t - this.lastFull >= REFRESH_S;
+      if (full) this.lastFull = t;
+      this.cached = this.model.estimate(full);
       this.cacheKey = key; this.cacheTime = t;
-      this.last = this.cached;
-    }
-    const usage = Math.min(this.total, this.cached.usage);
-    return { usage, free: this.total - usage, total: this.total, parts: this.cached.parts };
+      this.last = this.cached; this.lastAt = t;
+    } else if (last && last !== this.cached) this.cached = last;
+    const e = this.cached!;
+    const usage = Math.min(this.total, e.usage);
+    return { usage, free: this.total - usage, total: this.total, parts: e.parts };
+  }
+
+  /** the callback running at the top of the loop, and when its loops next check memory */
+  private current: unknown = null;
+  private loopCheckAt = 0;
+
+  /** Inside a callback, from the runaway hook every 16,384 loop iterations: a quick estimate
+   *  at 16k, 32k, 64k... iterations (a loop that fills memory is stopped within twice the
+   *  iterations it took); the interrupt reason when the estimate is past the total. */
+  overLimit(iterations: number): string | null {
+    if (!this.enforce || iterations < this.loopCheckAt) return null;
+    this.loopCheckAt = iterations * 2;
+    const e = this.model.estimate(false);
+    this.last = e; this.lastAt = this.mcu.now();
+    if (e.usage > this.peak) this.peak = e.usage;
+    return e.usage > this.total ? OUT_OF_MEMORY_REASON : null;
+  }
+
+  /** the Mcu interrupted a callback for `why`: true when it was out of memory (reported here) */
+  stopped(why: string, position?: string): boolean {
+    if (why !== OUT_OF_MEMORY_REASON) return false;
+    this.outOfMemoryIn(this.current, position);
+    return true;
   }
 
   /** after each callback at the top of the loop: a quick estimate when one is due */
   afterCallback(fn: unknown): void {
     const now = this.mcu.now();
-    if (now < this.nextCheck) return;
+    if (this.outOfMemory) return;
+    // any estimate younger than the interval will do (process.memory() makes them too)
+    if (this.last && now - this.lastAt < checkInterval(this.last.usage, this.total)) return;
     const e = this.model.estimate(false);
-    this.last = e;
+    this.last = e; this.lastAt = now;
     this.checks++;
     const free = this.total - e.usage;
-    this.nextCheck = now + checkInterval(e.usage, this.total);
     if (e.usage > this.peak) this.peak = e.usage;
     if (!this.enforce) return;
     if (free < LOW_MEMORY_FREE) this.mcu.setFlag("LOW_MEMORY");
-    if (e.usage > this.total) {
-      this.outOfMemory = true;
-      this.lastRecheck = now;
-      this.mcu.write("OUT OF MEMORY\n");
-      this.mcu.host.error({ message: `OUT OF MEMORY (estimated ${e.usage} of ${this.total} JsVars)`, time: now });
-      this.interrupted(fn);
-      this.mcu.setFlag("MEMORY");
-      if (!this.mcu.hasErrorFlagListener()) this.mcu.write("New interpreter error: LOW_MEMORY,MEMORY\n");
-    }
+    if (e.usage > this.total) this.outOfMemoryIn(fn);
+  }
+
+  /** what the twin prints when memory runs out in a callback; then nothing runs until the
+   *  estimate is back under the total */
+  private outOfMemoryIn(fn: unknown, position?: string): void {
+    const now = this.mcu.now();
+    const usage = this.last ? this.last.usage : 0;
+    this.outOfMemory = true;
+    this.lastRecheck = now;
+    this.mcu.write("OUT OF MEMORY\n");
+    if (position) this.mcu.write(` at ${position}\n`);
+    this.mcu.host.error({ message: `OUT OF MEMORY (estimated ${usage} of ${this.total} JsVars)`, position, time: now });
+    this.interrupted(fn);
+    this.mcu.setFlag("LOW_MEMORY");
+    this.mcu.setFlag("MEMORY");
+    if (!this.mcu.hasErrorFlagListener()) this.mcu.write("New interpreter error: LOW_MEMORY,MEMORY\n");
   }
 
   /** before a callback at the top of the loop: true when it must not run (out of memory) */
   blocked(fn: unknown): boolean {
+    this.current = fn;
+    this.loopCheckAt = 0;
     if (!this.outOfMemory || !this.enforce) return false;
     const now = this.mcu.now();
     if (now - this.lastRecheck >= 0.1) {
       this.lastRecheck = now;
       const e = this.model.estimate(false);
-      this.last = e;
-      if (e.usage <= this.total) { this.outOfMemory = false; this.nextCheck = now; return false; }
+      this.last = e; this.lastAt = now;
+      if (e.usage <= this.total) { this.outOfMemory = false; return false; }
     }
     this.interrupted(fn);
     return true;

@@ -64,7 +64,7 @@ export function simUsage(bundle: string, seconds = SECONDS, image?: Case["image"
   const w = createWorld({ board: BOARD, bundle, flashImage });
   if (w.loadError) throw new Error(`${bundle}: ${w.loadError}`);
   w.run(seconds);
-  const m = w.mcu.memory!.report();
+  const m = w.mcu.memory!.report(true);
   return { usage: m.usage, parts: m.parts };
 }
 

@@ -91,7 +91,7 @@ describe("sim runtime: memory model (JsVars as on the ESP32)", function () {
     assert.equal(usage("function f(){return 1}"), usage("function f(){var a=1,b=2,c=a+b;return c*c+a*b+1+2+3+4+5+6+7+8+9}"));
   });
 
-  it("process.memory(): usage, free = total - usage, total 16383, blocksize 14; one estimate per callback", () => {
+  it("process.memory(): usage, free = total - usage, total 16383, blocksize 14; estimated again once stale", () => {
     const w = boot(`var keep = [], u1 = 0; for (var i = 0; i < 1000; i++) keep.push(i);
       var m = process.memory(), m2 = process.memory(false);
       console.log(JSON.stringify([m.usage, m.free, m.total, m.blocksize, m2.usage === m.usage]));
@@ -99,16 +99,21 @@ describe("sim runtime: memory model (JsVars as on the ESP32)", function () {
       setTimeout(function () {
         for (var i = 0; i < 500; i++) keep.push("s" + i);
         console.log(process.memory(false).usage - u1);
-      }, 20);`);
-    w.run(1);
+      }, 1000);
+      setTimeout(function () { console.log(process.memory(false).usage - u1); }, 31000);`);
+    w.run(32);
     const [usage, free, total, blocksize, same] = JSON.parse(w.console[0]!);
     assert.equal(total, 16383);
     assert.equal(blocksize, 14);
     assert.equal(free, total - usage);
     assert.equal(same, true);
     assert.ok(usage > 1000 && usage < 1200, String(usage));
-    // 500 entries of a name and a short string; the second timer (5 + its 3-block function) is gone
-    assert.equal(Number(w.console[1]), 1000 - 8);
+    // below half full an estimate serves for 30 virtual s (the firmware asks before each sale)
+    assert.equal(Number(w.console[1]), 0);
+    // then, against the estimate made at load that u1 reused: 500 entries of a name and a short
+    // string, and m and m2 (15 each: 7 names, free and total past the inline ints); no timer
+    // was pending at either estimate
+    assert.equal(Number(w.console[2]), 1000 + 30);
   });
 
   it("LOW_MEMORY once little is free (E.getErrorFlags, E.on('errorFlag'))", () => {
@@ -139,5 +144,18 @@ describe("sim runtime: memory model (JsVars as on the ESP32)", function () {
     const n = w.mcu.realm.global.count();
     w.run(5);
     assert.equal(w.mcu.realm.global.count(), n);
+  });
+
+  it("out of memory inside a loop stops the callback there (checked by the loop hooks)", () => {
+    const w = boot(`var a = [], i = 0, after = false;
+      setTimeout(function () { for (i = 0; i < 1000000; i++) a.push([i, i + 1]); after = true; }, 10);
+      global.state = function () { return [i, after]; };`);
+    w.run(1);
+    const con = w.console.join("\n");
+    assert.match(con, /^OUT OF MEMORY\n at firmware\.js:2:\d+\nExecution Interrupted during event processing\.$/m);
+    const [i, after] = w.mcu.realm.global.state();
+    // 3 blocks per entry: out of memory near 5,400 entries, found at the next power-of-two check
+    assert.ok(i > 5000 && i <= 16384, String(i));
+    assert.equal(after, false);
   });
 });

@@ -95,13 +95,13 @@ describe("sim runtime: memory model (JsVars as on the ESP32)", function () {
     const w = boot(`var keep = [], u1 = 0; for (var i = 0; i < 1000; i++) keep.push(i);
       var m = process.memory(), m2 = process.memory(false);
       console.log(JSON.stringify([m.usage, m.free, m.total, m.blocksize, m2.usage === m.usage]));
-      setTimeout(function () { u1 = process.memory(false).usage; }, 10);
+      setTimeout(function () { u1 = process.memory(false).usage; }, 2000);
       setTimeout(function () {
         for (var i = 0; i < 500; i++) keep.push("s" + i);
         console.log(process.memory(false).usage - u1);
-      }, 1000);
-      setTimeout(function () { console.log(process.memory(false).usage - u1); }, 31000);`);
-    w.run(32);
+      }, 3000);
+      setTimeout(function () { console.log(process.memory(false).usage - u1); }, 33000);`);
+    w.run(34);
     const [usage, free, total, blocksize, same] = JSON.parse(w.console[0]!);
     assert.equal(total, 16383);
     assert.equal(blocksize, 14);
@@ -110,10 +110,19 @@ describe("sim runtime: memory model (JsVars as on the ESP32)", function () {
     assert.ok(usage > 1000 && usage < 1200, String(usage));
     // below half full an estimate serves for 30 virtual s (the firmware asks before each sale)
     assert.equal(Number(w.console[1]), 0);
-    // then, against the estimate made at load that u1 reused: 500 entries of a name and a short
-    // string, and m and m2 (15 each: 7 names, free and total past the inline ints); no timer
-    // was pending at either estimate
-    assert.equal(Number(w.console[2]), 1000 + 30);
+    // then: 500 entries of a name and a short string; the two timers pending at u1 (5 + a
+    // 3-block function each) are gone
+    assert.equal(Number(w.console[2]), 1000 - 16);
+  });
+
+  it("right after boot process.memory() sees what onInit built; E.getSizeOf(global) follows the usage", () => {
+    const w = boot(`var keep = [];
+      function onInit() { for (var i = 0; i < 2000; i++) keep.push(i); }
+      setTimeout(function () { console.log(process.memory(false).usage + " " + E.getSizeOf(global)); }, 1500);`);
+    w.run(2);
+    const [usage, size] = w.console[0]!.split(" ").map(Number);
+    assert.ok(usage! > 2000, String(usage));
+    assert.equal(size, usage! - 20);
   });
 
   it("LOW_MEMORY once little is free (E.getErrorFlags, E.on('errorFlag'))", () => {

@@ -706,6 +706,11 @@ export class MemoryModel {
       if (fnList.length === done) break;
     }
     for (const d of standIns) if (!infoSeen.has(d)) { infoSeen.add(d); parts.scopes! += functionCost(d); }
+    if (full && this.roots.global === this.roots.global.global) {
+      // forget activations no live function sees any more (their closures died)
+      for (const [key, c] of this.ctxs) if (!ctxSeen.has(resolve(c))) this.ctxs.delete(key);
+      for (const c of this.reps.keys()) if (!ctxSeen.has(c)) this.reps.delete(c);
+    }
     parts.objects = objects;
     parts.classes = classes.size * CLASS_FIRST_USE;
     let usage = 0;

@@ -7,6 +7,7 @@
 // as an array (measured on the ESP32 twin: 6 JsVars for a method defined in the bundle's scope,
 // 9 inside a class wrapper). Every class method costs 3 JsVars less for the terminal's
 // whole life. Only wrappers of exactly that shape at the bundle's top level are touched.
+// The same step drops prototype methods the bundle never reads (see flattenClasses).
 import * as acorn from "acorn";
 import MagicString from "magic-string";
 
@@ -67,7 +68,36 @@ function classWrapper(stmt: Node): { name: string; fn: Node; base: Node | null; 
   return { name, fn, base, ret };
 }
 
-export interface FlattenResult { code: string; map: any; flattened: number }
+export interface FlattenResult { code: string; map: any; flattened: number; pruned: string[] }
+
+/** every name the code reads as a property (a.name, {name: ...}, "name") besides the prototype
+ *  method definitions themselves */
+function namesUsed(ast: Node, defs: Set<Node>): Set<string> {
+  const out = new Set<string>();
+  const visit = (n: Node): void => {
+    if (!n || typeof n.type !== "string") return;
+    if (n.type === "MemberExpression" && !n.computed && !defs.has(n.property)) out.add(n.property.name);
+    if (n.type === "Property" && n.key.type === "Identifier") out.add(n.key.name);
+    if (n.type === "Literal" && typeof n.value === "string") out.add(n.value);
+    for (const key of Object.keys(n)) {
+      const v = n[key];
+      if (Array.isArray(v)) for (const c of v) visit(c);
+      else if (v && typeof v === "object" && typeof v.type === "string") visit(v);
+    }
+  };
+  visit(ast);
+  return out;
+}
+
+/** `C.prototype.m = function ...;` at the top level: the statement and the name m */
+function methodDefinition(stmt: Node): { name: string; prop: Node } | null {
+  const e = stmt.type === "ExpressionStatement" ? stmt.expression : null;
+  if (!e || e.type !== "AssignmentExpression" || e.operator !== "=" || e.right.type !== "FunctionExpression") return null;
+  const l = e.left;
+  if (l.type !== "MemberExpression" || l.computed || l.object.type !== "MemberExpression" || l.object.computed ||
+      l.object.property.name !== "prototype") return null;
+  return { name: l.property.name, prop: l.property };
+}
 
 /** rewrites the class wrappers of an iife bundle's top level; returns the code and its map */
 export function flattenClasses(code: string, fileName: string): FlattenResult {
@@ -95,5 +125,20 @@ export function flattenClasses(code: string, fileName: string): FlattenResult {
     }
     flattened++;
   }
-  return { code: ms.toString(), map: ms.generateMap({ hires: true, source: fileName, includeContent: false }), flattened };
+  // Methods nothing reads are dropped (every one costs about 6 JsVars for the terminal's life):
+  // a class shared with probes and tests may carry methods this bundle never calls. A name
+  // counts as read anywhere as a property, an object key or a string.
+  const defs = new Set<Node>(), methods: { stmt: Node; name: string }[] = [];
+  const collect = (stmts: Node[]): void => {
+    for (const st of stmts) {
+      const w = classWrapper(st);
+      if (w) { collect(w.fn.body.body); continue; }
+      const m = methodDefinition(st);
+      if (m) { defs.add(m.prop); methods.push({ stmt: st, name: m.name }); }
+    }
+  };
+  collect(scope);
+  const used = namesUsed(ast, defs), pruned: string[] = [];
+  for (const m of methods) if (!used.has(m.name)) { ms.remove(m.stmt.start, m.stmt.end); pruned.push(m.name); }
+  return { code: ms.toString(), map: ms.generateMap({ hires: true, source: fileName, includeContent: false }), flattened, pruned };
 }

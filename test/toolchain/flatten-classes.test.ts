@@ -40,6 +40,15 @@ describe("build: flattening class wrappers", () => {
     assert.equal(flattenClasses(code, "x.js").flattened, 0);
   });
 
+  it("drops prototype methods nothing in the bundle reads, keeps those read as a property, key or string", () => {
+    const code = "(function () {\nfunction A() {}\nA.prototype.used = function () { return 1; };\nA.prototype.unused = function () { return 2; };\n" +
+      "A.prototype.keyed = function () { return 3; };\nA.prototype.named = function () { return 4; };\n" +
+      "var a = new A(); a.used(); var o = { keyed: 1 }; a[\"named\"]();\n})();\n";
+    const out = flattenClasses(code, "x.js");
+    assert.deepEqual(out.pruned, ["unused"]);
+    assert.ok(!/unused/.test(out.code) && /A\.prototype\.used/.test(out.code) && /keyed = function/.test(out.code) && /named = function/.test(out.code));
+  });
+
   it("refuses top-level names that would overwrite Espruino's globals (the bundle has no iife)", () => {
     assert.deepEqual(clashingGlobals("var E = 1, ok = 2; function D3() {} function xy() {}"), ["E", "D3"]);
     assert.deepEqual(clashingGlobals("function f() { var E = 1; }"), [], "locals shadow nothing global");

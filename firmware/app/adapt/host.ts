@@ -76,8 +76,9 @@ export function hostPort(engine: Engine): HostPort {
         cb(null, res);
       });
     },
-    onStatus: function (fn) { engine.onStatus(fn); },
-    pendingWork: function () { return engine.pendingWork(); },
+    // the engine's methods are closures (no `this`): handed on as they are, no wrapper each
+    onStatus: engine.onStatus,
+    pendingWork: engine.pendingWork,
     echo: function (cb) { check(function (c) { engine.echo(c); }, cb); },
     logon: function (cb) { check(function (c) { engine.logon(c); }, cb); },
   };

@@ -47,7 +47,7 @@ export function statusHub(): StatusHub {
 
 export function printerPort(printer: PrinterLike, status: StatusHub, settings: () => Settings, now: () => string): PrinterPort {
   return {
-    onStatus: function (fn) { status.listen(fn); },
+    onStatus: status.listen,
     cancel: function () { printer.cancel(); },
     receipt: function (t, copy, reprint, cb) {
       printer.print(receiptJob(merchantOf(settings()), receiptTxn(t), copy === "customer" ? 1 : 0, reprint), done(cb));

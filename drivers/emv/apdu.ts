@@ -3,12 +3,13 @@
 import { findTag, hexOf, parseTlv, textOf, Tlv } from "./tlv";
 import { CardFields, panOk, parseTrack2Body } from "../magstripe/fields";
 
-/** AID prefixes we accept, best first when the card gives no priority (87) */
-var KNOWN_AIDS = ["A0000000031010", "A0000000041010", "A0000000032010", "A0000000043060",
-  "A0000000651010", "A000000025", "A000000333"];
+/** AID prefixes we accept, best first when the card gives no priority (87); one string, split
+ *  when used (an array of strings stays in RAM: 22 JsVars on Espruino) */
+var KNOWN_AIDS = "A0000000031010 A0000000041010 A0000000032010 A0000000043060 A0000000651010 A000000025 A000000333";
 
 function knownRank(aid: string): number {
-  for (var i = 0; i < KNOWN_AIDS.length; i++) if (aid.indexOf(KNOWN_AIDS[i]!) === 0) return i;
+  var known = KNOWN_AIDS.split(" ");
+  for (var i = 0; i < known.length; i++) if (aid.indexOf(known[i]!) === 0) return i;
   return -1;
 }
 

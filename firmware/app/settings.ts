@@ -53,11 +53,13 @@ export function defaultSettings(): Settings {
 
 /** fields an installer may set from the console (posConfig); the PIN, its salt and counter,
  *  the token key and the marks are not among them */
-export const CONFIGURABLE = ["tid", "mid", "merchantName", "merchantAddr", "host", "port", "nii", "ssid", "wifiPass", "minAmount", "maxAmount"];
+/** one string, not an array of 11 (which would stay in RAM): split where used */
+export const CONFIGURABLE = "tid mid merchantName merchantAddr host port nii ssid wifiPass minAmount maxAmount";
 
 /** Sets one configurable field (type-checked); returns an error text or null. */
 export function configure(store: SettingsStore, name: string, value: any): string | null {
-  if (CONFIGURABLE.indexOf(name) < 0) return "not configurable: " + name + " (one of " + CONFIGURABLE.join(", ") + ")";
+  var names = CONFIGURABLE.split(" ");
+  if (names.indexOf(name) < 0) return "not configurable: " + name + " (one of " + names.join(", ") + ")";
   var v = store.values as any;
   if (typeof value !== typeof v[name]) return name + " must be a " + typeof v[name];
   if (typeof value === "number" && (value < 0 || value > 999999999 || Math.floor(value) !== value)) return name + ": a whole number 0..999999999";

@@ -13,7 +13,7 @@ $(error unknown board '$(BOARD)'; known boards: $(BOARDS))
 endif
 endif
 
-.PHONY: all install build selftest check test test-fast sim bench fuzz soak flash flash-dry clean
+.PHONY: all install build selftest check test test-fast sim bench memtest fuzz soak flash flash-dry clean
 
 all: build selftest
 
@@ -44,6 +44,13 @@ sim: build
 
 bench: build
 	$(TSX) test/bench/run.ts
+
+# Device memory on the ESP32 twin (../shared/espruino-twin): firmware.js booted on journal
+# images, memtest.js flows and growth; figures with budgets, dist/<board>/memory.json. Skipped
+# (one line) without the twin. MEMTEST_FLAGS=--report-only never fails on a figure.
+MEMTEST_FLAGS ?=
+memtest: build
+	$(TSX) test/bench/device.bench.ts --board $(BOARD) $(MEMTEST_FLAGS)
 
 fuzz: install
 	$(TSX) test/fuzz/run.ts --iterations 1000000

@@ -165,6 +165,8 @@ function run(script: string, done: (why: string | null) => void): void {
       if (!t0) t0 = now;
       if (stateName() === want) { t0 = 0; i++; setTimeout(step, 5); return; }
       if (stateName() === "message" && want !== "message") { done("at " + t + ": " + screenText()); return; }
+      // the idle screen refused the keys (e.g. a full batch pauses sales)
+      if (stateName() === "idle" && want !== "idle" && now - t0 > 3) { done("stayed at READY: " + screenText()); return; }
       if (now - t0 > 60) { done("timeout at " + t + ": " + screenText()); return; }
       setTimeout(step, 20);
       return;
@@ -225,6 +227,11 @@ var FLOWS = [
   "settlement M 6 P E w:message x:SETTLED E w:idle",
 ];
 
+/** the journal refused: NOT SENT, or READY saying the batch is full (sales paused) */
+function refusedScreen(): boolean {
+  return app.lastScreen.title === "NOT SENT" || (app.lastScreen.title === "READY" && screenText().toLowerCase().indexOf("full") >= 0);
+}
+
 /** runs FLOWS from k on; `only`: comma-separated names to run (all when empty) */
 function flows(k: number, only: string): void {
   if (k >= FLOWS.length) { out("done"); return; }
@@ -236,8 +243,11 @@ function flows(k: number, only: string): void {
   out("flow " + name + " start");
   peak = process.memory().usage; // a garbage collection first: a flow starts from live data only
   run(f.substr(sp + 1), function (why) {
-    // a full journal refusing a transaction (NOT SENT) is that flow's outcome on a full batch
-    if (why && app.lastScreen.title === "NOT SENT") out("flow " + name + " peak " + peak + " (NOT SENT: " + app.lastScreen.lines[0] + ")");
+    // a full journal refusing a transaction (NOT SENT, or READY saying the batch is full) is
+    // that flow's outcome on a full batch
+    if (why && refusedScreen()) {
+      out("flow " + name + " peak " + peak + " (refused: " + screenText() + ")");
+    }
     else if (why) out("flow " + name + " failed: " + why + " (peak " + peak + ")");
     else out("flow " + name + " peak " + peak);
     recover(function () { setTimeout(function () { flows(k + 1, only); }, 50); });
@@ -252,7 +262,7 @@ function growth(total: number): void {
   function next(): void {
     if (done >= total) { if (done % 25) out("after " + done + " sales " + process.memory().usage); out("done"); return; }
     run(SALE, function (why) {
-      if (why && app.lastScreen.title === "NOT SENT" && refused < 20) {
+      if (why && refusedScreen() && refused < 20) {
         refused++;
         out("journal refused sale " + (done + 1) + " (" + screenText() + "): settling");
         recover(function () {

@@ -16,7 +16,8 @@ import { makeImage, batchLimit } from "../../sim/commands/journal-image";
 import { loadBoard } from "../../sim/toolchain/board";
 
 const ROOT = path.resolve(__dirname, "..", "..");
-const TWIN = path.resolve(ROOT, "..", "shared", "espruino-twin", "twin");
+/** ESPRUINO_TWIN: another twin script (tests use a missing one for the skip path) */
+const TWIN = process.env.ESPRUINO_TWIN ? path.resolve(process.env.ESPRUINO_TWIN) : path.resolve(ROOT, "..", "shared", "espruino-twin", "twin");
 const BUDGET = { idle: 5000, peak: 11000, growth: 50 };
 const USAGE = "usage: tsx test/bench/device.bench.ts [--report-only] [--board B] [--jobs N] [--boot-seconds S]\n" +
   "  [--flows-seconds S] [--growth-seconds S] [--growth-sales N] [--full-batch N] [--keep DIR]";

@@ -1,7 +1,7 @@
 // The journal's behaviour on the virtual NOR flash: numbers, records, states, queries, fault
 // state, retention, wear, and random-content starts.
 import { strict as assert } from "assert";
-import { Kind, Result, isJournalError, Reserved, Journal } from "../../firmware/journal/journal";
+import { Kind, Result, isJournalError, Reserved, Journal, openJournal } from "../../firmware/journal/journal";
 import { makeFlash, open, region, crc32 } from "./support";
 import { rng } from "./campaign";
 import { batchList, inDoubtList } from "../support/journal-records";
@@ -97,6 +97,25 @@ describe("journal: numbers and records", () => {
     assert.deepEqual([rc.rc, rc.authCode, rc.rrn], ["08", "Y10042", ""]);
     assert.equal((j.markAnswered(a.slot, Result.Declined, "05", "", "") as any).code, "state");
     assert.equal((j.markAnswered(b.slot, Result.Approved, "00", "A\u00e9", "1") as any).code, "arg");
+  });
+
+  it("a batch holds at most its limit of sales, refunds and voids; admin messages, answers and the close go on", () => {
+    const reg = region(4), flash = makeFlash(reg);
+    const j = openJournal(flash, reg, { crc32, batchLimit: 3 });
+    const a = sale(j, 100); sale(j, 200);
+    const r = j.reserve(Kind.Refund, { amount: 50 }) as Reserved;
+    assert.equal(j.batchCount(), 3);
+    assert.ok(j.batchFull());
+    const full = j.reserve(Kind.Sale, { amount: 1 }) as any;
+    assert.equal(full.code, "batch");
+    assert.match(full.reason, /batch full \(3\): settle/);
+    assert.equal((j.reserve(Kind.Void, { amount: 100, origInvoice: a.invoice }) as any).code, "batch");
+    assert.equal(j.next().stan, r.stan + 1, "a refused reserve takes no number");
+    assert.ok(!isJournalError(j.reserve(Kind.Echo, {})), "admin messages are not counted");
+    assert.equal(j.markAnswered(r.slot, Result.Approved, "00", "R1", "123456789012"), null);
+    assert.equal(j.closeBatch(), 2);
+    assert.ok(!j.batchFull());
+    assert.ok(!isJournalError(sale(j, 300)), "the next batch sells again");
   });
 
   it("void takes a STAN but keeps the original invoice; totals exclude voided sales", () => {

@@ -17,8 +17,8 @@
 // defined before the bundle runs picks some of them.
 // Growth mode (MEMTEST = {mode: "growth", sales: 1000}, or memtest("growth", 1000) typed at the
 // console when MEMTEST = {mode: "wait"}): consecutive swipe sales, printing
-// `memtest: after N sales U` (process.memory(), i.e. after a garbage collection) after 10,
-// every 25 and the last. A sale the journal refuses (NOT SENT) is followed by a settlement.
+// `memtest: after N sales U` (process.memory(), i.e. after a garbage collection) every 10
+// sales and after the last. A sale the journal refuses (NOT SENT) is followed by a settlement.
 import { bringUp } from "../board";
 import { SettingsStore } from "../app/settings";
 import { startApp } from "../app/boot";
@@ -260,7 +260,7 @@ function growth(total: number): void {
   settle95 = false;
   sampling = false;
   function next(): void {
-    if (done >= total) { if (done % 25) out("after " + done + " sales " + process.memory().usage); out("done"); return; }
+    if (done >= total) { if (done % 10) out("after " + done + " sales " + process.memory().usage); out("done"); return; }
     run(SALE, function (why) {
       if (why && refusedScreen() && refused < 20) {
         refused++;
@@ -275,7 +275,7 @@ function growth(total: number): void {
       }
       if (why) { out("growth failed at sale " + (done + 1) + ": " + why); out("done"); return; }
       done++;
-      if (done === 10 || done % 25 === 0) out("after " + done + " sales " + process.memory().usage);
+      if (done % 10 === 0) out("after " + done + " sales " + process.memory().usage);
       setTimeout(next, 5);
     });
   }

@@ -151,8 +151,10 @@ export function memoryLine(board: string): string {
   let m: { idle?: number | string; peak?: number | string; measured?: string } | null = null;
   try { m = JSON.parse(fs.readFileSync(file, "utf8")); } catch (e) { m = null; }
   if (!m) return `${board}: memory: not measured yet (make memtest)`;
-  const v = (x: number | string | undefined): string => (typeof x === "number" ? String(x) : String(x || "?"));
-  return `${board}: memory (twin, last memtest${m.measured ? " " + m.measured : ""}): idle ${v(m.idle)}, peak ${v(m.peak)} JsVars`;
+  const v = (x: number | string | undefined): string => (typeof x === "number" ? String(x) : String(x || "?").split(":")[0]!);
+  const failed = typeof m.idle !== "number" || typeof m.peak !== "number";
+  return `${board}: memory (twin, last memtest${m.measured ? " " + m.measured : ""}): idle ${v(m.idle)}, peak ${v(m.peak)} JsVars` +
+    (failed ? ` (why: ${rel(file)})` : "");
 }
 
 export async function main(argv: string[]): Promise<number> {

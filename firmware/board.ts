@@ -98,7 +98,9 @@ export function bringUp(): Platform {
     randomByte: function () { return E.hwRand() & 255; },
     crc32: E.CRC32,
     errorFlags: function () { return note(E.getErrorFlags()); },
-    memoryLow: function () { return low || process.memory(false).free < LOW_FREE; },
+    // the quick figure counts cyclic garbage not yet collected: collect (process.memory())
+    // before calling it low
+    memoryLow: function () { return low || (process.memory(false).free < LOW_FREE && process.memory().free < LOW_FREE); },
     i2c: i2c,
     uart: uart,
     log: console.log,

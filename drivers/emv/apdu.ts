@@ -9,7 +9,8 @@ var KNOWN_AIDS = "A0000000031010 A0000000041010 A0000000032010 A0000000043060 A0
 
 function knownRank(aid: string): number {
   var known = KNOWN_AIDS.split(" ");
-  for (var i = 0; i < known.length; i++) if (aid.indexOf(known[i]!) === 0) return i;
+  // a prefix by substr: Espruino 2v29's indexOf can match a needle running past the string's end
+  for (var i = 0; i < known.length; i++) if (aid.substr(0, known[i]!.length) === known[i]) return i;
   return -1;
 }
 

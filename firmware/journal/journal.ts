@@ -525,7 +525,7 @@ export class Journal {
     return order;
   }
 
-  /** R (bytes 0..31) and A (32..47) of a slot, from the newest sector's buffer or from flash */
+  /** R (bytes 0..31) and A (32..47) of a slot, read from flash */
   private frame(slot: number): Uint8Array {
     var s = Math.floor(slot / this.fps), f = slot % this.fps, r = rOff(f), a = aOff(f);
     var b = new Uint8Array(F.FRAME_SIZE);

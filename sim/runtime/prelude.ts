@@ -151,6 +151,19 @@ export const PRELUDE = String.raw`(function (native, global) {
     return fromCharCode.apply(String, codes);
   });
 
+  // ---- String indexOf as Espruino 2v29's: a needle running past the end of the string matches
+  // when the part that fits matches, unless the needle is longer than the whole string
+  // (measured on the twin: "abc".indexOf("bcd") 1, "abcab".indexOf("abc", 1) 3, "ab".indexOf("abc") -1) ----
+  var indexOf = String.prototype.indexOf;
+  hide(String.prototype, "indexOf", function (needle, from) {
+    var s = String(this), n = String(needle), i = indexOf.call(s, n, from);
+    if (i >= 0 || n.length > s.length) return i;
+    for (var p = Math.max(from > 0 ? Math.floor(from) : 0, s.length - n.length + 1); p < s.length; p++) {
+      if (n.substr(0, s.length - p) === s.substr(p)) return p;
+    }
+    return -1;
+  });
+
   // ---- Object.setPrototypeOf is ignored on functions: static methods are not inherited
   // through tslib's __extends (the toolchain's helper fix copies them instead) ----
   var setProto = Object.setPrototypeOf;

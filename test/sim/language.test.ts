@@ -26,6 +26,13 @@ describe("sim runtime: the context has only Espruino's built-ins", () => {
     assert.equal(out[0], "function,function,function,function,function,function,function,function");
   });
 
+  it("string indexOf matches a needle running past the end, as Espruino 2v29 does (twin figures)", () => {
+    const out = runJs(`console.log(["ab".indexOf("abc"), "xab".indexOf("abc"), "xxab".indexOf("abc"), "abcab".indexOf("abc", 1),
+      "ab".indexOf("b", 5), "aXb".indexOf("bY"), "abc".indexOf(""), "abc".indexOf("bcd"), "a,sale-swipe,".indexOf(",sale-tap,"),
+      "hello".indexOf("ll")].join(","));`);
+    assert.equal(out[0], "-1,1,2,3,-1,2,0,1,12,2");
+  });
+
   it("Node APIs are unreachable, also through constructors of exposed functions", () => {
     const out = runJs(`
       var r = [typeof Buffer, typeof module, typeof __dirname, typeof exports];

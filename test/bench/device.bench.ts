@@ -7,7 +7,8 @@
 // exits 1 when a figure is over budget or failed (unless --report-only). Without the twin (or
 // without a way to run 32-bit programs) it prints one line saying it was skipped and exits 0.
 //   tsx test/bench/device.bench.ts [--report-only] [--board B] [--jobs 2] [--boot-seconds 12]
-//     [--flows-seconds 80] [--growth-seconds 110] [--growth-sales 1000] [--full-batch N] [--keep DIR]
+//     [--flows-seconds 150] [--growth-seconds 110] [--growth-sales 1000] [--full-batch N] [--keep DIR]
+//     [--full-flows a,b,...]   (memtest flows on the full batch; default without settlement and Z report)
 import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -20,26 +21,26 @@ const ROOT = path.resolve(__dirname, "..", "..");
 const TWIN = process.env.ESPRUINO_TWIN ? path.resolve(process.env.ESPRUINO_TWIN) : path.resolve(ROOT, "..", "shared", "espruino-twin", "twin");
 const BUDGET = { idle: 5000, peak: 11000, growth: 50 };
 const USAGE = "usage: tsx test/bench/device.bench.ts [--report-only] [--board B] [--jobs N] [--boot-seconds S]\n" +
-  "  [--flows-seconds S] [--growth-seconds S] [--growth-sales N] [--full-batch N] [--keep DIR]";
+  "  [--flows-seconds S] [--growth-seconds S] [--growth-sales N] [--full-batch N] [--keep DIR] [--full-flows a,b]";
 
 interface Opts {
   reportOnly: boolean; board: string; jobs: number; bootSeconds: number; flowsSeconds: number;
-  growthSeconds: number; growthSales: number; fullBatch: number; keep: string;
+  growthSeconds: number; growthSales: number; fullBatch: number; keep: string; fullFlows: string;
 }
 
 function parse(argv: string[]): Opts | string {
-  const o: Opts = { reportOnly: false, board: process.env.BOARD || "pos-esp32-v1", jobs: 2, bootSeconds: 12, flowsSeconds: 80,
-    growthSeconds: 110, growthSales: 1000, fullBatch: 0, keep: "" };
+  const o: Opts = { reportOnly: false, board: process.env.BOARD || "pos-esp32-v1", jobs: 2, bootSeconds: 12, flowsSeconds: 150,
+    growthSeconds: 110, growthSales: 1000, fullBatch: 0, keep: "", fullFlows: "" };
   const nums: { [k: string]: keyof Opts } = { "--jobs": "jobs", "--boot-seconds": "bootSeconds", "--flows-seconds": "flowsSeconds",
     "--growth-seconds": "growthSeconds", "--growth-sales": "growthSales", "--full-batch": "fullBatch" };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === "--report-only") o.reportOnly = true;
     else if (a === "--help" || a === "-h") return USAGE;
-    else if (a === "--board" || a === "--keep") {
+    else if (a === "--board" || a === "--keep" || a === "--full-flows") {
       const v = argv[++i];
       if (!v) return `device.bench: ${a} needs a value`;
-      if (a === "--board") o.board = v; else o.keep = v;
+      if (a === "--board") o.board = v; else if (a === "--keep") o.keep = v; else o.fullFlows = v;
     } else if (nums[a]) {
       const v = argv[++i];
       if (!v || !/^\d+$/.test(v) || Number(v) < 1) return `device.bench: ${a} needs a whole number >= 1, got '${v ?? ""}'`;
@@ -105,7 +106,7 @@ function firstFailureAt(out: string): number {
 
 // ---- the measurements ----
 /** only: the memtest flows to run on it ("" none, undefined all) */
-interface Image { key: string; label: string; file: string | null; only?: string }
+interface Image { key: string; label: string; file: string | null; only?: string; seconds?: number }
 interface Boot { idle?: number; idleGc?: number; failed?: string; seconds: number }
 interface Flows { idle?: number; idleGc?: number; peaks: { [flow: string]: number }; failures: string[]; done: boolean; failed?: string; seconds: number }
 interface Growth { points: [number, number][]; done: boolean; failed?: string; refusals: number; seconds: number }
@@ -208,8 +209,10 @@ async function main(): Promise<number> {
     { key: "blank", label: "blank journal", file: null },
     { key: "one_sale", label: "one sale", file: "one.bin", only: "" },
     // a full batch refuses sales, refunds and voids (NOT SENT); its reports print every line
-    { key: "full_batch", label: `${full} sales open`, file: "full.bin", only: "journal-probe,sale-swipe,reprint-invoice,x-report,settlement" },
-    { key: "wrapped", label: "2000 settled, empty batch", file: "wrapped.bin" },
+    // (its settlement, and the 500-line Z report, take minutes on the twin: left to --full-flows)
+    { key: "full_batch", label: `${full} sales open`, file: "full.bin", only: o.fullFlows || "journal-probe,sale-swipe,reprint-invoice,x-report", seconds: Math.round(o.flowsSeconds * 4 / 3) },
+    // the retained history: lookups by invoice, reports, settlement over it
+    { key: "wrapped", label: "2000 settled, empty batch", file: "wrapped.bin", only: "journal-probe,sale-swipe,void,reprint-invoice,x-report,settlement" },
   ];
   const spec: { [k: string]: [number, number] } = { one_sale: [1, 0], full_batch: [full, 0], wrapped: [0, 2000] };
   for (const img of images) {
@@ -225,7 +228,7 @@ async function main(): Promise<number> {
 
   const jobs: (() => Promise<any>)[] = [() => growth(o, mt, dir)];
   const flowImages = images.filter((img) => img.only !== "");
-  for (const img of flowImages) jobs.push(() => flows(o, img, mt, dir));
+  for (const img of flowImages) jobs.push(() => flows(o, img, mt, dir, img.seconds || o.flowsSeconds));
   for (const img of images) jobs.push(() => boot(o, img, fw));
   const res = await pool(o.jobs, jobs);
   const gr = res[0] as Growth;

@@ -32,7 +32,7 @@ import { createDeframer, frame } from "../host/frame";
 import { pack, unpack, digits, IsoMsg } from "../host/iso8583";
 import { bytesToStr } from "../host/hex";
 import { responseMti } from "../host/messages";
-import { openJournal } from "../journal/journal";
+import { openJournal, IX_DOUBT } from "../journal/journal";
 import { EscPosEncoder } from "../../drivers/escpos/encoder";
 import { PrintJob } from "../../drivers/escpos/job";
 import { CardEvent } from "../cards/types";
@@ -184,17 +184,14 @@ function run(script: string, done: (why: string | null) => void): void {
   step();
 }
 
-/** the journal probe's queries (firmware/probes/journal.ts), each result held while sampled.
- *  Records in doubt: inDoubt() where the journal has it, else one record at a time through
- *  each(IX_DOUBT = 64) (the query API is being reworked; the write API stays). */
+/** the journal probe's queries (firmware/probes/journal.ts), each result held while sampled;
+ *  the records in doubt one at a time, as the journal visits them */
 function probeQueries(): void {
-  var jj: any = journal;
   var n = journal.next(); sample();
   var t = journal.batchTotals(); sample();
   var r = journal.pendingReversal(); sample();
   var nd = 0;
-  if (jj.inDoubt) { nd = jj.inDoubt().length; sample(); }
-  else if (jj.each) jj.each(64, function (slot: number) { var x = jj.bySlot(slot); sample(); if (x) nd++; return false; });
+  journal.each(IX_DOUBT, function (slot: number) { var x = journal.bySlot(slot); sample(); if (x) nd++; return false; });
   var s = journal.diag(); sample();
   p.log("journal: next STAN " + n.stan + ", batch " + t.batch + " sales " + t.saleCount + ", reversal " + (r ? r.stan : "none") +
     ", in doubt " + nd + "; " + s.split("\n").length + " diag lines");

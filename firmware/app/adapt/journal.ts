@@ -6,6 +6,7 @@ import { JournalPort, TxnInfo, Totals, ReportLine, appError } from "../ports";
 import { HostStore, TxnRecord } from "../../host/types";
 import { SettingsStore } from "../settings";
 import { kindOf } from "./host";
+import { IX_DOUBT } from "../../journal/records";
 
 /** The parts of firmware/journal the app uses directly (Journal satisfies it). */
 export interface JournalLike {
@@ -24,8 +25,6 @@ export interface JournalLike {
   batchFull(): boolean;
 }
 
-/** records.ts IX_DOUBT: committed, acknowledgement missing */
-const IX_DOUBT = 64;
 
 /** a flash journal record, as much as the app reads of it */
 export interface JRecord {

@@ -266,7 +266,8 @@ export async function flashOver(link: BoardLink, board: Board, upload: string, b
     const short = line.slice(0, 40);
     if (line === "reset()") {
       await ask(link, line, RESULT, 10000, "reset()");
-      await ask(link, 'print("FLASH"+"-SYNC")', /FLASH-SYNC/, 10000, "after reset()");
+      // wait for print's own result line too: a late "=undefined" must not be read as chunk 0's answer
+      await ask(link, 'print("FLASH"+"-SYNC")', /FLASH-SYNC\r?\n=undefined\r?\n/, 10000, "after reset()");
     } else if (line === VERIFY_LINE) {
       const out = await ask(link, line, /FLASH-CRC (\d+ \d+|none)\r?\n/, 30000, "the read-back");
       const m = /FLASH-CRC (\d+) (\d+)/.exec(out);

@@ -13,9 +13,9 @@ export function idleState(app: App): State {
     screen: function () {
       var w = app.ports.host.pendingWork();
       var lines = [app.settings.values.merchantName, "Key in amount", "for a sale"];
-      // the operator should know the host is owed a reversal (sent before the next message)
       var paused = salesPaused(app);
       if (paused) lines = [paused, "Sales paused:", "settle (MENU 6)"];
+      // the operator should know the host is owed a reversal (sent before the next message)
       else if (w.reversal) lines.push("Reversal pending");
       else if (w.advices) lines.push(w.advices + " advice(s) to send");
       return screen("READY", lines, "MENU=functions");

@@ -2,26 +2,11 @@
 // simulator, with the acquirer in-process: each flow end to end, checked on the panel, the
 // paper, the acquirer's ledger and the flash image. Needs `make build`.
 import { strict as assert } from "assert";
-import { runScenario } from "../../sim/scenario/runner";
 import { Step } from "../../sim/scenario/format";
 import { SimTarget } from "../../sim/scenario/target-sim";
 import * as zlib from "zlib";
 import { SettingsStore } from "../../firmware/app/settings";
-
-const R: Step = { expectScreen: "READY", within: 20 };
-const PIN: Step[] = [{ keys: "1234" }, { press: "ENTER" }];
-
-function sale(amount: string, card: Step = { swipe: "visa-good" }): Step[] {
-  return [{ keys: amount }, { press: "ENTER" }, { expectScreen: "Swipe or tap" }, card, { expectScreen: "APPROVED", within: 40 },
-    { expectScreen: "Customer copy?", within: 30 }, { press: "CANCEL" }, R];
-}
-
-function play(t: SimTarget, steps: Step[], name = "steps"): void {
-  const lines: string[] = [];
-  const rep = runScenario({ name, steps }, t, (l) => lines.push(l));
-  assert.ok(rep.ok, `${rep.failure}\n${lines.join("\n")}\nconsole tail:\n${t.world.console.slice(-12).join("\n")}`);
-  assert.deepEqual(t.world.errors.map((e) => e.message), [], "firmware exceptions");
-}
+import { R, PIN, sale, play } from "../support/flows";
 
 /** every flash byte the terminal owns, as latin1 text and as hex (BCD digits show up in hex) */
 function flashDump(t: SimTarget): { latin1: string; hex: string } {

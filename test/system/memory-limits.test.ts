@@ -2,26 +2,11 @@
 // reports low memory, or the open batch holds its limit. On the compiled bundle in the
 // simulator, with a journal image made by the firmware's own journal (pos-sim journal-image).
 import { strict as assert } from "assert";
-import { runScenario } from "../../sim/scenario/runner";
 import { Step } from "../../sim/scenario/format";
 import { SimTarget } from "../../sim/scenario/target-sim";
 import { makeImage } from "../../sim/commands/journal-image";
 import { loadBoardFile } from "../../sim/toolchain/board";
-
-const R: Step = { expectScreen: "READY", within: 20 };
-const PIN: Step[] = [{ keys: "1234" }, { press: "ENTER" }];
-
-function sale(amount: string): Step[] {
-  return [{ keys: amount }, { press: "ENTER" }, { expectScreen: "Swipe or tap" }, { swipe: "visa-good" }, { expectScreen: "APPROVED", within: 40 },
-    { expectScreen: "Customer copy?", within: 30 }, { press: "CANCEL" }, R];
-}
-
-function play(t: SimTarget, steps: Step[], name = "steps"): void {
-  const lines: string[] = [];
-  const rep = runScenario({ name, steps }, t, (l) => lines.push(l));
-  assert.ok(rep.ok, `${rep.failure}\n${lines.join("\n")}\nconsole tail:\n${t.world.console.slice(-12).join("\n")}`);
-  assert.deepEqual(t.world.errors.map((e) => e.message), [], "firmware exceptions");
-}
+import { R, PIN, sale, play } from "../support/flows";
 
 /** sales paused: a digit shows why on the idle screen instead of starting a sale; void and
  *  refund say why too */

@@ -1,0 +1,22 @@
+// Steps shared by the system tests that drive the app on the bundle in the simulator.
+import { strict as assert } from "assert";
+import { runScenario } from "../../sim/scenario/runner";
+import { Step } from "../../sim/scenario/format";
+import { SimTarget } from "../../sim/scenario/target-sim";
+
+export const R: Step = { expectScreen: "READY", within: 20 };
+export const PIN: Step[] = [{ keys: "1234" }, { press: "ENTER" }];
+
+/** a sale from READY to READY: amount, card, approved, merchant copy, no customer copy */
+export function sale(amount: string, card: Step = { swipe: "visa-good" }): Step[] {
+  return [{ keys: amount }, { press: "ENTER" }, { expectScreen: "Swipe or tap" }, card, { expectScreen: "APPROVED", within: 40 },
+    { expectScreen: "Customer copy?", within: 30 }, { press: "CANCEL" }, R];
+}
+
+/** runs the steps; fails with the scenario report and the console's tail, or on a firmware exception */
+export function play(t: SimTarget, steps: Step[], name = "steps"): void {
+  const lines: string[] = [];
+  const rep = runScenario({ name, steps }, t, (l) => lines.push(l));
+  assert.ok(rep.ok, `${rep.failure}\n${lines.join("\n")}\nconsole tail:\n${t.world.console.slice(-12).join("\n")}`);
+  assert.deepEqual(t.world.errors.map((e) => e.message), [], "firmware exceptions");
+}

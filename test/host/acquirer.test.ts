@@ -11,6 +11,7 @@ import { IsoMsg, pack, unpack } from "../../firmware/host/iso8583";
 import { createDeframer, frame } from "../../firmware/host/frame";
 import { formatTotals } from "../../firmware/host/messages";
 import { toHex } from "../../firmware/host/hex";
+import { capture } from "../support/console";
 
 const TID = "TERM0001";
 function req(mti: string, stan: number, f: { [de: number]: string } = {}): IsoMsg {
@@ -136,14 +137,6 @@ describe("acquirer simulator", () => {
 
 describe("pos-sim iso8583", () => {
   const sale = "02003038058020C0000400000000000000123400000210153011260021012300234111111111111111D30121005445524D303030314D45524348414E54303030303030310006303030303031";
-
-  function capture(fn: () => number): { code: number; out: string; err: string } {
-    const out: string[] = [], err: string[] = [];
-    const log = console.log, error = console.error;
-    console.log = (s: string) => out.push(s);
-    console.error = (s: string) => err.push(s);
-    try { return { code: fn(), out: out.join("\n"), err: err.join("\n") }; } finally { console.log = log; console.error = error; }
-  }
 
   it("decodes with or without length and TPDU, PAN and track 2 masked", () => {
     const framed = toHex(frame(Buffer.from(sale, "hex"), "123"));

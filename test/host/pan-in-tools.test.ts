@@ -8,6 +8,7 @@ import { describe as describeMsg } from "../../sim/acquirer/decode";
 import { pack } from "../../firmware/host/iso8583";
 import { toHex } from "../../firmware/host/hex";
 import { ascii, tlv } from "../../sim/cards/tlv-build";
+import { capture } from "../support/console";
 
 const MC = "5413330089010434", VISA = "4761739001010010";
 const ICC = tlv("70", tlv("5A", MC), tlv("57", MC + "D29122010000000000000F"), tlv("9F6B", VISA + "D30122011143804400000F"),
@@ -26,13 +27,6 @@ function leaks(text: string): string[] {
   return found;
 }
 
-function capture(fn: () => number): { code: number; out: string; err: string } {
-  const out: string[] = [], err: string[] = [];
-  const log = console.log, error = console.error;
-  console.log = (s: string) => out.push(s);
-  console.error = (s: string) => err.push(s);
-  try { return { code: fn(), out: out.join("\n"), err: err.join("\n") }; } finally { console.log = log; console.error = error; }
-}
 
 describe("no PAN in tool output: EMV tags in DE 55 and pos-sim tlv", () => {
   it("pos-sim iso8583: a 0200 whose DE 55 holds 5A/57/9F6B/56 shows the last four only, the TLV layout kept", () => {

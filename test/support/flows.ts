@@ -20,3 +20,13 @@ export function play(t: SimTarget, steps: Step[], name = "steps"): void {
   assert.ok(rep.ok, `${rep.failure}\n${lines.join("\n")}\nconsole tail:\n${t.world.console.slice(-12).join("\n")}`);
   assert.deepEqual(t.world.errors.map((e) => e.message), [], "firmware exceptions");
 }
+
+/** runs virtual time in 50 ms steps until cond holds (true) or `within` seconds pass (false) */
+export function waitFor(t: SimTarget, within: number, cond: () => boolean): boolean {
+  const end = t.now() + within;
+  while (!cond()) {
+    if (t.now() >= end) return false;
+    t.run(0.05);
+  }
+  return true;
+}

@@ -10,6 +10,7 @@ import { strict as assert } from "assert";
 import { SimTarget } from "../../sim/scenario/target-sim";
 import { formatAmount } from "../../firmware/util/money";
 import type { CutFault } from "../../sim/parts/nor-flash";
+import { waitFor } from "../support/flows";
 
 /** how the operation the power cut interrupts is torn (sim/parts/nor-flash.ts): each row of
  *  the matrix runs with every flavour */
@@ -40,14 +41,6 @@ function screenHas(t: SimTarget, texts: string[]): boolean {
   return texts.some((x) => s.includes(x));
 }
 
-function waitFor(t: SimTarget, within: number, cond: () => boolean): boolean {
-  const end = t.now() + within;
-  while (!cond()) {
-    if (t.now() >= end) return false;
-    t.run(0.05);
-  }
-  return true;
-}
 
 function keys(t: SimTarget, s: string[]): void { for (const k of s) { t.press(k); t.run(0.15); } }
 

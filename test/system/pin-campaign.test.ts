@@ -10,6 +10,7 @@
 import { strict as assert } from "assert";
 import { SimTarget } from "../../sim/scenario/target-sim";
 import type { CutFault } from "../../sim/parts/nor-flash";
+import { waitFor } from "../support/flows";
 
 // the simulator's crypto module calls Node's createHash (sim/runtime/api-modules.ts); the
 // spy counts SHA-256 digests made by the firmware
@@ -40,14 +41,6 @@ interface Outcome {
 }
 
 const text = (t: SimTarget) => t.screen().join(" | ");
-function waitFor(t: SimTarget, within: number, cond: () => boolean): boolean {
-  const end = t.now() + within;
-  while (!cond()) {
-    if (t.now() >= end) return false;
-    t.run(0.05);
-  }
-  return true;
-}
 function press(t: SimTarget, keys: string[]): void { for (const k of keys) { t.press(k); t.run(0.15); } }
 function toIdle(t: SimTarget): void {
   for (let i = 0; i < 5 && !text(t).includes("READY"); i++) press(t, ["CANCEL"]);

@@ -1,7 +1,7 @@
 // Bring-up: the only file that touches Espruino's hardware globals. It reads the embedded
 // board file, sets up the buses it declares, and hands out the platform services (Io, flash,
 // network, crypto) and the drivers by role; roles the board does not declare are skipped.
-import board from "@board";
+import readBoard from "@board";
 import { Board, BusSpec, I2CBusSpec, UartBusSpec } from "../boards/types";
 import { Io, FlashDevice } from "../drivers/hal";
 import { Ssd1306 } from "../drivers/ssd1306/ssd1306";
@@ -11,7 +11,8 @@ import { createReaders, Readers } from "./cards/readers";
 import { Terminal } from "../drivers/emv/apdu";
 
 export interface Platform {
-  board: Board;
+  /** the board file, built anew on each call (see board-data.d.ts): keep only what you need */
+  board: () => Board;
   io: Io;
   flash: FlashDevice;
   /** require("net"), or null when the build has none */
@@ -65,13 +66,7 @@ function bytesToLatin1(buf: ArrayBuffer): string {
 export var LOW_FREE = 2500;
 
 /** Only buses that some declared part uses are set up. */
-export function bringUp(): Platform {
-  var low = false;
-  var note = function (flags: string[]): string[] {
-    for (var i = 0; i < flags.length; i++) if (flags[i] === "LOW_MEMORY" || flags[i] === "MEMORY") low = true;
-    return flags;
-  };
-  E.on("errorFlag", note);
+function setupBuses(board: Board): { i2c: { [id: string]: I2C }; uart: { [id: string]: Serial } } {
   var i2c: { [id: string]: I2C } = {};
   var uart: { [id: string]: Serial } = {};
   var used: { [id: string]: boolean } = {};
@@ -85,12 +80,25 @@ export function bringUp(): Platform {
     if (spec.kind === "i2c") i2c[id] = setupI2C(spec);
     else uart[id] = setupUart(spec);
   }
+  return { i2c: i2c, uart: uart };
+}
+
+/** The platform's closures keep this function's scope for the terminal's life: it holds no
+ *  board data (the buses are set up in setupBuses). */
+export function bringUp(): Platform {
+  var low = false;
+  var note = function (flags: string[]): string[] {
+    for (var i = 0; i < flags.length; i++) if (flags[i] === "LOW_MEMORY" || flags[i] === "MEMORY") low = true;
+    return flags;
+  };
+  E.on("errorFlag", note);
+  var buses = setupBuses(readBoard());
   var net: NetModule | null = null;
   try { net = require("net"); } catch (e) { net = null; }
   var crypto = require("crypto");
   var flash = require("Flash");
   return {
-    board: board,
+    board: readBoard,
     io: makeIo(),
     flash: flash, // read(length, addr), write(data, addr), erasePage(addr): the module itself
     net: net,
@@ -101,8 +109,8 @@ export function bringUp(): Platform {
     // the quick figure counts cyclic garbage not yet collected: collect (process.memory())
     // before calling it low
     memoryLow: function () { return low || (process.memory(false).free < LOW_FREE && process.memory().free < LOW_FREE); },
-    i2c: i2c,
-    uart: uart,
+    i2c: buses.i2c,
+    uart: buses.uart,
     log: console.log,
   };
 }
@@ -120,7 +128,7 @@ export function connectWifi(ssid: string, password: string, log: (line: string) 
 /** The display role: an SSD1306 and its frame buffer in the panel's own RAM layout. The flip
  *  waits for the driver's init; a frame drawn before that is sent when init completes. */
 export function makeDisplay(p: Platform): { g: Graphics; flip: () => void } | null {
-  var spec = p.board.parts["display"] as any;
+  var spec = p.board().parts["display"] as any;
   if (!spec || spec.type !== "ssd1306" || !p.i2c[spec.bus]) return null;
   var g = Graphics.createArrayBuffer(spec.width, spec.height, 1, { vertical_byte: true, msb: false });
   var oled = new Ssd1306({ i2c: p.i2c[spec.bus]!, io: p.io, address: spec.address, width: spec.width, height: spec.height,
@@ -136,7 +144,7 @@ export function makeDisplay(p: Platform): { g: Graphics; flip: () => void } | nu
 
 /** The keypad role: a matrix scanned by the keypad driver; key names from the board file. */
 export function makeKeypad(p: Platform): { onKey(fn: (key: string) => void): void } | null {
-  var spec = p.board.parts["keypad"] as any;
+  var spec = p.board().parts["keypad"] as any;
   if (!spec || spec.type !== "keypad-matrix") return null;
   var kp = new Keypad({ io: p.io, rows: spec.rows, cols: spec.cols, keys: spec.keys });
   return {
@@ -148,20 +156,20 @@ export function makeKeypad(p: Platform): { onKey(fn: (key: string) => void): voi
 
 /** The printer role: the paced ESC/POS driver on its UART. */
 export function makePrinter(p: Platform, onStatus: (what: string) => void): EscPosPrinter | null {
-  var spec = p.board.parts["printer"] as any;
+  var b = p.board(), spec = b.parts["printer"] as any;
   if (!spec || spec.type !== "escpos" || !p.uart[spec.bus]) return null;
-  var bus = p.board.buses[spec.bus] as UartBusSpec;
+  var bus = b.buses[spec.bus] as UartBusSpec;
   return new EscPosPrinter({ uart: p.uart[spec.bus]!, io: p.io, baud: bus.baud, dots: spec.dots, mmPerSecond: spec.mmPerSecond,
     onStatus: onStatus });
 }
 
 /** The card readers (roles msr and nfc), by part type. */
 export function makeReaders(p: Platform, terminal: () => Terminal): Readers {
-  return createReaders(p.board.parts, {
+  return createReaders(p.board().parts, {
     io: p.io,
     i2c: function (id) { return p.i2c[id]!; },
     uart: function (id) { return p.uart[id]!; },
-    busKind: function (id) { var b = p.board.buses[id]; return b ? b.kind : ""; },
+    busKind: function (id) { var b = p.board().buses[id]; return b ? b.kind : ""; },
     errorFlags: p.errorFlags,
     terminal: terminal,
   });

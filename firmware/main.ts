@@ -23,7 +23,7 @@ function main(): void {
   var p = bringUp();
   // an interpreter older than the board file's, or a flash map where the journal is not raw
   // flash: no journal, no transactions; say so on the screen (firmware/app/platform.ts)
-  var bad = platformFault(p.board, process.version, require("Flash").getFree());
+  var bad = platformFault(p.board(), process.version, require("Flash").getFree());
   if (bad) {
     p.log("BOARD MISMATCH: " + bad);
     var d = makeDisplay(p);
@@ -33,11 +33,11 @@ function main(): void {
   // a JS hang reboots the terminal (auto mode: kicked from the idle loop); the journal makes
   // a reboot at any point safe
   try { E.enableWatchdog(15, true); } catch (e) { p.log("watchdog: " + e); }
-  var settings = new SettingsStore({ flash: p.flash, region: p.board.flashRegions.settings, crc32: p.crc32 });
+  var settings = new SettingsStore({ flash: p.flash, region: p.board().flashRegions.settings, crc32: p.crc32 });
   if (!settings.load()) p.log("settings: defaults");
   var v = settings.values;
   connectWifi(v.ssid, v.wifiPass, p.log);
-  var journal = openJournal(p.flash, p.board.flashRegions.journal, { crc32: p.crc32 });
+  var journal = openJournal(p.flash, p.board().flashRegions.journal, { crc32: p.crc32 });
   if (journal.state === "fault") p.log("journal: fault: " + journal.reason);
   var store = createJournalStore(journal);
   var link = createLink({ net: p.net as NetModule, host: v.host, port: v.port, nii: zeroPad(v.nii, 3), io: p.io });
@@ -62,7 +62,7 @@ function main(): void {
     var err = configure(settings, name, value);
     p.log(err ? "posConfig: " + err : "posConfig: " + name + " saved; reboot to apply");
   };
-  p.log("POS firmware on " + p.board.name);
+  p.log("POS firmware on " + p.board().name);
 }
 
 global.onInit = main;

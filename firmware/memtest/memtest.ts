@@ -96,8 +96,8 @@ var keyFn: ((k: string) => void) | null = null;
 var reading = false;
 var enc = new EscPosEncoder(2048);
 var hub: ReturnType<typeof cardsHub> | null = null;
-var settings = new SettingsStore({ flash: p.flash, region: p.board.flashRegions.settings, crc32: p.crc32 });
-var journal = openJournal(p.flash, p.board.flashRegions.journal, { crc32: p.crc32 });
+var settings = new SettingsStore({ flash: p.flash, region: p.board().flashRegions.settings, crc32: p.crc32 });
+var journal = openJournal(p.flash, p.board().flashRegions.journal, { crc32: p.crc32 });
 
 function wire(): void {
   if (!settings.load()) p.log("settings: defaults");

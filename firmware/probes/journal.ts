@@ -7,7 +7,7 @@ import { openJournal, IX_DOUBT } from "../journal/journal";
 import { formatAmount } from "../util/money";
 
 var p = bringUp();
-var region = p.board.flashRegions.journal;
+var region = p.board().flashRegions.journal;
 var j = openJournal(p.flash, region, { crc32: p.crc32 });
 p.log("journal: region 0x" + region.base.toString(16) + ", " + region.sectors + " x " + region.sectorSize + " B");
 p.log("journal: state " + j.state + (j.state === "fault" ? " (" + j.reason + ")" : ""));

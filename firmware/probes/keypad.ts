@@ -3,4 +3,4 @@ import { bringUp } from "../board";
 import { runKeypadProbe } from "../ui/keypad-probe";
 
 var p = bringUp();
-runKeypadProbe({ io: p.io, spec: p.board.parts["keypad"] as any, log: p.log });
+runKeypadProbe({ io: p.io, spec: p.board().parts["keypad"] as any, log: p.log });

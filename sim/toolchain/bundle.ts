@@ -50,7 +50,9 @@ function firmwarePlugin(modules: Map<string, EmittedModule>, board: object, prob
       return false;
     },
     load(id) {
-      if (id === BOARD_ID) return { code: "export default " + JSON.stringify(boardForFirmware(board), null, 1) + ";\n", map: null };
+      // a function, not a value: the literal stays in the bundle's code (flash on the board) and
+      // each call builds the object, which lives only as long as its caller keeps it
+      if (id === BOARD_ID) return { code: "export default function () { return " + JSON.stringify(boardForFirmware(board), null, 1) + "; }\n", map: null };
       if (id === TSLIB_ESPRUINO) return fs.readFileSync(id, "utf8");
       const mod = modules.get(id);
       if (!mod) {
@@ -68,8 +70,7 @@ function firmwarePlugin(modules: Map<string, EmittedModule>, board: object, prob
 }
 
 /** The board as the firmware holds it: without what only people and tools read (its
- *  description, the reserved-pin notes, the module's name), since the object stays in RAM for
- *  the terminal's life (the whole file is about 230 JsVars on the twin). */
+ *  description, the reserved-pin notes, the module's name): bring-up builds it several times. */
 export function boardForFirmware(board: any): object {
   const out: any = {};
   for (const k of Object.keys(board)) if (k !== "description" && k !== "reserved") out[k] = board[k];

@@ -3,9 +3,11 @@
 // reversal matches an original, settlement totals equal the ledger, no double charge.
 // Transport-agnostic: `handle(socket)` serves one connection of the VirtualSocket shape
 // (sim/bus/types.ts); ./tcp.ts adapts real TCP sockets to it.
-import { IsoMsg, digits, pack, trimRight, unpack } from "../../firmware/host/iso8583";
-import { createDeframer, frame, MAX_FRAME, TPDU_LEN } from "../../firmware/host/frame";
-import { parseTotals, Totals, formatTotals } from "../../firmware/host/messages";
+// Its codec (./iso8583, ./framing, ./totals) is its own, written from the spec: it shares no
+// code with firmware/host, so a codec bug there cannot hide by agreeing with itself.
+import { IsoMessage, decode, encode, responseMti, text, zeroPad as digits } from "./iso8583";
+import { Deframer, frame, niiOf, tpdu } from "./framing";
+import { emptyTotals, formatTotals, parseTotals, sameTotals, Totals } from "./totals";
 import type { VirtualNetwork, VirtualSocket } from "../bus/types";
 
 export type FaultKind = "noResponse" | "drop" | "late" | "garbled" | "disconnectMid" | "duplicate" | "rc";
@@ -101,16 +103,12 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 60000;
 export const DEFAULT_PARTIAL_TIMEOUT_MS = 10000;
 
 function liveTotals(charges: Charge[], batch: number, anyBatch = false): Totals {
-  const t: Totals = { saleCount: 0, saleAmount: 0, refundCount: 0, refundAmount: 0 };
+  const t = emptyTotals();
   for (const c of charges) {
     if (c.state !== "approved" || (!anyBatch && c.batch !== batch)) continue;
     if (c.kind === "refund") { t.refundCount++; t.refundAmount += c.amount; } else { t.saleCount++; t.saleAmount += c.amount; }
   }
   return t;
-}
-
-function sameTotals(a: Totals, b: Totals): boolean {
-  return a.saleCount === b.saleCount && a.saleAmount === b.saleAmount && a.refundCount === b.refundCount && a.refundAmount === b.refundAmount;
 }
 
 export class Acquirer {
@@ -154,7 +152,7 @@ export class Acquirer {
   clearFaults(): void { this.faults.splice(0); }
   pendingFaults(): FaultRule[] { return this.faults.map((f) => ({ ...f })); }
 
-  private takeFault(m: IsoMsg): FaultRule | undefined {
+  private takeFault(m: IsoMessage): FaultRule | undefined {
     for (let i = 0; i < this.faults.length; i++) {
       const f = this.faults[i]!;
       if (f.mti && f.mti !== m.mti) continue;
@@ -201,23 +199,23 @@ export class Acquirer {
       timer = { token: mine, handle: this.after(ms, () => { if (timer && timer.token === mine) { timer = null; close(why); } }) };
     };
     sock.onClose(() => { closed = true; stopTimer(); });
-    const deframer = createDeframer((tpdu, body) => {
+    const deframer = new Deframer((head, body) => {
       if (closed) return;
-      if (tpdu[0] !== 0x60) { reject(`TPDU id 0x${tpdu[0]!.toString(16).padStart(2, "0")}, expected 0x60 (${body.length + 5} bytes)`); return; }
-      let req: IsoMsg;
-      try { req = unpack(body); } catch (e) {
-        reject(`malformed request (${body.length + 5} bytes): ${(e as Error).message}`);
+      const size = `${head.length + body.length} bytes`;
+      if (head[0] !== 0x60) { reject(`TPDU id 0x${head[0]!.toString(16).padStart(2, "0")}, expected 0x60 (${size})`); return; }
+      const nii = niiOf(head);
+      if (nii === null) { reject(`TPDU destination ${head.subarray(1, 3).toString("hex").toUpperCase()} is not a BCD NII (${size})`); return; }
+      let req: IsoMessage;
+      try { req = decode(body); } catch (e) {
+        reject(`malformed request (${size}): ${(e as Error).message}`);
         return;
       }
-      const nii = (((tpdu[1]! >> 4) * 10 + (tpdu[1]! & 15)) * 100 + (tpdu[2]! >> 4) * 10 + (tpdu[2]! & 15));
       const send = (bytes: string) => { if (!closed) sock.write(bytes); };
-      this.respond(req, digits(nii, 3), send, () => { if (!closed) { stopTimer(); closed = true; sock.end(); } }, {
+      this.respond(req, nii, send, () => { if (!closed) { stopTimer(); closed = true; sock.end(); } }, {
         delayed: () => { replies++; },
         sent: () => { replies--; arm(); },
       });
-    }, (code) => {
-      reject(code === "FRAME_LENGTH" ? `impossible frame length (must be ${TPDU_LEN}..${MAX_FRAME} bytes)` : code);
-    });
+    }, (reason) => reject(reason));
     sock.onData((d) => {
       if (closed) return;
       deframer.push(d);
@@ -227,24 +225,22 @@ export class Acquirer {
   }
 
   /** Process one request with the scripted faults; `send` gets latin1 frames. */
-  respond(req: IsoMsg, nii: string, send: (latin1: string) => void, close: () => void,
+  respond(req: IsoMessage, nii: string, send: (latin1: string) => void, close: () => void,
     later?: { delayed(): void; sent(): void }): void {
     const fault = this.takeFault(req);
     const kind = fault?.fault;
     const processIt = fault?.process ?? !(kind === "drop" || kind === "rc");
-    let resp: IsoMsg;
+    let resp: IsoMessage;
     if (processIt) resp = this.process(req);
     else resp = this.reply(req, fault?.rc ?? "96");
     if (kind === "rc" && processIt) resp.f[39] = fault!.rc ?? "96";
     this.trace.push({ mti: req.mti, stan: String(req.f[11] ?? ""), tid: String(req.f[41] ?? ""), rc: String(resp.f[39] ?? ""), fault: kind });
-    this.log(`${req.mti}/${req.f[3] ?? ""} STAN ${req.f[11] ?? "?"} TID ${trimRight(String(req.f[41] ?? ""))}` +
+    this.log(`${req.mti}/${req.f[3] ?? ""} STAN ${req.f[11] ?? "?"} TID ${text(req, 41)}` +
       (req.f[4] !== undefined ? ` amount ${Number(req.f[4])}` : "") + ` -> ${resp.f[39]}` + (kind ? ` [fault ${kind}]` : ""));
     if (kind === "noResponse" || kind === "drop") return;
-    const bytes = frame(pack(resp), nii);
     // jPOS swaps source and destination in replies; the terminal must accept it
-    const tp1 = bytes[3]!, tp2 = bytes[4]!;
-    bytes[3] = bytes[5]!; bytes[4] = bytes[6]!; bytes[5] = tp1; bytes[6] = tp2;
-    const latin1 = Buffer.from(bytes).toString("latin1");
+    const bytes = frame(encode(resp), tpdu("0000", nii));
+    const latin1 = bytes.toString("latin1");
     switch (kind) {
       case "late":
         later?.delayed();
@@ -293,14 +289,14 @@ export class Acquirer {
 
   tids(): string[] { return [...this.ledgers.keys()]; }
 
-  private reply(req: IsoMsg, rc: string): IsoMsg {
-    const r: IsoMsg = { mti: req.mti.slice(0, 2) + String(Number(req.mti[2]) + 1) + req.mti[3], f: {} };
+  private reply(req: IsoMessage, rc: string): IsoMessage {
+    const r: IsoMessage = { mti: responseMti(req.mti), f: {} };
     for (const de of [3, 4, 11, 12, 13, 24, 41, 42, 60, 62]) if (req.f[de] !== undefined) r.f[de] = req.f[de]!;
     r.f[39] = rc;
     return r;
   }
 
-  private approve(r: IsoMsg): { rrn: string; auth: string } {
+  private approve(r: IsoMessage): { rrn: string; auth: string } {
     const rrn = digits(++this.rrnSeq, 12);
     const auth = digits((++this.authSeq * 7919) % 1000000, 6);
     r.f[37] = rrn;
@@ -314,8 +310,8 @@ export class Acquirer {
   }
 
   /** The host's decision and ledger effect for one request (no faults). */
-  process(req: IsoMsg): IsoMsg {
-    const tid = trimRight(String(req.f[41] ?? ""));
+  process(req: IsoMessage): IsoMessage {
+    const tid = text(req, 41);
     const l = this.ledgerOf(tid);
     const stan = Number(req.f[11] ?? 0);
     const procCode = String(req.f[3] ?? "");
@@ -343,7 +339,7 @@ export class Acquirer {
     return r;
   }
 
-  private financial(l: Ledger, req: IsoMsg, r: IsoMsg, seen: Seen, stan: number, procCode: string, amount: number, invoice: number): void {
+  private financial(l: Ledger, req: IsoMessage, r: IsoMessage, seen: Seen, stan: number, procCode: string, amount: number, invoice: number): void {
     if (procCode === "020000" || procCode === "220000") {
       const orig = l.charges.find((c) => c.invoice === invoice && c.state === "approved" && c.amount === amount && c.batch === l.batch);
       if (!orig) { r.f[39] = "25"; return; } // unable to locate the original
@@ -363,8 +359,8 @@ export class Acquirer {
     seen.charge = c;
   }
 
-  private advice(l: Ledger, req: IsoMsg, r: IsoMsg, stan: number, procCode: string, amount: number, invoice: number): void {
-    const auth = trimRight(String(req.f[38] ?? ""));
+  private advice(l: Ledger, req: IsoMessage, r: IsoMessage, stan: number, procCode: string, amount: number, invoice: number): void {
+    const auth = text(req, 38);
     const dup = l.charges.find((c) => c.kind === "offline" && c.invoice === invoice && c.amount === amount && c.authCode === auth);
     if (dup) { l.duplicateAdvices++; return; } // a lost 0230: acknowledge again, charge once
     const rrn = digits(++this.rrnSeq, 12);
@@ -372,7 +368,7 @@ export class Acquirer {
     l.charges.push({ stan, invoice, amount, kind: "offline", procCode, rrn, authCode: auth, state: "approved", batch: l.batch });
   }
 
-  private reversal(l: Ledger, req: IsoMsg, stan: number, procCode: string, amount: number): IsoMsg {
+  private reversal(l: Ledger, req: IsoMessage, stan: number, procCode: string, amount: number): IsoMessage {
     const r = this.reply(req, "00");
     const orig = l.seen.get(stan);
     if (!orig || orig.mti !== "0200") {
@@ -396,9 +392,13 @@ export class Acquirer {
     return l.charges.filter((c) => c.state === "approved" && (c.batch === l.batch || c.batch === -b));
   }
 
-  private settlement(l: Ledger, req: IsoMsg, r: IsoMsg, procCode: string): void {
-    const t = parseTotals(String(req.f[63] ?? ""));
-    if (!t) { r.f[39] = "30"; return; }
+  private settlement(l: Ledger, req: IsoMessage, r: IsoMessage, procCode: string): void {
+    let t: Totals;
+    try { t = parseTotals(String(req.f[63] ?? "")); } catch (e) {
+      this.log(`acquirer: ${l.tid} 0500 STAN ${req.f[11] ?? "?"}: ${(e as Error).message}: 30`);
+      r.f[39] = "30"; // format error
+      return;
+    }
     const batch = Number(req.f[60] ?? 0);
     const charges = this.batchCharges(l, batch);
     if (procCode === "920000") {
@@ -421,7 +421,7 @@ export class Acquirer {
   /** After a batch upload the terminal's view wins; differences are the terminal's failures. */
   private reconcileUpload(l: Ledger, t: Totals, charges: Charge[]): void {
     const up = l.uploads;
-    const upTotals: Totals = { saleCount: 0, saleAmount: 0, refundCount: 0, refundAmount: 0 };
+    const upTotals = emptyTotals();
     for (const u of up) {
       if (u.procCode === "200000") { upTotals.refundCount++; upTotals.refundAmount += u.amount; } else { upTotals.saleCount++; upTotals.saleAmount += u.amount; }
     }

@@ -1,7 +1,7 @@
 // Human-readable decoding of a captured message (pos-sim iso8583, logs). PAN fields masked.
-import { IsoMsg, fieldName, fieldType, FT, unpack } from "../../firmware/host/iso8583";
-import { locateMessage } from "../../firmware/host/frame";
-import { fromHex, toHex } from "../../firmware/host/hex";
+// Uses the acquirer's own codec (./iso8583, ./framing), never the firmware's.
+import { FIELDS, IsoMessage, decode, isBinary } from "./iso8583";
+import { messageOffset } from "./framing";
 import { maskedTlvHex } from "../cards/emv-mask";
 
 /** PAN-bearing digits: first 6 and last 4 at most (PCI 3.4.1); track 2 keeps only the
@@ -13,7 +13,9 @@ export function maskDigits(s: string): string {
   return sep >= 0 ? masked + "=" + "*".repeat(s.length - sep - 1) : masked;
 }
 
-export function describe(m: IsoMsg): string[] {
+const hex = (b: Uint8Array) => Buffer.from(b).toString("hex").toUpperCase();
+
+export function describe(m: IsoMessage): string[] {
   const lines = [`MTI  ${m.mti}`];
   for (let de = 2; de <= 128; de++) {
     const v = m.f[de];
@@ -23,19 +25,21 @@ export function describe(m: IsoMsg): string[] {
     else if (de === 52) shown = "<PIN block, " + (v as Uint8Array).length + " bytes>";
     else if (de === 55) shown = maskedTlvHex(v as Uint8Array); // 5A, 57, 9F6B, 56: last four only
     else if (typeof v === "string") shown = JSON.stringify(v);
-    else shown = toHex(v);
-    const t = fieldType(de);
-    const kind = t === FT.B || t === FT.LLLB ? "b" : t === FT.AN || t === FT.LLLA ? "ans" : t === FT.LLZ ? "z" : "n";
-    lines.push(`DE ${String(de).padStart(3)} ${fieldName(de).padEnd(22)} ${kind.padEnd(3)} ${shown}`);
+    else shown = hex(v);
+    const spec = FIELDS.get(de);
+    const kind = !spec ? "?" : isBinary(spec.format) ? "b" : spec.format.endsWith("ans") ? "ans" : spec.format === "LLVAR z" ? "z" : "n";
+    lines.push(`DE ${String(de).padStart(3)} ${(spec ? spec.name : "DE " + de).padEnd(22)} ${kind.padEnd(3)} ${shown}`);
   }
   return lines;
 }
 
-/** hex (with or without length and TPDU) -> lines; throws with a clear message */
-export function decodeHex(hex: string): { header: string; lines: string[] } {
-  const bytes = fromHex(hex);
-  if (!bytes) throw new Error("not hex: expected pairs of 0-9A-F (spaces allowed)");
-  const off = locateMessage(bytes);
-  const header = off === 0 ? "no length, no TPDU" : off === 2 ? "2-byte length" : off === 5 ? "TPDU" : "2-byte length + TPDU " + toHex(bytes.subarray(2, 7));
-  return { header, lines: describe(unpack(bytes, off)) };
+/** hex (with or without length and TPDU; whitespace allowed) -> lines; throws with a clear message */
+export function decodeHex(text: string): { header: string; lines: string[] } {
+  const clean = text.replace(/\s+/g, "");
+  if (!/^([0-9a-fA-F]{2})*$/.test(clean)) throw new Error("not hex: expected pairs of 0-9A-F (spaces allowed)");
+  const bytes = Buffer.from(clean, "hex");
+  const at = messageOffset(bytes);
+  const header = at.length && at.tpdu ? "2-byte length + TPDU " + hex(bytes.subarray(2, 7))
+    : at.length ? "2-byte length" : at.tpdu ? "TPDU" : "no length, no TPDU";
+  return { header, lines: describe(decode(bytes, at.offset)) };
 }

@@ -25,11 +25,11 @@ install: node_modules/.install-stamp
 
 # One bundle per board: dist/<board>/firmware.js (+ .map), gated and size-reported.
 build: install
-	$(TSX) sim/toolchain/build.ts firmware
+	$(TSX) tools/build.ts firmware
 
 # dist/<board>/selftest.js: the pure-logic self-tests, for the simulator and bare boards.
 selftest: install
-	$(TSX) sim/toolchain/build.ts selftest
+	$(TSX) tools/build.ts selftest
 
 # Type-check both worlds.
 check: install
@@ -62,10 +62,10 @@ soak: install
 # as boot code; checks the board first and the stored file after (docs/toolchain.md).
 FLASH_FILE = $(if $(PROBE),--file dist/$(BOARD)/probe-$(PROBE).js)
 flash: build
-	$(TSX) sim/toolchain/flash.ts --board $(BOARD) --port $(PORT) $(FLASH_FILE)
+	$(TSX) tools/flash.ts --board $(BOARD) --port $(PORT) $(FLASH_FILE)
 
 flash-dry: build
-	$(TSX) sim/toolchain/flash.ts --board $(BOARD) --dry-run dist/$(BOARD)/upload$(if $(PROBE),-probe-$(PROBE)).js $(FLASH_FILE)
+	$(TSX) tools/flash.ts --board $(BOARD) --dry-run dist/$(BOARD)/upload$(if $(PROBE),-probe-$(PROBE)).js $(FLASH_FILE)
 
 clean:
 	rm -rf build dist
@@ -77,7 +77,7 @@ golden: install
 	UPDATE_GOLDEN=1 $(MOCHA) --no-config --require tsx/cjs test/drivers/ssd1306-screens.test.ts
 
 ui-font: install
-	$(TSX) sim/render/font-gen.ts
+	$(TSX) tools/font-gen.ts
 
 # Application: every committed scenario on the bundle, and the fault matrix alone.
 .PHONY: scenarios fault-matrix
@@ -95,13 +95,13 @@ memory-fixtures: install
 	$(TSX) test/sim/memory-twin.ts
 
 # Cards: the card readers' tests alone (the probe bundles' tests need `make build`), and
-# the APDU trace fixtures regenerated from sim/cards/make-traces.ts.
+# the APDU trace fixtures regenerated from tools/make-traces.ts.
 .PHONY: test-cards card-traces
 test-cards: install
 	$(MOCHA) --no-config -r tsx/cjs test/unit/track*.test.ts test/unit/tlv*.test.ts test/unit/pn532*.test.ts test/unit/emv*.test.ts test/drivers/magstripe*.test.ts test/drivers/pn532*.test.ts
 
 card-traces: install
-	$(TSX) sim/cards/make-traces.ts
+	$(TSX) tools/make-traces.ts
 
 # Host link (docs/host-protocol.md): codec, framing, link, engine on memory and flash journal, acquirer.
 .PHONY: test-host acquirer

@@ -17,6 +17,7 @@ import { NorFlash } from "./parts/nor-flash";
 import { findPartFactory } from "./parts/registry";
 import { createMcu, DEFAULT_CALLBACK_COST, StorageFs, type Mcu } from "./runtime";
 import { DEFAULT_RUNAWAY, type RunawayLimits } from "./runtime/mcu";
+import { boardNames, loadBoard } from "../tools/board";
 
 // Espruino dates are GMT+0; the context's Date uses the process time zone.
 if (process.env.TZ !== "UTC") process.env.TZ = "UTC";
@@ -83,24 +84,15 @@ export interface World {
 
 export class WorldSetupError extends Error {}
 
-export function boardNames(): string[] {
-  return fs.readdirSync(path.join(ROOT, "boards")).filter((f) => f.endsWith(".json") && f !== "esp32-cli.json")
-    .map((f) => f.slice(0, -5)).sort();
-}
+export { boardNames };
 
 export function readBoard(name: string): Board {
   const file = path.join(ROOT, "boards", name + ".json");
   if (!/^[A-Za-z0-9._-]+$/.test(name) || !fs.existsSync(file)) {
     throw new WorldSetupError(`unknown board '${name}'; known boards: ${boardNames().join(", ") || "(none)"}`);
   }
-  try {
-    // the toolchain's loader (validation included) when it is there
-    const tc = require("./toolchain/board");
-    if (typeof tc.loadBoard === "function") return tc.loadBoard(name) as Board;
-  } catch (e) {
-    if ((e as any)?.code !== "MODULE_NOT_FOUND") throw new WorldSetupError(`board '${name}': ${(e as Error).message}`);
-  }
-  return JSON.parse(fs.readFileSync(file, "utf8")) as Board;
+  // the toolchain's loader, validation included (an allowed sim -> tools arrow: docs/architecture.md)
+  try { return loadBoard(name); } catch (e) { throw new WorldSetupError(`board '${name}': ${(e as Error).message}`); }
 }
 
 export function defaultBundle(board: string): string {

@@ -2,7 +2,7 @@
 // for: an interpreter older than board.mcu.espruino, or a journal region that is not raw flash
 // (outside every require("Flash").getFree() area, or overlapping Storage, where the boot code
 // lives) would make the journal's promises void. Pure: main.ts passes process.version and
-// getFree(); make flash runs the same checks from the host (sim/toolchain/flash.ts).
+// getFree(); make flash runs the same checks from the host (tools/flash.ts).
 import { Board } from "../../boards/types";
 
 /** "2v29" or "2v29.277" as 2029; NaN when it is not an Espruino version */

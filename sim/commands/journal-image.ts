@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as zlib from "zlib";
 import { cliArgs, UsageError } from "../cli-args";
 import { NorFlash } from "../parts/nor-flash";
-import { loadBoard, BoardError } from "../toolchain/board";
+import { loadBoard, BoardError } from "../../tools/board";
 import { openJournal, Journal, Kind, Result, JournalRegion, TxnRecord, isJournalError } from "../../firmware/journal/journal";
 
 export const summary = "write a journal region image made by the firmware's journal (--sales N --settled M [--board B] out.bin)";

@@ -3,7 +3,7 @@
 // paced to the wall clock; with --scenario it runs a scenario file headless (pos-sim run).
 import * as fs from "fs";
 import { createWorld, defaultBundle, readBoard, WorldSetupError } from "../harness";
-import { gate } from "../toolchain/gate";
+import { gate } from "../../tools/gate";
 import { cliArgs, fileInTheWay, UsageError } from "../cli-args";
 
 export const summary = "the simulated terminal: interactive UI (--board B --speed X; --console, --scenario F)";

@@ -14,7 +14,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { makeImage, batchLimit } from "../../sim/commands/journal-image";
-import { loadBoard } from "../../sim/toolchain/board";
+import { loadBoard } from "../../tools/board";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 /** ESPRUINO_TWIN: another twin script (tests use a missing one for the skip path) */

@@ -7,7 +7,7 @@ import { maskedTlvHex } from "../../sim/cards/emv-mask";
 import { describe as describeMsg } from "../../sim/acquirer/decode";
 import { pack } from "../../firmware/host/iso8583";
 import { toHex } from "../../firmware/host/hex";
-import { ascii, tlv } from "../../sim/cards/tlv-build";
+import { ascii, tlv } from "../../tools/tlv-build";
 import { capture } from "../support/console";
 
 const MC = "5413330089010434", VISA = "4761739001010010";

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { inspectImage, makeImage, batchLimit, Refused } from "../../sim/commands/journal-image";
-import { loadBoard } from "../../sim/toolchain/board";
+import { loadBoard } from "../../tools/board";
 
 const root = path.join(__dirname, "../..");
 const region = loadBoard("pos-esp32-v1").flashRegions.journal;

@@ -8,8 +8,8 @@ import { spawn, spawnSync, ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { StreamLink } from "../../sim/toolchain/flash";
-import { ROOT } from "../../sim/toolchain/paths";
+import { StreamLink } from "../../tools/flash";
+import { ROOT } from "../../tools/paths";
 
 export const TWIN_DIR = path.resolve(ROOT, "..", "shared", "espruino-twin");
 const BIN = path.join(TWIN_DIR, "espruino-esp32twin");

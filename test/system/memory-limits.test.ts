@@ -5,7 +5,7 @@ import { strict as assert } from "assert";
 import { Step } from "../../sim/scenario/format";
 import { SimTarget } from "../../sim/scenario/target-sim";
 import { makeImage } from "../../sim/commands/journal-image";
-import { loadBoardFile } from "../../sim/toolchain/board";
+import { loadBoardFile } from "../../tools/board";
 import { R, PIN, sale, play } from "../support/flows";
 
 /** sales paused: a digit shows why on the idle screen instead of starting a sale; void and

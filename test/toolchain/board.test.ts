@@ -3,8 +3,8 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { validateBoard, loadBoardFile, loadBoard, boardNames, BoardError, budgetOf, DEFAULT_BUDGET } from "../../sim/toolchain/board";
-import { BOARDS_DIR } from "../../sim/toolchain/paths";
+import { validateBoard, loadBoardFile, loadBoard, boardNames, BoardError, budgetOf, DEFAULT_BUDGET } from "../../tools/board";
+import { BOARDS_DIR } from "../../tools/paths";
 
 const FILE = path.join(BOARDS_DIR, "pos-esp32-v1.json");
 const base = (): any => JSON.parse(fs.readFileSync(FILE, "utf8"));

@@ -4,15 +4,15 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { compile } from "../../sim/toolchain/compile";
-import { bundle } from "../../sim/toolchain/bundle";
-import { gate } from "../../sim/toolchain/gate";
-import { loadBoard } from "../../sim/toolchain/board";
-import { selftestEntry } from "../../sim/toolchain/build";
-import { FIRMWARE_ENTRY, ROOT } from "../../sim/toolchain/paths";
+import { compile } from "../../tools/compile";
+import { bundle } from "../../tools/bundle";
+import { gate } from "../../tools/gate";
+import { loadBoard } from "../../tools/board";
+import { selftestEntry } from "../../tools/build";
+import { FIRMWARE_ENTRY, ROOT } from "../../tools/paths";
 
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
-const BUILD = path.join(ROOT, "sim", "toolchain", "build.ts");
+const BUILD = path.join(ROOT, "tools", "build.ts");
 const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), "tc-build-"));
 
 function runBuild(args: string[]): { status: number | null; out: string } {

@@ -1,5 +1,5 @@
 // Flashing: the offline dry run writes exactly the upload make flash types (the CLI's chunks,
-// a read-back, load()); the conversation with a board (sim/toolchain/flash.ts flashOver) is
+// a read-back, load()); the conversation with a board (tools/flash.ts flashOver) is
 // checked against fakes that answer like a non-Espruino device, an old interpreter, a wrong
 // flash layout or a corrupted store, and against the ESP32 twin (the real interpreter), where
 // the exact upload of make flash-dry brings the terminal to READY.
@@ -10,14 +10,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as zlib from "zlib";
-import { BoardLink, FlashError, LinkTimeout, PROBE_LINE, probeBoard, VERIFY_LINE, checkUpload, cliArgs, flashOver, makeUpload, parseArgs, checkBoardInfo } from "../../sim/toolchain/flash";
-import { loadBoardFile } from "../../sim/toolchain/board";
+import { BoardLink, FlashError, LinkTimeout, PROBE_LINE, probeBoard, VERIFY_LINE, checkUpload, cliArgs, flashOver, makeUpload, parseArgs, checkBoardInfo } from "../../tools/flash";
+import { loadBoardFile } from "../../tools/board";
 import { Twin, twinCommand, TWIN_DIR } from "../support/twin";
-import { ROOT } from "../../sim/toolchain/paths";
-import { ESPRUINO_MODULES } from "../../sim/toolchain/dialect";
+import { ROOT } from "../../tools/paths";
+import { ESPRUINO_MODULES } from "../../tools/dialect";
 
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
-const FLASH = path.join(ROOT, "sim", "toolchain", "flash.ts");
+const FLASH = path.join(ROOT, "tools", "flash.ts");
 
 function runFlash(args: string[]): { status: number | null; out: string } {
   const r = spawnSync(TSX, [FLASH].concat(args), { cwd: ROOT, encoding: "utf8", timeout: 120000 });

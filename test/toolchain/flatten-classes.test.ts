@@ -3,9 +3,9 @@
 import * as assert from "assert";
 import * as ts from "typescript";
 import * as vm from "vm";
-import { flattenClasses } from "../../sim/toolchain/flatten-classes";
-import { providedHelpers } from "../../sim/toolchain/helpers";
-import { clashingGlobals } from "../../sim/toolchain/bundle";
+import { flattenClasses } from "../../tools/flatten-classes";
+import { providedHelpers } from "../../tools/helpers";
+import { clashingGlobals } from "../../tools/bundle";
 
 const TS = `
 class Base { n: number; constructor(n: number) { this.n = n; } twice(): number { return this.n * 2; } static make(): Base { return new Base(1); } }

@@ -5,12 +5,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as vm from "vm";
-import { gate } from "../../sim/toolchain/gate";
-import { regexProblems } from "../../sim/toolchain/regex";
-import { compile } from "../../sim/toolchain/compile";
-import { bundle, BuildError } from "../../sim/toolchain/bundle";
-import { loadBoard } from "../../sim/toolchain/board";
-import { ROOT } from "../../sim/toolchain/paths";
+import { gate } from "../../tools/gate";
+import { regexProblems } from "../../tools/regex";
+import { compile } from "../../tools/compile";
+import { bundle, BuildError } from "../../tools/bundle";
+import { loadBoard } from "../../tools/board";
+import { ROOT } from "../../tools/paths";
 
 const PROBES = path.join(ROOT, "..", "shared", "espruino-probes.json");
 const FIXTURES = path.join(__dirname, "fixtures");

@@ -2,7 +2,7 @@
 import { strict as assert } from "assert";
 import { chooseAid, collectFields, fillPdol, gpoCommand, parseGpo } from "../../drivers/emv/apdu";
 import { bytesOfHex, parseTlv } from "../../drivers/emv/tlv";
-import { tlv, ascii } from "../../sim/cards/tlv-build";
+import { tlv, ascii } from "../../tools/tlv-build";
 
 const b = (h: string) => bytesOfHex(h)!;
 const term = { amount: 123456, date: "261126", unpredictable: 0xdeadbeef, country: 826, currency: 978 };

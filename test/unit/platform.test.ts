@@ -2,7 +2,7 @@
 // what main.ts shows as BOARD MISMATCH instead of opening the journal.
 import { strict as assert } from "assert";
 import { platformFault, versionNumber } from "../../firmware/app/platform";
-import { loadBoardFile } from "../../sim/toolchain/board";
+import { loadBoardFile } from "../../tools/board";
 
 describe("platform check at boot", () => {
   const board = loadBoardFile("pos-esp32-v1").board;

@@ -2,12 +2,12 @@
 // setFontCustom reads it) back into exactly that art.
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import { generate, parseArt, ART_FILE, OUT_FILE, SMALL_FIRST, SMALL_LAST } from "../../sim/render/font-gen";
+import { generate, parseArt, ART_FILE, OUT_FILE, SMALL_FIRST, SMALL_LAST } from "../../tools/font-gen";
 import { MiniGraphics } from "../../sim/render/mini-graphics";
 import { useSmallFont, useBigFont, bigWidth } from "../../firmware/ui/fonts";
 
 describe("ui font", () => {
-  it("firmware/ui/font-data.ts is generated from font6x8.txt (npx tsx sim/render/font-gen.ts)", () => {
+  it("firmware/ui/font-data.ts is generated from font6x8.txt (npx tsx tools/font-gen.ts)", () => {
     assert.equal(fs.readFileSync(OUT_FILE, "utf8"), generate(fs.readFileSync(ART_FILE, "utf8")));
   });
 

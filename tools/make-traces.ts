@@ -1,6 +1,6 @@
 // Writes test/fixtures/cards/emv-*.json: scripted EMV contactless cards as APDU traces
 // (command -> response). Shapes follow pos-domain 4.2 (PPSE, FCI with/without PDOL, GPO
-// format 1 and 2, READ RECORD per AFL). Run: npx tsx sim/cards/make-traces.ts
+// format 1 and 2, READ RECORD per AFL). Run: npx tsx tools/make-traces.ts
 import * as fs from "fs";
 import * as path from "path";
 import { ascii, tlv } from "./tlv-build";
@@ -75,6 +75,6 @@ const traces: Trace[] = [
   },
 ];
 
-const out = path.join(__dirname, "../../test/fixtures/cards");
+const out = path.join(__dirname, "../test/fixtures/cards");
 for (const t of traces) fs.writeFileSync(path.join(out, `emv-${t.name}.json`), JSON.stringify(t, null, 2) + "\n");
 console.log(`wrote ${traces.length} traces to ${out}`);

@@ -2,7 +2,7 @@
 // build works from any working directory.
 import * as path from "path";
 
-export const ROOT = path.resolve(__dirname, "..", "..");
+export const ROOT = path.resolve(__dirname, "..");
 export const BOARDS_DIR = path.join(ROOT, "boards");
 export const DIST_DIR = path.join(ROOT, "dist");
 export const GEN_DIR = path.join(ROOT, "build", "gen");

@@ -14,15 +14,15 @@
 //    exit 1 before anything is written. Each chunk must answer =true; the read-back must match
 //    the bundle's length and CRC-32 before load() starts the terminal; the start must print
 //    the firmware's banner (or, for a probe, no Uncaught error).
-//   tsx sim/toolchain/flash.ts --board NAME --port /dev/ttyUSB0 [--baud 115200] [--file F.js]
-//   tsx sim/toolchain/flash.ts --board NAME --dry-run OUT.js [--file F.js]
+//   tsx tools/flash.ts --board NAME --port /dev/ttyUSB0 [--baud 115200] [--file F.js]
+//   tsx tools/flash.ts --board NAME --dry-run OUT.js [--file F.js]
 import * as acorn from "acorn";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as zlib from "zlib";
-import type { Board } from "../../boards/types";
+import type { Board } from "../boards/types";
 import { BoardError, loadBoardFile } from "./board";
 import { BOARDS_DIR, ROOT, distDir, rel } from "./paths";
 

@@ -60,7 +60,7 @@ export function checkHelpers(file: string, mod: EmittedModule): string[] {
       const pos = originalPositionFor(trace, { line: node.loc.start.line, column: node.loc.start.column });
       const where = pos.line ? rel(file) + ":" + pos.line + ":" + ((pos.column || 0) + 1) : rel(file);
       const msg = where + ": needs tslib helper " + node.name + ", which the Espruino build does not provide: " +
-        (WHY[node.name] || "not implemented in sim/toolchain/tslib-espruino.js");
+        (WHY[node.name] || "not implemented in tools/tslib-espruino.js");
       if (!seen.has(msg)) { seen.add(msg); errors.push(msg); }
     },
   });

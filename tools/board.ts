@@ -3,7 +3,7 @@
 // Every error names the board file and the field.
 import * as fs from "fs";
 import * as path from "path";
-import { Board } from "../../boards/types";
+import { Board } from "../boards/types";
 import { BOARDS_DIR, rel } from "./paths";
 
 export class BoardError extends Error {

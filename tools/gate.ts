@@ -345,7 +345,7 @@ export function gate(code: string, opts: GateOptions = {}): GateResult {
   return { errors, warnings, bytes, lines, functions: checker.functions };
 }
 
-/** tsx sim/toolchain/gate.ts FILE.js [--budget BYTES]: gates any script (uses FILE.js.map when present). */
+/** tsx tools/gate.ts FILE.js [--budget BYTES]: gates any script (uses FILE.js.map when present). */
 export function main(argv: string[]): number {
   const file = argv[0];
   if (!file || file.startsWith("-")) { console.error("usage: gate.ts FILE.js [--budget BYTES]"); return 2; }

@@ -1,6 +1,6 @@
 // display.* figures: I2C bytes on the wire (address byte + control byte + payload, every
 // transaction) for screen changes, through Graphics -> Ssd1306 -> simulated I2C -> virtual panel.
-import { displayRig } from "../drivers/ssd1306-rig";
+import { displayRig } from "../support/ssd1306-rig";
 import * as ui from "../../firmware/ui/screens";
 import { parseDigits } from "../../firmware/util/money";
 

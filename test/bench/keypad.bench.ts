@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { createWorld } from "../../sim/harness";
 import type { KeypadMatrixPart } from "../../sim/parts/keypad-matrix";
-import { keypadRig, SPEC } from "../drivers/keypad-rig";
+import { keypadRig, SPEC } from "../support/keypad-rig";
 
 const idle = keypadRig();
 const idleSeconds = 60;

@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { createWorld, readBoard } from "../../sim/harness";
-import { Testbed } from "../../sim/cards/testbed";
+import { Testbed } from "../support/testbed";
 import { MagstripeTtlPart } from "../../sim/parts/magstripe-ttl";
 import { MagstripeTtl } from "../../drivers/magstripe/ttl";
 import fixtures from "../fixtures/cards/tracks.json";

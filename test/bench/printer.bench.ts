@@ -3,7 +3,7 @@
 // receipt_time_ratio = (cut time - first byte time) / max(bytes*10/baud, paper mm / mm/s).
 import * as fs from "fs";
 import * as path from "path";
-import { PrinterRig } from "../../sim/escpos/rig";
+import { PrinterRig } from "../support/escpos-rig";
 import { EscPosPrinter, PrintError } from "../../drivers/escpos/printer";
 import { receiptJob, Copy } from "../../firmware/receipt/receipt";
 import { MERCHANT, SALE } from "../fixtures/receipts/samples";

@@ -3,7 +3,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { PrinterRig } from "../../sim/escpos/rig";
+import { PrinterRig } from "../support/escpos-rig";
 import { EscPosPrinter, PrintError } from "../../drivers/escpos/printer";
 import { PrintJob } from "../../drivers/escpos/job";
 import { receiptJob, Copy } from "../../firmware/receipt/receipt";

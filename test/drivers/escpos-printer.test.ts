@@ -1,7 +1,7 @@
 // The paced driver against the virtual printer over the simulated UART (10 bits per byte,
 // blocking 256-byte TX queue), on the printer rig's virtual clock.
 import { strict as assert } from "assert";
-import { PrinterRig } from "../../sim/escpos/rig";
+import { PrinterRig } from "../support/escpos-rig";
 import { EscPosInterpreter } from "../../sim/escpos/interpreter";
 import { renderText } from "../../sim/escpos/text";
 import { EscPosPrinter, PrintError, PrintResult, PrinterOptions } from "../../drivers/escpos/printer";

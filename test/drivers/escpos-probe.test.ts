@@ -2,7 +2,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { PrinterRig } from "../../sim/escpos/rig";
+import { PrinterRig } from "../support/escpos-rig";
 import { EscPosPrinter } from "../../drivers/escpos/printer";
 import { runPrinterProbe } from "../../firmware/receipt/probe";
 import { createWorld } from "../../sim/harness";

@@ -3,10 +3,10 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { createWorld } from "../../sim/harness";
-import { Testbed } from "../../sim/cards/testbed";
+import { Testbed } from "../support/testbed";
 import { KeypadMatrixPart } from "../../sim/parts/keypad-matrix";
 import { runKeypadProbe } from "../../firmware/ui/keypad-probe";
-import { SPEC } from "./keypad-rig";
+import { SPEC } from "../support/keypad-rig";
 
 function rig(before?: (p: KeypadMatrixPart) => void) {
   const tb = new Testbed({ seed: 4 });

@@ -1,7 +1,7 @@
 // Keypad driver against the virtual contact matrix over simulated pins: the driver really
 // scans (rows driven, columns read), the matrix really bounces and ghosts.
 import { strict as assert } from "assert";
-import { keypadRig, SPEC } from "./keypad-rig";
+import { keypadRig, SPEC } from "../support/keypad-rig";
 import { keyBit } from "../../drivers/keypad/keymap";
 
 describe("keypad driver <-> virtual key matrix", () => {

@@ -1,7 +1,7 @@
 // The card service end to end: readers built from board parts, virtual TTL/UART magstripe
 // readers and the virtual PN532, one event per start(), wiping, masked logs, statistics.
 import { strict as assert } from "assert";
-import { Testbed } from "../../sim/cards/testbed";
+import { Testbed } from "../support/testbed";
 import { MagstripeTtlPart } from "../../sim/parts/magstripe-ttl";
 import { MagstripeUartPart } from "../../sim/parts/magstripe-uart";
 import { Pn532Part } from "../../sim/parts/pn532";

@@ -3,7 +3,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { createWorld } from "../../sim/harness";
-import { Testbed } from "../../sim/cards/testbed";
+import { Testbed } from "../support/testbed";
 import { MagstripeTtlPart } from "../../sim/parts/magstripe-ttl";
 import { MagstripeUartPart } from "../../sim/parts/magstripe-uart";
 import { runMsrProbe } from "../../firmware/cards/msr-probe";

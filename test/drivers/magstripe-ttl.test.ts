@@ -1,6 +1,6 @@
 // MagstripeTtl driver against the virtual TTL reader over simulated pins and the event queue.
 import { strict as assert } from "assert";
-import { Testbed } from "../../sim/cards/testbed";
+import { Testbed } from "../support/testbed";
 import { MagstripeTtlPart } from "../../sim/parts/magstripe-ttl";
 import { MagstripeTtl, Swipe } from "../../drivers/magstripe/ttl";
 import fixtures from "../fixtures/cards/tracks.json";

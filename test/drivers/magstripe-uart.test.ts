@@ -1,7 +1,7 @@
 // MagstripeUart: ASCII tracks split into chunks at every point, CR/LF or quiet-gap ends,
 // E tracks, track 1 only, overlong lines, stop().
 import { strict as assert } from "assert";
-import { Testbed } from "../../sim/cards/testbed";
+import { Testbed } from "../support/testbed";
 import { MagstripeUart } from "../../drivers/magstripe/uart";
 import type { UartPort } from "../../drivers/hal";
 import fixtures from "../fixtures/cards/tracks.json";

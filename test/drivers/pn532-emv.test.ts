@@ -1,6 +1,6 @@
 // NfcReader (poll + EMV data read) against the virtual PN532 with scripted cards.
 import { strict as assert } from "assert";
-import { Testbed } from "../../sim/cards/testbed";
+import { Testbed } from "../support/testbed";
 import { Pn532Part } from "../../sim/parts/pn532";
 import { loadTraces, traceByName, traceCard, uidCard } from "../../sim/cards/models";
 import { Pn532 } from "../../drivers/pn532/pn532";

@@ -3,7 +3,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { createWorld } from "../../sim/harness";
-import { Testbed } from "../../sim/cards/testbed";
+import { Testbed } from "../support/testbed";
 import { Pn532Part } from "../../sim/parts/pn532";
 import { traceByName, traceCard, uidCard } from "../../sim/cards/models";
 import { Pn532 } from "../../drivers/pn532/pn532";

@@ -1,6 +1,6 @@
 // Pn532 driver against the virtual PN532 over the simulated I2C bus (status byte, IRQ) and HSU.
 import { strict as assert } from "assert";
-import { Testbed } from "../../sim/cards/testbed";
+import { Testbed } from "../support/testbed";
 import { Pn532Part } from "../../sim/parts/pn532";
 import { traceByName, traceCard, uidCard } from "../../sim/cards/models";
 import { Pn532, Pn532Error, Target } from "../../drivers/pn532/pn532";

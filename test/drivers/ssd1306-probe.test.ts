@@ -3,9 +3,9 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { createWorld } from "../../sim/harness";
-import { Testbed } from "../../sim/cards/testbed";
+import { Testbed } from "../support/testbed";
 import { Ssd1306Part } from "../../sim/parts/ssd1306";
-import { loadGraphics } from "../../sim/render/mini-graphics";
+import { Graphics } from "../../sim/runtime/graphics";
 import { runDisplayProbe } from "../../firmware/ui/display-probe";
 
 function probeRig(withPanel: boolean) {
@@ -15,7 +15,7 @@ function probeRig(withPanel: boolean) {
   tb.i2cSim("i2c1").attach({ address: 0x24, write: () => {}, read: (n) => new Uint8Array(n) }); // another chip (PN532)
   const contrasts: number[] = [];
   const lines: string[] = [];
-  const g = loadGraphics().createArrayBuffer(128, 64, 1, { vertical_byte: true, msb: false });
+  const g = Graphics.createArrayBuffer(128, 64, 1, { vertical_byte: true, msb: false });
   let done = false;
   runDisplayProbe({ io: tb.io(), buses: { i2c1: tb.i2c("i2c1") }, spec: { bus: "i2c1", address: 0x3c, width: 128, height: 64 }, g,
     log: (l) => { lines.push(l); const m = /contrast (\d+)$/.exec(l); if (m) contrasts.push(part.contrast); }, stepMs: 100, done: () => { done = true; } });

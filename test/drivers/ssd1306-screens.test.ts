@@ -5,7 +5,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { displayRig } from "./ssd1306-rig";
+import { displayRig } from "../support/ssd1306-rig";
 import { SCREENS } from "../fixtures/screens/catalog";
 
 const dir = path.join(__dirname, "..", "fixtures", "screens");

@@ -2,11 +2,11 @@
 // diff flushes, commands, faults. The glass is compared with the Graphics buffer pixel by pixel.
 import { strict as assert } from "assert";
 import { PNG } from "pngjs";
-import { Testbed, seededRandom } from "../../sim/cards/testbed";
+import { Testbed, seededRandom } from "../support/testbed";
 import { useSmallFont } from "../../firmware/ui/fonts";
 import { Ssd1306Part } from "../../sim/parts/ssd1306";
 import { Ssd1306, type Ssd1306Fault } from "../../drivers/ssd1306/ssd1306";
-import { displayRig } from "./ssd1306-rig";
+import { displayRig } from "../support/ssd1306-rig";
 
 function glassMatches(part: Ssd1306Part, g: any): void {
   for (let y = 0; y < 64; y++) for (let x = 0; x < 128; x++) {

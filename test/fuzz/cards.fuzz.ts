@@ -8,7 +8,7 @@ import { emptyFields, parseTrack, parseTrack2Body } from "../../drivers/magstrip
 import { buildFrame, FrameKind, newFrameInfo, parseFrame } from "../../drivers/pn532/frame";
 import { parseTlv, type Tlv } from "../../drivers/emv/tlv";
 import { chooseAid, collectFields, fillPdol, parseGpo } from "../../drivers/emv/apdu";
-import { seededRandom } from "../../sim/cards/testbed";
+import { seededRandom } from "../support/testbed";
 import { cliArgs } from "../../sim/cli-args";
 import { loadTraces } from "../../sim/cards/models";
 import fixtures from "../fixtures/cards/tracks.json";

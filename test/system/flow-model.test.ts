@@ -1,7 +1,7 @@
-// The application's flow against in-memory ports (sim/scenario/fake-ports.ts): every state,
+// The application's flow against in-memory ports (test/support/fake-ports.ts): every state,
 // key and timeout, without the bundle. The same flow runs on the bundle in flow.test.ts.
 import { strict as assert } from "assert";
-import { FakeWorld, VISA, sha256Latin1, crc32, RamFlash } from "../../sim/scenario/fake-ports";
+import { FakeWorld, VISA, sha256Latin1, crc32, RamFlash } from "../support/fake-ports";
 import { startApp } from "../../firmware/app/boot";
 import { SettingsStore, configure } from "../../firmware/app/settings";
 import { hmacSha256, toHex } from "../../firmware/app/hmac";

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseScenario, ScenarioError } from "../../sim/scenario/format";
 import { runScenario } from "../../sim/scenario/runner";
-import { FakeTarget } from "../../sim/scenario/target-fake";
+import { FakeTarget } from "../support/target-fake";
 import { SimTarget } from "../../sim/scenario/target-sim";
 import * as os from "os";
 import { run as runCommand } from "../../sim/commands/run";

@@ -3,7 +3,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import { generate, parseArt, ART_FILE, OUT_FILE, SMALL_FIRST, SMALL_LAST } from "../../tools/font-gen";
-import { MiniGraphics } from "../../sim/render/mini-graphics";
+import { Graphics } from "../../sim/runtime/graphics";
 import { useSmallFont, useBigFont, bigWidth } from "../../firmware/ui/fonts";
 
 describe("ui font", () => {
@@ -13,7 +13,7 @@ describe("ui font", () => {
 
   it("every glyph drawn through setFontCustom reproduces its art, with a blank gap column", () => {
     const art = parseArt(fs.readFileSync(ART_FILE, "utf8"));
-    const g = MiniGraphics.createArrayBuffer(8, 8, 1, { vertical_byte: true, msb: false });
+    const g = Graphics.createArrayBuffer(8, 8, 1, { vertical_byte: true, msb: false });
     for (let c = SMALL_FIRST; c <= SMALL_LAST; c++) {
       g.clear();
       useSmallFont(g as any);
@@ -28,11 +28,11 @@ describe("ui font", () => {
   });
 
   it("big digits are the small ones doubled; stringWidth agrees with bigWidth", () => {
-    const g = MiniGraphics.createArrayBuffer(128, 16, 1, { vertical_byte: true, msb: false });
+    const g = Graphics.createArrayBuffer(128, 16, 1, { vertical_byte: true, msb: false });
     useBigFont(g as any);
     assert.equal(g.stringWidth("1,234.56"), bigWidth("1,234.56"));
     g.drawString("8", 0, 0);
-    const small = MiniGraphics.createArrayBuffer(8, 8, 1, { vertical_byte: true, msb: false });
+    const small = Graphics.createArrayBuffer(8, 8, 1, { vertical_byte: true, msb: false });
     useSmallFont(small as any);
     small.drawString("8", 0, 0);
     for (let y = 0; y < 7; y++) for (let x = 0; x < 5; x++) {

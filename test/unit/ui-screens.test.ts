@@ -1,13 +1,13 @@
 // Screen builders keep every string inside the panel, whatever the input (random titles,
 // prompts, menu items, amounts, codes), and only use characters the font has.
 import { strict as assert } from "assert";
-import { MiniGraphics } from "../../sim/render/mini-graphics";
-import { seededRandom } from "../../sim/cards/testbed";
+import { Graphics } from "../../sim/runtime/graphics";
+import { seededRandom } from "../support/testbed";
 import * as ui from "../../firmware/ui/screens";
 import { MAX_AMOUNT } from "../../firmware/util/money";
 
 function checkedGraphics() {
-  const g = MiniGraphics.createArrayBuffer(128, 64, 1, { vertical_byte: true, msb: false });
+  const g = Graphics.createArrayBuffer(128, 64, 1, { vertical_byte: true, msb: false });
   const calls: string[] = [];
   const draw = g.drawString.bind(g);
   (g as any).drawString = (s: string, x: number, y: number) => {

@@ -1,11 +1,11 @@
-// A scenario target on the fake ports (sim/scenario/fake-ports.ts): the flow alone, no
+// A scenario target on the fake ports (test/support/fake-ports.ts): the flow alone, no
 // bundle. It checks the runner and the scenario files' logic; the simulator target
 // (target-sim.ts) runs the same files on the real firmware.
 import { FakeWorld, crc32, totalsOf } from "./fake-ports";
-import { Target } from "./runner";
+import { Target } from "../../sim/scenario/runner";
 import { startApp } from "../../firmware/app/boot";
 import { SettingsStore } from "../../firmware/app/settings";
-import { swipeCard, tapPan } from "./cards";
+import { swipeCard, tapPan } from "../../sim/scenario/cards";
 
 export class FakeTarget implements Target {
   w = new FakeWorld();

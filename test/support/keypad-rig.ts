@@ -1,6 +1,6 @@
-// A keypad test rig: Testbed pins and clock (sim/cards/testbed.ts), the virtual matrix from
+// A keypad test rig: Testbed pins and clock (test/support/testbed.ts), the virtual matrix from
 // the board file, and the driver with an Io that counts timer callbacks (keypad.idle_cpu).
-import { Testbed } from "../../sim/cards/testbed";
+import { Testbed } from "./testbed";
 import { KeypadMatrixPart } from "../../sim/parts/keypad-matrix";
 import { Keypad, type KeyEvent, type KeypadOptions } from "../../drivers/keypad/keypad";
 import type { Io } from "../../drivers/hal";

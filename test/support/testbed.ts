@@ -5,13 +5,13 @@
 // runtime's model (sim/runtime/mcu.ts, espruino.md 5): on the ESP32 every edge of a watched
 // pin is queued, the edge filter runs when JS takes the event, and JS runs one callback at a
 // time at DEFAULT_CALLBACK_COST of virtual interpreter time.
-import { VirtualClock } from "../bus/clock";
-import { PinNetsImpl } from "../bus/pins";
-import { I2CBusImpl } from "../bus/i2c";
-import { UartWire } from "../bus/uart";
-import type { PartContext } from "../bus/types";
+import { VirtualClock } from "../../sim/bus/clock";
+import { PinNetsImpl } from "../../sim/bus/pins";
+import { I2CBusImpl } from "../../sim/bus/i2c";
+import { UartWire } from "../../sim/bus/uart";
+import type { PartContext } from "../../sim/bus/types";
 import type { Io, I2CBus, UartPort } from "../../drivers/hal";
-import { DEFAULT_CALLBACK_COST } from "../runtime/mcu";
+import { DEFAULT_CALLBACK_COST } from "../../sim/runtime/mcu";
 
 export const EVENT_QUEUE_BYTES = 4096;
 export const WATCH_EVENT_BYTES = 6;

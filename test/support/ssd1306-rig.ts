@@ -1,11 +1,9 @@
-// A display test rig: Testbed buses (sim/cards/testbed.ts) + virtual SSD1306 + the driver,
+// A display test rig: Testbed buses (test/support/testbed.ts) + virtual SSD1306 + the driver,
 // initialised, with a Graphics buffer in the panel's layout and an I2C byte counter.
-import { Testbed } from "../../sim/cards/testbed";
+import { Testbed } from "./testbed";
 import { Ssd1306Part } from "../../sim/parts/ssd1306";
-import { loadGraphics } from "../../sim/render/mini-graphics";
+import { Graphics } from "../../sim/runtime/graphics";
 import { Ssd1306, type Ssd1306Fault } from "../../drivers/ssd1306/ssd1306";
-
-const G = loadGraphics();
 
 export function displayRig(opts: { chunk?: number } = {}) {
   const tb = new Testbed({ seed: 5 });
@@ -13,7 +11,7 @@ export function displayRig(opts: { chunk?: number } = {}) {
   tb.i2cSim("i2c1").attach(part);
   const faults: Ssd1306Fault[] = [];
   const drv = new Ssd1306({ i2c: tb.i2c("i2c1"), io: tb.io(), address: 0x3c, chunk: opts.chunk, onFault: (f) => faults.push(f) });
-  const g = G.createArrayBuffer(128, 64, 1, { vertical_byte: true, msb: false });
+  const g = Graphics.createArrayBuffer(128, 64, 1, { vertical_byte: true, msb: false });
   const bytes: number[] = [];
   tb.i2cSim("i2c1").onTransaction((t) => { if (t.dir === "w") bytes.push(t.data.length + 1); });
   let initErr: Ssd1306Fault | null | undefined;

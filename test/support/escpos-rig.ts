@@ -3,11 +3,11 @@
 // runs the driver's callbacks one at a time like Espruino (timers and UART data wait while
 // a callback - or a blocked Serial.write - runs). Used by driver tests, golden receipts and
 // the bench; the firmware probe runs in the full simulator instead.
-import { VirtualClock } from "../bus/clock";
-import { UartWire } from "../bus/uart";
-import type { PartContext } from "../bus/types";
+import { VirtualClock } from "../../sim/bus/clock";
+import { UartWire } from "../../sim/bus/uart";
+import type { PartContext } from "../../sim/bus/types";
 import type { Timers, UartPort } from "../../drivers/hal";
-import { EscposPart } from "../parts/escpos";
+import { EscposPart } from "../../sim/parts/escpos";
 
 export interface RigOptions {
   baud?: number; mmPerSecond?: number; dots?: number;

@@ -1,4 +1,4 @@
-import { test, eq } from "../../firmware/selftest/check";
+import { test, eq } from "../selftest/check";
 import { chooseAid, fillPdol, parseGpo } from "./apdu";
 import { bytesOfHex, hexOf } from "./tlv";
 

@@ -1,4 +1,4 @@
-import { test, eq, ok } from "../../firmware/selftest/check";
+import { test, eq, ok } from "../selftest/check";
 import { bytesOfHex, findTag, hexOf, parseTlv } from "./tlv";
 
 // Mastercard-like PPSE reply (pos-domain 4.2)

@@ -1,4 +1,4 @@
-import { test, eq, eqBytes, ok } from "../../firmware/selftest/check";
+import { test, eq, eqBytes, ok } from "../selftest/check";
 import { EscPosEncoder, Align, Hri, QrEc } from "./encoder";
 import { StatusReader, applyRealtime, emptyStatus, isRealtimeReply, isAsbStart } from "./status";
 

@@ -1,4 +1,4 @@
-import { test, eq, ok } from "../../firmware/selftest/check";
+import { test, eq, ok } from "../selftest/check";
 import { keymapError, keyName, keyBit, bitCount, lowestBit, isAmbiguous, describeHits } from "./keymap";
 
 var KEYS = [["1", "2", "3", "CANCEL"], ["4", "5", "6", "CLEAR"], ["7", "8", "9", "ENTER"], ["FUNC", "0", "00", "MENU"]];

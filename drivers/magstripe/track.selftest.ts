@@ -1,4 +1,4 @@
-import { test, eq, ok } from "../../firmware/selftest/check";
+import { test, eq, ok } from "../selftest/check";
 import { decodeTrack } from "./track";
 import { encodeTrack } from "./encode";
 import { emptyFields, luhnOk, parseTrack1, parseTrack2 } from "./fields";

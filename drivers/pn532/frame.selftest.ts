@@ -1,4 +1,4 @@
-import { test, eq, eqBytes } from "../../firmware/selftest/check";
+import { test, eq, eqBytes } from "../selftest/check";
 import { buildFrame, FrameKind, newFrameInfo, parseFrame, TFI_HOST } from "./frame";
 
 test("pn532 frame: GetFirmwareVersion and SAMConfiguration bytes", function () {

@@ -1,4 +1,4 @@
-import { test, eq, ok, eqBytes } from "../../firmware/selftest/check";
+import { test, eq, ok, eqBytes } from "../selftest/check";
 import { pageString, stringDiffRange, planWindows, planCost, windowCost } from "./frame-diff";
 import { initSequence } from "./commands";
 

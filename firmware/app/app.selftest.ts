@@ -1,4 +1,4 @@
-import { test, eq, ok } from "../selftest/check";
+import { test, eq, ok } from "../../drivers/selftest/check";
 import { toHex, fromHex, hmacSha256 } from "./hmac";
 import { validPinFormat, sameHash, PinLock, MAX_FAILS, LOCK_SECONDS } from "./pin";
 

@@ -1,4 +1,4 @@
-import { test, eq, ok } from "../selftest/check";
+import { test, eq, ok } from "../../drivers/selftest/check";
 import { pack, unpack } from "./iso8583";
 import { createDeframer, frame } from "./frame";
 import { fromHex, toHex } from "./hex";

@@ -1,5 +1,5 @@
 // On-device self-tests of the journal and the counter on a small RAM flash (3 x 1 KiB sectors).
-import { test, eq, ok } from "../selftest/check";
+import { test, eq, ok } from "../../drivers/selftest/check";
 import { RamFlash } from "./ram-flash";
 import { openJournal, Kind, Result, Reserved, isJournalError } from "./journal";
 import { MonotonicCounter } from "./counter";

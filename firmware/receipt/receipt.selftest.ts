@@ -1,4 +1,4 @@
-import { test, eq, ok } from "../selftest/check";
+import { test, eq, ok } from "../../drivers/selftest/check";
 import { EscPosEncoder } from "../../drivers/escpos/encoder";
 import { pair, wrap, dateTime } from "./format";
 import { renderReceipt, txnReference, Copy, MerchantInfo, ReceiptTxn } from "./receipt";

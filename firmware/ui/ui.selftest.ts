@@ -1,4 +1,4 @@
-import { test, eq, ok } from "../selftest/check";
+import { test, eq, ok } from "../../drivers/selftest/check";
 import { sanitize, truncate, wrap, centreX, LINE_CHARS } from "./text";
 import { bigWidth, smallWidth, ELLIPSIS } from "./fonts";
 import { menuWindow } from "./screens";

@@ -1,4 +1,4 @@
-import { test, eq } from "../selftest/check";
+import { test, eq } from "../../drivers/selftest/check";
 import { formatAmount, parseDigits, zeroPad, MAX_AMOUNT } from "./money";
 import { lastFour, maskedPan } from "./mask";
 

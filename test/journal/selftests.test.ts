@@ -8,7 +8,7 @@ if (!g.E) g.E = {};
 if (!g.E.CRC32) g.E.CRC32 = (d: Uint8Array) => zlib.crc32(d);
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const { selfTests } = require("../../firmware/selftest/check");
+const { selfTests } = require("../../drivers/selftest/check");
 require("../../firmware/journal/journal.selftest");
 
 describe("journal self-tests (firmware/journal/journal.selftest.ts)", () => {

@@ -1,4 +1,4 @@
-import { runSelfTests } from "../../firmware/selftest/check";
+import { runSelfTests } from "../../drivers/selftest/check";
 import "../../drivers/escpos/escpos.selftest";
 import "../../firmware/receipt/receipt.selftest";
 it("selftests", () => { const r = runSelfTests(console.log); if (r.failed) throw new Error("failed"); });

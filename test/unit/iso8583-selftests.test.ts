@@ -1,6 +1,6 @@
 // The host link's on-device self-tests, run in Node too.
 import { strict as assert } from "assert";
-import { selfTests } from "../../firmware/selftest/check";
+import { selfTests } from "../../drivers/selftest/check";
 import "../../firmware/host/host.selftest";
 
 describe("host self-tests (firmware/host/host.selftest.ts)", () => {

@@ -1,6 +1,6 @@
 // The card parsers' on-device self-tests (drivers/{magstripe,pn532,emv}/*.selftest.ts), run in Node too.
 import { strict as assert } from "assert";
-import { selfTests } from "../../firmware/selftest/check";
+import { selfTests } from "../../drivers/selftest/check";
 import "../../drivers/magstripe/track.selftest";
 import "../../drivers/pn532/frame.selftest";
 import "../../drivers/emv/tlv.selftest";

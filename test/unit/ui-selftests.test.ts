@@ -1,5 +1,5 @@
 // Runs the display/keypad self-tests (the same ones the on-device selftest bundle runs).
-import { selfTests } from "../../firmware/selftest/check";
+import { selfTests } from "../../drivers/selftest/check";
 
 describe("ui, ssd1306 and keypad self-tests", () => {
   const before = selfTests.length;

@@ -85,6 +85,7 @@ describe("acquirer simulator: connection timeouts and rejected frames", () => {
       ["0004600000", /rejected frame: impossible frame length \(must be 5\.\.2048 bytes\)/],
       ["0801", /rejected frame: impossible frame length/],
       [latin1(sale(1)).replace(/^(..)\x60/s, "$1\x61"), /rejected frame: TPDU id 0x61, expected 0x60 \(\d+ bytes\)/],
+      [latin1(sale(1)).replace(/^(..\x60)../s, "$1\xab\xcd"), /rejected frame: TPDU destination ABCD is not a BCD NII \(\d+ bytes\)/],
       ["000960000000000200ffff", /rejected frame: malformed request \(9 bytes\): /],
     ];
     for (const [data, re] of cases) {

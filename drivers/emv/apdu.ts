@@ -1,6 +1,7 @@
 // EMV contactless data read helpers (pure): AID choice, PDOL filling, AFL walking, card
 // fields from tags 57 / 5A / 5F24 / 5F20. No kernel, no cryptogram: card data only.
-import { findTag, hexOf, parseTlv, textOf, Tlv } from "./tlv";
+import { findTag, parseTlv, textOf, Tlv } from "./tlv";
+import { toHex } from "../hex";
 import { CardFields, panOk, parseTrack2Body } from "../magstripe/fields";
 
 /** AID prefixes we accept, best first when the card gives no priority (87); one string, split
@@ -26,7 +27,7 @@ export function chooseAid(rsp: Uint8Array, len: number): string {
     if (e.tag !== 0x61) continue;
     var a = findTag(e.children, 0x4f);
     if (!a || a.len < 5 || a.len > 16) continue;
-    var aid = hexOf(rsp, a.start, a.len);
+    var aid = toHex(rsp, a.start, a.len);
     var k = knownRank(aid);
     if (k < 0) continue;
     var p = findTag(e.children, 0x87);
@@ -126,7 +127,7 @@ export function parseGpo(rsp: Uint8Array, len: number): { afl: Uint8Array; nodes
 export function collectFields(buf: Uint8Array, nodes: Tlv[], out: CardFields & { track2: string }): void {
   var t2 = findTag(nodes, 0x57);
   if (t2 && !out.track2) {
-    var h = hexOf(buf, t2.start, t2.len);
+    var h = toHex(buf, t2.start, t2.len);
     var e = h.length;
     while (e > 0 && h.charAt(e - 1) === "F") e--;
     h = h.substr(0, e);
@@ -134,13 +135,13 @@ export function collectFields(buf: Uint8Array, nodes: Tlv[], out: CardFields & {
   }
   var pan = findTag(nodes, 0x5a);
   if (pan && !out.pan) {
-    var p = hexOf(buf, pan.start, pan.len);
+    var p = toHex(buf, pan.start, pan.len);
     var f = p.indexOf("F");
     if (f >= 0) p = p.substr(0, f);
     if (panOk(p)) out.pan = p;
   }
   var exp = findTag(nodes, 0x5f24);
-  if (exp && exp.len === 3 && !out.expiry) out.expiry = hexOf(buf, exp.start, 2);
+  if (exp && exp.len === 3 && !out.expiry) out.expiry = toHex(buf, exp.start, 2);
   var name = findTag(nodes, 0x5f20);
   if (name && !out.name) {
     var s = textOf(buf, name.start, name.len);

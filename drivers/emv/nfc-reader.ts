@@ -4,14 +4,15 @@
 import { Io } from "../hal";
 import { Pn532, Pn532Error, Target } from "../pn532/pn532";
 import { CardFields, emptyFields } from "../magstripe/fields";
-import { bytesOfHex, findTag, hexOf, parseTlv } from "./tlv";
+import { findTag, parseTlv } from "./tlv";
+import { fromHex, toHex } from "../hex";
 import { chooseAid, collectFields, fillPdol, gpoCommand, parseGpo, Terminal } from "./apdu";
 
 export interface Tap { uid: string; payment: boolean; fields: CardFields; track2: string; }
 export interface TapError { reason: string; fault: boolean; }
 export type TapCallback = (err: TapError | null, tap?: Tap) => void;
 
-var SELECT_PPSE = bytesOfHex("00A404000E325041592E5359532E444446303100")!;
+var SELECT_PPSE = fromHex("00A404000E325041592E5359532E444446303100")!;
 var APDU_MS = 600;
 var LIST_MS = 400;
 var MAX_RECORDS = 16;
@@ -99,7 +100,7 @@ export class NfcReader {
       }
       self.errors = 0;
       if (!t) { self.lastUid = ""; self.pn.rfField(false, function () { self.later(self.pollMs); }); return; }
-      var uid = hexOf(t.uid, 0, t.uid.length);
+      var uid = toHex(t.uid);
       if (uid === self.lastUid) { self.later(self.pollMs); return; } // same card still in the field
       self.read(t, uid);
     });
@@ -143,7 +144,7 @@ function transceive(pn: Pn532, tg: number, apdu: Uint8Array, cb: (e: Pn532Error 
 }
 
 function selectAid(aid: string): Uint8Array {
-  var a = bytesOfHex(aid)!;
+  var a = fromHex(aid)!;
   var c = new Uint8Array(a.length + 6);
   c[1] = 0xa4; c[2] = 0x04; c[4] = a.length;
   c.set(a, 5);

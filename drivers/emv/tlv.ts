@@ -81,31 +81,6 @@ export function findTag(nodes: Tlv[] | null, tag: number): Tlv | null {
   return null;
 }
 
-var HEX = "0123456789ABCDEF";
-
-/** Upper-case hex of buf[start..start+len). */
-export function hexOf(buf: Uint8Array, start: number, len: number): string {
-  var s = "";
-  for (var i = start; i < start + len && i < buf.length; i++) s += HEX.charAt(buf[i]! >> 4) + HEX.charAt(buf[i]! & 15);
-  return s;
-}
-
-/** Hex text to bytes; null on an odd length or a non-hex character (spaces are skipped). */
-export function bytesOfHex(hex: string): Uint8Array | null {
-  var digits: number[] = [];
-  for (var i = 0; i < hex.length; i++) {
-    var c = hex.charCodeAt(i);
-    if (c === 32 || c === 9 || c === 10 || c === 13) continue;
-    var v = c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1;
-    if (v < 0) return null;
-    digits.push(v);
-  }
-  if (digits.length & 1) return null;
-  var out = new Uint8Array(digits.length / 2);
-  for (var j = 0; j < out.length; j++) out[j] = digits[2 * j]! * 16 + digits[2 * j + 1]!;
-  return out;
-}
-
 /** Latin-1 text of a value (names, labels). */
 export function textOf(buf: Uint8Array, start: number, len: number): string {
   var s = "";

@@ -4,7 +4,7 @@
 // words only).
 import { Io } from "../../drivers/hal";
 import { Pn532, Target } from "../../drivers/pn532/pn532";
-import { bytesOfHex, hexOf } from "../../drivers/emv/tlv";
+import { fromHex, toHex } from "../../drivers/hex";
 import { chooseAid } from "../../drivers/emv/apdu";
 
 export interface NfcProbeOptions {
@@ -31,7 +31,7 @@ export function runNfcProbe(o: NfcProbeOptions): void {
     });
   }
   function ppse(t: Target): void {
-    pn.inDataExchange(t.tg, bytesOfHex("00A404000E325041592E5359532E444446303100")!, 600, function (e, r) {
+    pn.inDataExchange(t.tg, fromHex("00A404000E325041592E5359532E444446303100")!, 600, function (e, r) {
       if (e) log("nfc: SELECT PPSE failed: " + e.code);
       else {
         var n = r!.length - 2;
@@ -47,7 +47,7 @@ export function runNfcProbe(o: NfcProbeOptions): void {
     pn.inListPassiveTarget(400, function (e, t) {
       if (e) { faults++; log("nfc: poll error " + e.code); }
       if (!t) { last = ""; o.io.setTimeout(poll, 100); return; }
-      var uid = hexOf(t.uid, 0, t.uid.length);
+      var uid = toHex(t.uid);
       if (uid === last) { o.io.setTimeout(poll, 100); return; }
       last = uid;
       targets++;

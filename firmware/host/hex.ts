@@ -1,36 +1,7 @@
-// Hex conversion for logs, fixtures and tools (no regex: the Espruino dialect).
+// Bytes as hex and as 8-bit strings for the firmware. The hex codec itself is the device
+// world's one, drivers/hex.ts (drivers cannot import firmware/), re-exported here.
 
-var HEX = "0123456789ABCDEF";
-
-export function toHex(b: Uint8Array): string {
-  var s = "";
-  for (var i = 0; i < b.length; i++) s += HEX.charAt(b[i]! >> 4) + HEX.charAt(b[i]! & 15);
-  return s;
-}
-
-function hexVal(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 65 && c <= 70) return c - 55;
-  if (c >= 97 && c <= 102) return c - 87;
-  return -1;
-}
-
-/** Hex to bytes; spaces are ignored. Returns null on an odd digit count or a non-hex char. */
-export function fromHex(s: string): Uint8Array | null {
-  var clean = "";
-  for (var i = 0; i < s.length; i++) {
-    var c = s.charCodeAt(i);
-    if (c === 32 || c === 10 || c === 13 || c === 9) continue;
-    if (hexVal(c) < 0) return null;
-    clean += s.charAt(i);
-  }
-  if (clean.length & 1) return null;
-  var out = new Uint8Array(clean.length >> 1);
-  for (var j = 0; j < out.length; j++) {
-    out[j] = hexVal(clean.charCodeAt(2 * j)) << 4 | hexVal(clean.charCodeAt(2 * j + 1));
-  }
-  return out;
-}
+export { toHex, fromHex } from "../../drivers/hex";
 
 /** 8-bit string (Espruino socket data) <-> bytes */
 export function strToBytes(s: string): Uint8Array {

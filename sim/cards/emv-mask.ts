@@ -1,6 +1,7 @@
 // PAN-bearing EMV data in tool output (pos-sim tlv, pos-sim iso8583 DE 55, logs): only the
 // last four PAN digits are ever shown, like the screens and receipts; track data is hidden.
-import { hexOf, parseTlv, type Tlv } from "../../drivers/emv/tlv";
+import { parseTlv, type Tlv } from "../../drivers/emv/tlv";
+import { toHex } from "../hex";
 
 /** tag -> how its value carries the PAN */
 export const SENSITIVE_TAGS: Record<number, "bcd" | "track2" | "track1" | "hidden"> = {
@@ -17,7 +18,7 @@ export function isSensitiveTag(tag: number): boolean { return SENSITIVE_TAGS[tag
 /** where the PAN's last four digits sit in the value, as [first nibble, end nibble) of the
  *  value's hex; null when the value shows none (hidden tags, no digits) */
 function lastFour(kind: string, buf: Uint8Array, start: number, len: number): [number, number] | null {
-  const hex = hexOf(buf, start, len);
+  const hex = toHex(buf, start, len);
   if (kind === "bcd" || kind === "track2") {
     let end = 0;
     while (end < hex.length && hex.charCodeAt(end) >= 48 && hex.charCodeAt(end) <= 57) end++;
@@ -35,7 +36,7 @@ function lastFour(kind: string, buf: Uint8Array, start: number, len: number): [n
 
 /** the value's hex with every nibble but the PAN's last four digits as '*' */
 export function maskedValueHex(tag: number, buf: Uint8Array, start: number, len: number): string {
-  const hex = hexOf(buf, start, len);
+  const hex = toHex(buf, start, len);
   const keep = lastFour(SENSITIVE_TAGS[tag] ?? "hidden", buf, start, len);
   let s = "";
   for (let i = 0; i < hex.length; i++) s += keep && i >= keep[0] && i < keep[1] ? hex.charAt(i) : "*";
@@ -47,7 +48,7 @@ export function panLastFour(tag: number, buf: Uint8Array, start: number, len: nu
   const keep = lastFour(SENSITIVE_TAGS[tag] ?? "hidden", buf, start, len);
   if (!keep) return "";
   const kind = SENSITIVE_TAGS[tag];
-  const hex = hexOf(buf, start, len).slice(keep[0], keep[1]);
+  const hex = toHex(buf, start, len).slice(keep[0], keep[1]);
   return kind === "track1" ? Buffer.from(hex, "hex").toString("latin1") : hex;
 }
 
@@ -57,7 +58,7 @@ export function panLastFour(tag: number, buf: Uint8Array, start: number, len: nu
 export function maskedTlvHex(buf: Uint8Array): string {
   const r = parseTlv(buf);
   if (r.err) return `<${buf.length} bytes, not valid BER-TLV (${r.err}): not shown, it may hold a PAN>`;
-  const out = hexOf(buf, 0, buf.length).split("");
+  const out = toHex(buf).split("");
   const walk = (nodes: Tlv[]) => {
     for (const n of nodes) {
       if (n.children) { walk(n.children); continue; }

@@ -4,6 +4,7 @@
 // for commands carrying terminal data (GPO), and answered with the recorded response.
 import * as fs from "fs";
 import * as path from "path";
+import { fromHex, toHex } from "../hex";
 
 export interface CardModel {
   name: string;
@@ -18,11 +19,8 @@ export interface CardModel {
   log: string[];
 }
 
-const hex = (h: string): Uint8Array => new Uint8Array(Buffer.from(h, "hex"));
-const toHex = (b: Uint8Array): string => Buffer.from(b).toString("hex").toUpperCase();
-
 export function uidCard(uidHex = "DEADBEEF"): CardModel {
-  return { name: "uid-only", uid: hex(uidHex), sensRes: 0x0004, selRes: 0x08, ats: null, apdu: () => null, log: [] };
+  return { name: "uid-only", uid: fromHex(uidHex)!, sensRes: 0x0004, selRes: 0x08, ats: null, apdu: () => null, log: [] };
 }
 
 export interface ApduTrace {
@@ -33,12 +31,12 @@ export interface ApduTrace {
 
 export function traceCard(t: ApduTrace): CardModel {
   const card: CardModel = {
-    name: t.name, uid: hex(t.uid), sensRes: parseInt(t.atqa, 16), selRes: parseInt(t.sak, 16), ats: hex(t.ats), log: [],
+    name: t.name, uid: fromHex(t.uid)!, sensRes: parseInt(t.atqa, 16), selRes: parseInt(t.sak, 16), ats: fromHex(t.ats)!, log: [],
     apdu(cmd) {
       const c = toHex(cmd);
       card.log.push(c);
       const x = t.exchanges.find((e) => e.c === c) ?? t.exchanges.find((e) => e.match === "header" && c.startsWith(e.c));
-      return hex(x ? x.r : "6D00"); // INS not supported
+      return fromHex(x ? x.r : "6D00")!; // INS not supported
     },
   };
   return card;

@@ -1,6 +1,7 @@
 // pos-sim tlv <hex>: print a BER-TLV blob (an EMV response) as a tree with tag names.
 import { cliArgs } from "../cli-args";
-import { bytesOfHex, hexOf, parseTlv, textOf, type Tlv } from "../../drivers/emv/tlv";
+import { parseTlv, textOf, type Tlv } from "../../drivers/emv/tlv";
+import { fromHex, toHex } from "../hex";
 import { isSensitiveTag, panLastFour } from "../cards/emv-mask";
 
 export const summary = "print BER-TLV hex (EMV responses) as a tree with tag names";
@@ -36,7 +37,7 @@ export function run(args: string[]): number {
   if (typeof p === "number") return p;
   const unmask = !!p.values.unmask;
   const hex = p.positionals.join("").replace(/\s+/g, "");
-  const buf = bytesOfHex(hex);
+  const buf = fromHex(hex);
   if (!buf || !hex) { console.error("pos-sim tlv: not hex (need pairs of 0-9 A-F)"); return 2; }
   const r = parseTlv(buf);
   if (r.err) { console.error(`pos-sim tlv: malformed: ${r.err}`); return 1; }
@@ -46,7 +47,7 @@ export function run(args: string[]): number {
       const name = TAG_NAMES[n.tag] ?? "";
       let line = `${"  ".repeat(depth)}${tag} (${n.len})${name ? " " + name : ""}`;
       if (!n.children) {
-        let v = hexOf(buf, n.start, n.len);
+        let v = toHex(buf, n.start, n.len);
         const sensitive = isSensitiveTag(n.tag);
         if (sensitive && !unmask) {
           const last4 = panLastFour(n.tag, buf, n.start, n.len);

@@ -1,10 +1,11 @@
 // EMV helpers: AID choice by priority, PDOL filling, GPO formats, field collection.
 import { strict as assert } from "assert";
 import { chooseAid, collectFields, fillPdol, gpoCommand, parseGpo } from "../../drivers/emv/apdu";
-import { bytesOfHex, parseTlv } from "../../drivers/emv/tlv";
+import { parseTlv } from "../../drivers/emv/tlv";
+import { fromHex, toHex } from "../../sim/hex";
 import { tlv, ascii } from "../../tools/tlv-build";
 
-const b = (h: string) => bytesOfHex(h)!;
+const b = (h: string) => fromHex(h)!;
 const term = { amount: 123456, date: "261126", unpredictable: 0xdeadbeef, country: 826, currency: 978 };
 function ppse(...apps: [string, number?][]) {
   return b(tlv("6F", tlv("84", ascii("2PAY.SYS.DDF01")), tlv("A5", tlv("BF0C", ...apps.map(([aid, p]) => tlv("61", tlv("4F", aid), p === undefined ? "" : tlv("87", p.toString(16).padStart(2, "0"))))))));
@@ -27,18 +28,17 @@ describe("EMV read helpers", () => {
   it("fills the PDOL with terminal values, zeros for unknown tags", () => {
     const dol = b("9F66049F02069F03069F1A0295055F2A029A039C019F3704DF01029F7A01");
     const d = fillPdol(dol, 0, dol.length, term)!;
-    assert.equal(Buffer.from(d).toString("hex").toUpperCase(),
+    assert.equal(toHex(d),
       "26000000" + "000000123456" + "000000000000" + "0826" + "0000000000" + "0978" + "261126" + "00" + "DEADBEEF" + "0000" + "00");
     assert.equal(fillPdol(b("9F"), 0, 1, term), null, "truncated tag");
     assert.equal(fillPdol(b("9F0281"), 0, 3, term), null, "length byte > 7F");
   });
 
   it("builds GPO commands, with the 83 length in long form past 127 bytes", () => {
-    const hex = (u: Uint8Array) => Buffer.from(u).toString("hex").toUpperCase();
-    assert.equal(hex(gpoCommand(new Uint8Array(0))), "80A8000002830000");
-    assert.equal(hex(gpoCommand(b("26000000"))), "80A80000068304" + "26000000" + "00");
+    assert.equal(toHex(gpoCommand(new Uint8Array(0))), "80A8000002830000");
+    assert.equal(toHex(gpoCommand(b("26000000"))), "80A80000068304" + "26000000" + "00");
     const big = gpoCommand(new Uint8Array(200));
-    assert.equal(hex(big.subarray(0, 8)), "80A80000CB8381C8");
+    assert.equal(toHex(big.subarray(0, 8)), "80A80000CB8381C8");
     assert.equal(big.length, 5 + 0xcb + 1);
     const parsed = parseTlv(big, 5, 5 + 0xcb);
     assert.equal(parsed.err, "");

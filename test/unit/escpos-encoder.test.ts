@@ -4,9 +4,9 @@ import { strict as assert } from "assert";
 import * as QRCode from "qrcode";
 import ReceiptPrinterEncoder from "@point-of-sale/receipt-printer-encoder";
 import { EscPosEncoder, QrEc, qrSideModules } from "../../drivers/escpos/encoder";
+import { toHex } from "../../sim/hex";
 
 const RPE = ReceiptPrinterEncoder as any;
-const hex = (b: ArrayLike<number>) => Buffer.from(b as Uint8Array).toString("hex");
 
 describe("escpos encoder", () => {
   it("QR size estimate equals the qrcode package's symbol for numeric, alphanumeric and byte data", () => {
@@ -21,19 +21,19 @@ describe("escpos encoder", () => {
   });
 
   it("QR command bytes match receipt-printer-encoder's for the same data, size and level", () => {
-    const theirs = hex(new RPE({ printerModel: "pos-5890" }).qrcode("https://example.com/r/42", { model: 2, size: 6, errorlevel: "m" }).encode());
-    const ours = hex(new EscPosEncoder().qr("https://example.com/r/42", 6, QrEc.M).bytes());
+    const theirs = toHex(new RPE({ printerModel: "pos-5890" }).qrcode("https://example.com/r/42", { model: 2, size: 6, errorlevel: "m" }).encode());
+    const ours = toHex(new EscPosEncoder().qr("https://example.com/r/42", 6, QrEc.M).bytes());
     assert.ok(theirs.includes(ours), "ours " + ours + "\ntheirs " + theirs);
   });
 
   it("style and cut command bytes match receipt-printer-encoder's", () => {
-    const t = hex(new RPE({ printerModel: "pos-5890", columns: 32 }).bold(true).text("A").bold(false).underline(true).text("B").underline(false)
+    const t = toHex(new RPE({ printerModel: "pos-5890", columns: 32 }).bold(true).text("A").bold(false).underline(true).text("B").underline(false)
       .size(2, 2).text("C").size(1, 1).invert(true).text("D").invert(false).encode());
     const e = () => new EscPosEncoder();
     for (const piece of [e().bold(true), e().bold(false), e().underline(1), e().underline(0), e().size(2, 2), e().size(1, 1), e().invert(true), e().invert(false)]) {
-      assert.ok(t.includes(hex(piece.bytes())), hex(piece.bytes()) + " in " + t);
+      assert.ok(t.includes(toHex(piece.bytes())), toHex(piece.bytes()) + " in " + t);
     }
-    assert.ok(hex(new RPE({ printerModel: "pos-5890" }).cut().encode()).includes(hex(e().cut().bytes())));
+    assert.ok(toHex(new RPE({ printerModel: "pos-5890" }).cut().encode()).includes(toHex(e().cut().bytes())));
   });
 
   it("grows its buffer and keeps marks across growth; reset reuses it", () => {

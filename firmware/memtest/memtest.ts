@@ -214,8 +214,8 @@ var FLOWS = [
   "journal-probe q",
   "sale-swipe 1999 E w:card S w:customer-copy E w:idle",
   "sale-tap 2500 E w:card T w:customer-copy E w:idle",
-  "void M 1 P I E w:confirm E w:customer-copy C w:idle",
-  "refund M 2 P 1500 E E w:card S w:customer-copy C w:idle",
+  "void M 1 w:entry P I E w:confirm E w:customer-copy C w:idle",
+  "refund M 2 w:entry P 1500 E E w:card S w:customer-copy C w:idle",
   "reprint-last M 3 1 w:idle",
   "reprint-invoice M 3 2 I E w:idle",
   "x-report M 4 w:idle",
@@ -226,9 +226,10 @@ var FLOWS = [
   "settlement M 6 P E w:message x:SETTLED E w:idle",
 ];
 
-/** the journal refused: NOT SENT, or READY saying the batch is full (sales paused) */
+/** the journal refused: NOT SENT, NOT NOW (a void or refund while sales are paused), or READY
+ *  saying the batch is full (sales paused) */
 function refusedScreen(): boolean {
-  return app.lastScreen.title === "NOT SENT" || (app.lastScreen.title === "READY" && screenText().toLowerCase().indexOf("full") >= 0);
+  return app.lastScreen.title === "NOT SENT" || app.lastScreen.title === "NOT NOW" || (app.lastScreen.title === "READY" && screenText().toLowerCase().indexOf("full") >= 0);
 }
 
 /** runs FLOWS from k on; `only`: comma-separated names to run (all when empty) */

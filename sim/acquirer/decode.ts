@@ -3,6 +3,7 @@
 import { FIELDS, IsoMessage, decode, isBinary } from "./iso8583";
 import { messageOffset } from "./framing";
 import { maskedTlvHex } from "../cards/emv-mask";
+import { fromHex, toHex } from "../hex";
 
 /** PAN-bearing digits: first 6 and last 4 at most (PCI 3.4.1); track 2 keeps only the
  *  PAN part masked and hides everything after the separator */
@@ -12,8 +13,6 @@ export function maskDigits(s: string): string {
   const masked = pan.length > 10 ? pan.slice(0, 6) + "*".repeat(pan.length - 10) + pan.slice(-4) : "*".repeat(pan.length);
   return sep >= 0 ? masked + "=" + "*".repeat(s.length - sep - 1) : masked;
 }
-
-const hex = (b: Uint8Array) => Buffer.from(b).toString("hex").toUpperCase();
 
 export function describe(m: IsoMessage): string[] {
   const lines = [`MTI  ${m.mti}`];
@@ -25,7 +24,7 @@ export function describe(m: IsoMessage): string[] {
     else if (de === 52) shown = "<PIN block, " + (v as Uint8Array).length + " bytes>";
     else if (de === 55) shown = maskedTlvHex(v as Uint8Array); // 5A, 57, 9F6B, 56: last four only
     else if (typeof v === "string") shown = JSON.stringify(v);
-    else shown = hex(v);
+    else shown = toHex(v);
     const spec = FIELDS.get(de);
     const kind = !spec ? "?" : isBinary(spec.format) ? "b" : spec.format.endsWith("ans") ? "ans" : spec.format === "LLVAR z" ? "z" : "n";
     lines.push(`DE ${String(de).padStart(3)} ${(spec ? spec.name : "DE " + de).padEnd(22)} ${kind.padEnd(3)} ${shown}`);
@@ -35,11 +34,10 @@ export function describe(m: IsoMessage): string[] {
 
 /** hex (with or without length and TPDU; whitespace allowed) -> lines; throws with a clear message */
 export function decodeHex(text: string): { header: string; lines: string[] } {
-  const clean = text.replace(/\s+/g, "");
-  if (!/^([0-9a-fA-F]{2})*$/.test(clean)) throw new Error("not hex: expected pairs of 0-9A-F (spaces allowed)");
-  const bytes = Buffer.from(clean, "hex");
+  const bytes = fromHex(text);
+  if (!bytes) throw new Error("not hex: expected pairs of 0-9A-F (spaces allowed)");
   const at = messageOffset(bytes);
-  const header = at.length && at.tpdu ? "2-byte length + TPDU " + hex(bytes.subarray(2, 7))
+  const header = at.length && at.tpdu ? "2-byte length + TPDU " + toHex(bytes, 2, 5)
     : at.length ? "2-byte length" : at.tpdu ? "TPDU" : "no length, no TPDU";
   return { header, lines: describe(decode(bytes, at.offset)) };
 }

@@ -10,15 +10,21 @@ import * as path from "path";
 import * as fw from "../../firmware/host/iso8583";
 import * as fwFrame from "../../firmware/host/frame";
 import * as fwMsg from "../../firmware/host/messages";
-import type { CardData, HostSettings, TxnKind, TxnRecord, TxnState } from "../../firmware/host/types";
 import * as acq from "../../sim/acquirer/iso8583";
 import * as acqFrame from "../../sim/acquirer/framing";
 import * as acqTotals from "../../sim/acquirer/totals";
 import { Acquirer } from "../../sim/acquirer/acquirer";
+import { fromHex, toHex as hex } from "../../sim/hex";
 
-const S: HostSettings = { tid: "TERM0001", mid: "MERCHANT0000001", nii: "123" } as HostSettings;
-const hex = (b: Uint8Array) => Buffer.from(b).toString("hex").toUpperCase();
-const bytes = (h: string) => Buffer.from(h.replace(/\s+/g, ""), "hex");
+// The firmware's record, card and settings types as its builders take them (the transaction
+// types are being reorganised; the wire format is what this file checks).
+type TxnRecord = Parameters<typeof fwMsg.buildPayment>[0];
+type CardData = Parameters<typeof fwMsg.buildPayment>[1];
+type HostSettings = Parameters<typeof fwMsg.buildPayment>[2];
+type TxnKind = TxnRecord["kind"];
+type TxnState = TxnRecord["state"];
+const S = { tid: "TERM0001", mid: "MERCHANT0000001", nii: "123" } as HostSettings;
+const bytes = (h: string) => Buffer.from(fromHex(h)!);
 
 /** a message as comparable data: binary fields as "b:HEX" */
 function plain(m: { mti: string; f: { [de: number]: string | Uint8Array } }): { mti: string; f: { [de: string]: string } } {
@@ -76,7 +82,7 @@ function rec(over: Partial<TxnRecord>): TxnRecord {
     stan: 12, invoice: 7, batch: 3, kind: "SALE" as TxnKind, state: "PENDING" as TxnState, amount: 1999, procCode: "000000",
     entryMode: "021", token: "00112233", last4: "1111", time: "101530", date: "1126", rrn: "", authCode: "", rc: "",
     reversalPending: true, advicePending: false, origInvoice: 0, slot: -1, ...over,
-  };
+  } as unknown as TxnRecord; // what the builders read; other record fields do not reach the wire
 }
 const ICC = bytes("9F2608112233445566778895050000008000" + "5A084111111111111111" + "9F02060000000019995F2A020840");
 const MC_TRACK2 = "5413330089010434=2912201000000000000"; // 36 characters

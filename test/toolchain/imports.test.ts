@@ -66,9 +66,7 @@ const EXCEPTIONS: Exception[] = [
 /** Exceptions on their way out: the work removing them is under way. Delete an entry when its
  *  import is gone (the test then lists it as pending instead of passing). */
 const PENDING: Exception[] = [
-  // sim/acquirer: the acquirer simulator is being made independent of firmware/host/* (its own
-  // ISO 8583 codec and framing); delete this entry when no sim/acquirer/ file imports firmware/.
-  { from: "sim/acquirer/", to: "firmware/host/", why: "sim/acquirer: acquirer simulator still on the firmware's host codec" },
+  // none now (sim/acquirer/ -> firmware/host/ is gone: the acquirer has its own codec)
 ];
 
 interface Import { file: string; line: number; spec: string; target: Target; to: string }

@@ -3,10 +3,12 @@
 // JsVars and flash map) boots the UNCHANGED dist/<board>/firmware.js on journal images made by
 // the firmware's own journal (pos-sim journal-image), and runs dist/<board>/memtest.js (every
 // flow of the real App with stand-ins for the drivers, firmware/memtest/memtest.ts) on them.
-// Prints figures as `name: value unit  # budget; note`, writes dist/<board>/memory.json and
-// exits 1 when a figure is over budget or failed (unless --report-only). Without the twin (or
-// without a way to run 32-bit programs) it prints one line saying it was skipped and exits 0.
-//   tsx test/bench/device.bench.ts [--report-only] [--board B] [--jobs 2] [--boot-seconds 12]
+// Prints figures as `name: value unit  # budget; note`, writes dist/<board>/memory.json (not
+// with --no-save) and exits 1 when a figure is over budget or failed: not with --report-only;
+// with --tolerate-slow (CI) a run that only ran out of its time box does not fail, a crash or
+// an excess does. Without the twin (or without a way to run 32-bit programs) it prints one line
+// saying it was skipped and exits 0.
+//   tsx test/bench/device.bench.ts [--report-only | --tolerate-slow] [--no-save] [--board B] [--jobs 2] [--boot-seconds 12]
 //     [--flows-seconds 150] [--growth-seconds 2700] [--growth-sales 1000] [--full-batch N] [--keep DIR]
 //     [--full-flows a,b,...]   (memtest flows on the full batch; default all of them)
 // The twin runs for the seconds it is given, finished or not (it types the memory line and
@@ -23,22 +25,24 @@ const ROOT = path.resolve(__dirname, "..", "..");
 /** ESPRUINO_TWIN: another twin script (tests use a missing one for the skip path) */
 const TWIN = process.env.ESPRUINO_TWIN ? path.resolve(process.env.ESPRUINO_TWIN) : path.resolve(ROOT, "..", "shared", "espruino-twin", "twin");
 const BUDGET = { idle: 5000, peak: 11000, growth: 50 };
-const USAGE = "usage: tsx test/bench/device.bench.ts [--report-only] [--board B] [--jobs N] [--boot-seconds S]\n" +
+const USAGE = "usage: tsx test/bench/device.bench.ts [--report-only | --tolerate-slow] [--no-save] [--board B] [--jobs N] [--boot-seconds S]\n" +
   "  [--flows-seconds S] [--growth-seconds S] [--growth-sales N] [--full-batch N] [--keep DIR] [--full-flows a,b]";
 
 interface Opts {
-  reportOnly: boolean; board: string; jobs: number; bootSeconds: number; flowsSeconds: number;
+  reportOnly: boolean; tolerateSlow: boolean; noSave: boolean; board: string; jobs: number; bootSeconds: number; flowsSeconds: number;
   growthSeconds: number; growthSales: number; fullBatch: number; keep: string; fullFlows: string;
 }
 
 function parse(argv: string[]): Opts | string {
-  const o: Opts = { reportOnly: false, board: process.env.BOARD || "pos-esp32-v1", jobs: 2, bootSeconds: 12, flowsSeconds: 150,
+  const o: Opts = { reportOnly: false, tolerateSlow: false, noSave: false, board: process.env.BOARD || "pos-esp32-v1", jobs: 2, bootSeconds: 12, flowsSeconds: 150,
     growthSeconds: 2700, growthSales: 1000, fullBatch: 0, keep: "", fullFlows: "" };
   const nums: { [k: string]: keyof Opts } = { "--jobs": "jobs", "--boot-seconds": "bootSeconds", "--flows-seconds": "flowsSeconds",
     "--growth-seconds": "growthSeconds", "--growth-sales": "growthSales", "--full-batch": "fullBatch" };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === "--report-only") o.reportOnly = true;
+    else if (a === "--tolerate-slow") o.tolerateSlow = true;
+    else if (a === "--no-save") o.noSave = true;
     else if (a === "--help" || a === "-h") return USAGE;
     else if (a === "--board" || a === "--keep" || a === "--full-flows") {
       const v = argv[++i];
@@ -189,6 +193,12 @@ function show(f: Figure): string {
 function bad(f: Figure): boolean {
   return typeof f.value !== "number" ? String(f.value).startsWith("failed") : f.budget !== undefined && f.value > f.budget;
 }
+/** a failure that only says the host was too slow for the time box (the twin runs under qemu
+ *  on a shared machine): no figure was measured, none was over its budget */
+function slowOnly(f: Figure): boolean {
+  return typeof f.value === "string" && /^failed: (not finished in|no READY within|fewer than 20 sales in|no answer at the console|flow \S+: timeout at)/.test(f.value) &&
+    !/OUT OF MEMORY|LOW_MEMORY|Uncaught|interpreter error/.test(f.value);
+}
 
 async function main(): Promise<number> {
   const o = parse(process.argv.slice(2));
@@ -294,15 +304,17 @@ async function main(): Promise<number> {
   console.log(`#   ${o.board}, twin ${path.relative(ROOT, TWIN)}, ${o.jobs} at a time, ${Math.round((Date.now() - t0) / 1000)} s`);
 
   const num = (f: Figure): number | string => f.value;
-  fs.writeFileSync(path.join(dist, "memory.json"), JSON.stringify({
+  if (!o.noSave) fs.writeFileSync(path.join(dist, "memory.json"), JSON.stringify({
     board: o.board, measured: new Date().toISOString().slice(0, 10),
     idle: num(figs[0]!), peak: num(figs.find((f) => f.name === "device.peak_jsvars")!),
     figures: Object.fromEntries(figs.map((f) => [f.name, f.value])),
   }, null, 2) + "\n");
   if (!o.keep) fs.rmSync(dir, { recursive: true, force: true });
   const over = figs.filter(bad);
-  if (over.length) console.log(`device.bench: ${over.length} figure(s) over budget or failed: ${over.map((f) => f.name).join(", ")}` + (o.reportOnly ? " (--report-only)" : ""));
-  return over.length && !o.reportOnly ? 1 : 0;
+  const slow = o.tolerateSlow ? over.filter(slowOnly) : [];
+  if (over.length) console.log(`device.bench: ${over.length} figure(s) over budget or failed: ${over.map((f) => f.name).join(", ")}` +
+    (o.reportOnly ? " (--report-only)" : slow.length ? ` (${slow.length} only for lack of time: --tolerate-slow)` : ""));
+  return over.length > slow.length && !o.reportOnly ? 1 : 0;
 }
 
 main().then((c) => { process.exitCode = c; }, (e) => { console.error("device.bench: " + (e && e.stack || e)); process.exitCode = 1; });

@@ -1,7 +1,7 @@
 // Idle screen and the function menu (MENU/FUNC): void, refund, reprint, X/Z reports,
 // settlement, echo, logon, settings. Supervisor functions go through the PIN gate.
 import { App, State, screen, isDigitKey, message, confirm, busy, numberEntry } from "./flow";
-import { Totals, TxnInfo } from "./ports";
+import { Totals, TxnKind, TxnRecord, TxnState } from "../txn";
 import { formatAmount, parseDigits } from "../util/money";
 import { amountEntry, voidEntry } from "./sale";
 import { requirePin, changePin } from "./supervisor";
@@ -22,8 +22,8 @@ export function idleState(app: App): State {
     },
     key: function (k) {
       if ((isDigitKey(k) || k === "ENTER") && salesPaused(app)) { app.render(); return; }
-      if (isDigitKey(k)) app.go(amountEntry(app, "sale", k));
-      else if (k === "ENTER") app.go(amountEntry(app, "sale"));
+      if (isDigitKey(k)) app.go(amountEntry(app, TxnKind.SALE, k));
+      else if (k === "ENTER") app.go(amountEntry(app, TxnKind.SALE));
       else if (k === "MENU" || k === "FUNC") app.go(menu(app, 0));
     },
   };
@@ -60,7 +60,7 @@ function choose(app: App, k: string): void {
   var paused = (k === "1" || k === "2") && salesPaused(app);
   if (paused) app.go(message(app, "NOT NOW", [paused, "Settle first (MENU 6)"], 5, back));
   else if (k === "1") requirePin(app, "for VOID", function () { app.go(voidEntry(app)); }, back);
-  else if (k === "2") requirePin(app, "for REFUND", function () { app.go(amountEntry(app, "refund")); }, back);
+  else if (k === "2") requirePin(app, "for REFUND", function () { app.go(amountEntry(app, TxnKind.REFUND)); }, back);
   else if (k === "3") app.go(reprintMenu(app));
   else if (k === "4") printReport(app, { title: "X REPORT", batch: batchOf(app), totals: app.ports.journal.shiftTotals(), eachLine: app.ports.journal.eachShiftLine }, function () { app.idle(); });
   else if (k === "5") zReport(app);
@@ -80,9 +80,9 @@ export function totalsLines(t: Totals): string[] {
 }
 
 function reprintMenu(app: App): State {
-  var reprint = function (t: TxnInfo | null): string | null {
+  var reprint = function (t: TxnRecord | null): string | null {
     if (!t) return "Not found";
-    if (!t.approved) return "Not approved";
+    if (t.state !== TxnState.APPROVED && t.state !== TxnState.VOIDED) return "Not approved";
     printReceipt(app, t, "merchant", true, [], function () { app.idle(); });
     return null;
   };
@@ -127,7 +127,7 @@ function settleConfirm(app: App): void {
       if (!app.isCurrent(s)) return;
       if (err || !res) { app.go(message(app, "SETTLE FAILED", [err ? err.message : "No result"], 15)); return; }
       var title = res.approved ? "SETTLED" : "SETTLE FAILED";
-      var lines = ["Batch " + res.batch, "RC " + res.rc + (res.uploaded ? " (uploaded)" : "")];
+      var lines = ["Batch " + res.batch, "RC " + (res.rc || res.outcome) + (res.uploaded ? " (uploaded)" : "")];
       printReport(app, { title: "SETTLEMENT", batch: res.batch, totals: res.totals, settled: res }, function () {
         app.go(message(app, title, lines, 15));
       });

@@ -1,7 +1,10 @@
 // The application's view of the rest of the firmware. The flow (firmware/app/flow.ts) talks
 // only to these small interfaces; firmware/app/wiring.ts adapts the real modules (journal,
 // host engine, card service, printer, screen toolkit, keypad) to them, and the Node tests
-// plug in fakes. Completions are (err, result) callbacks; errors carry a `code`.
+// plug in fakes. Completions are (err, result) callbacks; errors carry a `code`. A
+// transaction is firmware/txn.ts's TxnRecord everywhere: as the engine answers it, as the
+// journal reads it back, as it is printed.
+import { CardData, TxnKind, TxnRecord, Totals, SettleResult } from "../txn";
 
 /** An error handed to the flow: `code` decides the screen, `message` is shown as is. */
 export interface AppError { code: string; message: string; }
@@ -22,47 +25,14 @@ export interface Timers {
   getTime(): number;
 }
 
-/** A card as read, RAM only: never journaled, never logged. */
-export interface CardData {
-  pan: string;
-  /** YYMM */
-  expiry: string;
-  /** track 2 equivalent, "PAN=YYMM..." or "PAN D YYMM..." (RAM only) */
-  track2: string;
-  entry: "swipe" | "tap";
-  /** EMV tags for DE 55 (tap), if any */
-  icc?: Uint8Array;
-}
 export interface CardsPort {
-  /** start waiting for a swipe or a tap: `card` once with the card. A bad read (CARD_ERROR)
+  /** start waiting for a swipe or a tap: `card` once with the card (RAM only: never journaled,
+   *  never logged; its entry mode and card type are set). A bad read (CARD_ERROR)
    *  or a reader fault (READER_FAULT) goes to `problem` and the other readers keep waiting.
    *  cancel() stops waiting without calling either. */
   read(amount: number, card: (c: CardData) => void, problem: (err: AppError) => void): void;
   cancel(): void;
 }
-
-export type TxnKind = "sale" | "refund" | "void";
-
-/** A journaled transaction as the app sees it (token and last four only). */
-export interface TxnInfo {
-  kind: TxnKind;
-  amount: number;
-  stan: number;
-  invoice: number;
-  batch: number;
-  last4: string;
-  entry: string;
-  approved: boolean;
-  rc: string;
-  authCode: string;
-  rrn: string;
-  /** as sent in DE 13 / DE 12: "MMDD", "hhmmss" */
-  date: string;
-  time: string;
-  voided: boolean;
-}
-
-export interface Totals { saleCount: number; saleAmount: number; refundCount: number; refundAmount: number; voidCount: number; voidAmount: number; }
 
 export interface FinancialRequest {
   kind: TxnKind;
@@ -75,16 +45,14 @@ export interface FinancialRequest {
   invoice?: number;
 }
 
-export interface SettleResult { approved: boolean; rc: string; batch: number; uploaded: boolean; totals: Totals; }
-
 /** The host engine (firmware/host): serials, reversal, SAF and settlement are its job. */
 export interface HostPort {
   /** boot: send a pending reversal, resolve in-doubt work; cb when the link is idle again
    *  (an error is shown, not fatal). */
   boot(cb: (err: AppError | null) => void): void;
   /** sale, refund or void. Error codes: NO_RESPONSE (reversal pending), NO_LINK (nothing
-   *  sent), HOST_ERROR. Declines come back as a TxnInfo with approved=false. */
-  financial(req: FinancialRequest, cb: (err: AppError | null, txn?: TxnInfo) => void): void;
+   *  sent), HOST_ERROR. Declines come back as a record in state DECLINED. */
+  financial(req: FinancialRequest, cb: (err: AppError | null, txn?: TxnRecord) => void): void;
   settle(cb: (err: AppError | null, res?: SettleResult) => void): void;
   echo(cb: (err: AppError | null, rc?: string) => void): void;
   logon(cb: (err: AppError | null, rc?: string) => void): void;
@@ -98,20 +66,22 @@ export interface HostPort {
 export interface JournalPort {
   /** null when healthy, else why the terminal must not transact */
   fault(): string | null;
-  last(): TxnInfo | null;
-  byInvoice(invoice: number): TxnInfo | null;
+  last(): TxnRecord | null;
+  /** the open batch's sale or refund with that invoice, else a closed batch's still retained */
+  byInvoice(invoice: number): TxnRecord | null;
   /** current batch totals (approved, not voided) */
   batchTotals(): Totals;
   /** totals since the last Z report */
   shiftTotals(): Totals;
-  /** the approved transactions since the last Z report, oldest first (for the X/Z detail) */
-  eachShiftLine(fn: (l: ReportLine) => void): void;
+  /** the approved (and voided) transactions since the last Z report, oldest first, one at a
+   *  time (for the X/Z detail) */
+  eachShiftLine(fn: (t: TxnRecord) => void): void;
   /** Z report: start a new shift */
   closeShift(cb: (err: AppError | null) => void): void;
   /** why a new sale, refund or void cannot start (the open batch is full), or null */
   saleRefusal?(): string | null;
   /** the transaction whose receipt was started but never finished (power cut), if any */
-  unfinishedReceipt(): TxnInfo | null;
+  unfinishedReceipt(): TxnRecord | null;
   /** receipt marks, by STAN (a void shares its sale's invoice) */
   receiptStarted(stan: number, cb: (err: AppError | null) => void): void;
   receiptDone(stan: number, cb: (err: AppError | null) => void): void;
@@ -120,12 +90,11 @@ export interface JournalPort {
 }
 
 export type ReceiptCopy = "merchant" | "customer";
-export interface ReportLine { invoice: number; type: string; last4: string; amount: number; }
 /** eachLine visits the detail lines one at a time (a batch may hold hundreds: never collected) */
-export interface ReportDoc { title: string; batch: number; totals: Totals; settled?: SettleResult; eachLine?: (fn: (l: ReportLine) => void) => void; }
+export interface ReportDoc { title: string; batch: number; totals: Totals; settled?: SettleResult; eachLine?: (fn: (t: TxnRecord) => void) => void; }
 export interface PrinterPort {
   /** err code PAPER_OUT: the flow offers a reprint of the whole receipt marked REPRINT */
-  receipt(txn: TxnInfo, copy: ReceiptCopy, reprint: boolean, cb: (err: AppError | null) => void): void;
+  receipt(txn: TxnRecord, copy: ReceiptCopy, reprint: boolean, cb: (err: AppError | null) => void): void;
   report(doc: ReportDoc, cb: (err: AppError | null) => void): void;
   /** the driver's state while printing: "paper out", "cover open", "ready", ... (the driver
    *  waits for paper itself and reprints the job marked REPRINT) */

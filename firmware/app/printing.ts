@@ -5,15 +5,16 @@
 // screen says so and CANCEL gives up (the receipt can be reprinted from the menu). If the
 // driver gives up itself (offline, no paper for too long) ENTER retries as a REPRINT.
 import { App, State, screen } from "./flow";
-import { TxnInfo, ReceiptCopy, ReportDoc, AppError } from "./ports";
+import { ReceiptCopy, ReportDoc, AppError } from "./ports";
+import { TxnRecord } from "../txn";
 
-export function printReceipt(app: App, txn: TxnInfo, copy: ReceiptCopy, reprint: boolean, head: string[], then: () => void): void {
+export function printReceipt(app: App, txn: TxnRecord, copy: ReceiptCopy, reprint: boolean, head: string[], then: () => void): void {
   printTracked(app, txn, copy, reprint, head, then, copy === "merchant" && !reprint);
 }
 
 /** tracked: the first merchant copy, whose receipt mark lives in the journal (kept through
  *  retries, which are REPRINTs) */
-function printTracked(app: App, txn: TxnInfo, copy: ReceiptCopy, reprint: boolean, head: string[], then: () => void, tracked: boolean): void {
+function printTracked(app: App, txn: TxnRecord, copy: ReceiptCopy, reprint: boolean, head: string[], then: () => void, tracked: boolean): void {
   var journal = app.ports.journal;
   var finish = function () {
     if (!tracked) { then(); return; }

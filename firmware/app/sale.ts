@@ -2,17 +2,14 @@
 // receipt(s) -> idle, for sale and refund; void by invoice number. The host engine assigns
 // STAN/invoice/batch from the journal and handles the reversal; this file decides screens.
 import { App, State, screen, isDigitKey, message, confirm, busy, numberEntry } from "./flow";
-import { TxnKind, TxnInfo, CardData, AppError } from "./ports";
+import { AppError } from "./ports";
+import { CardData, TxnKind, TxnRecord, TxnState } from "../txn";
 import { formatAmount, parseDigits } from "../util/money";
 import { maskedPan } from "../util/mask";
 import { tokenizePan } from "./token";
 import { printReceipt } from "./printing";
 
 export const CARD_TIMEOUT = 30;
-
-function kindTitle(kind: TxnKind): string {
-  return kind === "sale" ? "SALE" : kind === "refund" ? "REFUND" : "VOID";
-}
 
 /** Amount entry; `first` is the digit that woke the idle screen, if any. */
 export function amountEntry(app: App, kind: TxnKind, first?: string): State {
@@ -24,7 +21,7 @@ export function amountEntry(app: App, kind: TxnKind, first?: string): State {
       var v = digits.length ? parseDigits(digits) : 0;
       var lines = ["Amount:", formatAmount(v)];
       if (error) lines.push(error);
-      return screen(kindTitle(kind), lines, "ENTER=ok CLEAR=del");
+      return screen(kind, lines, "ENTER=ok CLEAR=del");
     },
     key: function (k) {
       if (k === "CANCEL") { app.idle(); return; }
@@ -42,7 +39,7 @@ export function amountEntry(app: App, kind: TxnKind, first?: string): State {
     var lim = app.settings.values;
     if (v < lim.minAmount) { error = "Min " + formatAmount(lim.minAmount); app.render(); return; }
     if (v > lim.maxAmount) { error = "Max " + formatAmount(lim.maxAmount); app.render(); return; }
-    if (kind === "refund") {
+    if (kind === TxnKind.REFUND) {
       app.go(confirm(app, "REFUND?", ["Refund " + formatAmount(v), "to the card?"], function () { app.go(presentCard(app, kind, v)); }));
     } else {
       app.go(presentCard(app, kind, v));
@@ -58,7 +55,7 @@ export function presentCard(app: App, kind: TxnKind, amount: number): State {
   var s: State = {
     name: "card", timeout: CARD_TIMEOUT,
     screen: function () {
-      return screen(kindTitle(kind), [formatAmount(amount), note || "Swipe or tap card"], "CANCEL=stop");
+      return screen(kind, [formatAmount(amount), note || "Swipe or tap card"], "CANCEL=stop");
     },
     enter: function () {
       cards.read(amount, function (card) {
@@ -85,13 +82,13 @@ function wipeCard(card: CardData): void {
 function process(app: App, kind: TxnKind, amount: number, card: CardData): void {
   var tok;
   try {
-    tok = tokenizePan(app.ports.sha256, app.settings.values.deviceKey, card.pan);
+    tok = tokenizePan(app.ports.sha256, app.settings.values.deviceKey, card.pan || "");
   } catch (e) {
     wipeCard(card);
     app.go(message(app, "ERROR", ["Cannot tokenise card"], 10));
     return;
   }
-  var s = busy(app, kindTitle(kind), "Processing...");
+  var s = busy(app, kind, "Processing...");
   app.go(s);
   app.ports.host.financial({ kind: kind, amount: amount, card: card, token: tok.token, last4: tok.last4 }, function (err, txn) {
     wipeCard(card);
@@ -100,7 +97,7 @@ function process(app: App, kind: TxnKind, amount: number, card: CardData): void 
 }
 
 /** Approved -> receipts; declined/no response -> message. */
-export function result(app: App, err: AppError | null, txn?: TxnInfo): void {
+export function result(app: App, err: AppError | null, txn?: TxnRecord): void {
   if (err || !txn) {
     var e = err || { code: "HOST_ERROR", message: "No result" };
     if (e.code === "NO_RESPONSE") {
@@ -114,15 +111,15 @@ export function result(app: App, err: AppError | null, txn?: TxnInfo): void {
     }
     return;
   }
-  if (!txn.approved) {
-    app.go(message(app, "DECLINED", [kindTitle(txn.kind) + " " + formatAmount(txn.amount), "RC " + txn.rc, "STAN " + txn.stan], 15));
+  if (txn.state !== TxnState.APPROVED) {
+    app.go(message(app, "DECLINED", [txn.kind + " " + formatAmount(txn.amount), "RC " + txn.rc, "STAN " + txn.stan], 15));
     return;
   }
   receipts(app, txn);
 }
 
 /** Merchant copy (journal-tracked), then the customer copy on ENTER. */
-export function receipts(app: App, txn: TxnInfo): void {
+export function receipts(app: App, txn: TxnRecord): void {
   var head = ["APPROVED " + txn.authCode, formatAmount(txn.amount) + " INV " + txn.invoice];
   printReceipt(app, txn, "merchant", false, head, function () {
     var s: State = {
@@ -145,13 +142,13 @@ export function voidEntry(app: App): State {
       var inv = parseDigits(d);
       var t = app.ports.journal.byInvoice(inv);
       if (!t) return "Not found";
-      if ((t.kind !== "sale" && t.kind !== "refund") || !t.approved) return "Not approved";
-      if (t.voided) return "Already voided";
+      if (t.state === TxnState.VOIDED) return "Already voided";
+      if (t.kind === TxnKind.VOID || t.state !== TxnState.APPROVED) return "Not approved";
       var orig = t;
       app.go(confirm(app, "VOID?", ["INV " + orig.invoice + " " + formatAmount(orig.amount), maskedPan(orig.last4)], function () {
         var s = busy(app, "VOID", "Processing...");
         app.go(s);
-        app.ports.host.financial({ kind: "void", amount: orig.amount, invoice: orig.invoice, last4: orig.last4 }, function (err, txn) {
+        app.ports.host.financial({ kind: TxnKind.VOID, amount: orig.amount, invoice: orig.invoice, last4: orig.last4 }, function (err, txn) {
           if (app.isCurrent(s)) result(app, err, txn);
         });
       }));

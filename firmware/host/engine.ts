@@ -5,12 +5,10 @@ import { IsoMsg, digits } from "./iso8583";
 import { HostLink, LinkErr, LinkError } from "./link";
 import {
   PC_REFUND, PC_SALE, PC_VOID, PC_VOID_REFUND, batchTotals, buildAdvice, buildEcho, buildLogon,
-  buildPayment, buildReversal, buildSettlement, buildUpload, buildVoid, rcOf, textOf, Totals,
+  buildPayment, buildReversal, buildSettlement, buildUpload, buildVoid, rcOf, textOf,
 } from "./messages";
-import {
-  Cb, EngineIo, HostError, StanPurpose, HostSettings, HostStore, Outcome, PaymentRequest, TxnKind, TxnRecord,
-  TxnResult, TxnState,
-} from "./types";
+import { Cb, EngineIo, HostError, StanPurpose, HostSettings, HostStore, Outcome, PaymentRequest, TxnResult } from "./types";
+import { Brand, SettleResult, TxnKind, TxnRecord, TxnState } from "../txn";
 
 export interface EngineOptions {
   store: HostStore;
@@ -23,16 +21,6 @@ export interface EngineOptions {
   reversalAttempts?: number;
   /** 0220 attempts per advice per flush; default 5; back-off 1 s doubling, cap 30 s */
   adviceAttempts?: number;
-}
-
-export interface SettleResult {
-  ok: boolean;
-  outcome: string;
-  rc: string;
-  batch: number;
-  uploaded: number;
-  sales: { count: number; amount: number };
-  refunds: { count: number; amount: number };
 }
 
 export interface AdminResult { ok: boolean; outcome: string; rc: string; stan: number; }
@@ -85,13 +73,12 @@ export function createEngine(o: EngineOptions): Engine {
     body(function (err, v) { busy = false; cb(err, v); });
   }
 
+  /** the record itself (the store's copy), told how the exchange ended: no other object */
   function result(rec: TxnRecord, outcome: Outcome): TxnResult {
-    return {
-      approved: outcome === Outcome.APPROVED, outcome: outcome, rc: rec.rc, authCode: rec.authCode,
-      rrn: rec.rrn, stan: rec.stan, invoice: rec.invoice, batch: rec.batch, amount: rec.amount,
-      kind: rec.kind, last4: rec.last4, time: rec.time, date: rec.date, reversalPending: rec.reversalPending,
-      slot: rec.slot,
-    };
+    var r = rec as TxnResult;
+    r.approved = outcome === Outcome.APPROVED;
+    r.outcome = outcome;
+    return r;
   }
 
   // ---- reversal ----
@@ -151,13 +138,13 @@ export function createEngine(o: EngineOptions): Engine {
 
   // ---- online financial transaction ----
 
-  function draft(kind: TxnKind, procCode: string, amount: number, entryMode: string, token: string, last4: string): TxnRecord {
+  function draft(kind: TxnKind, procCode: string, amount: number, entryMode: string, brand: Brand, token: string, last4: string): TxnRecord {
     var t = io.now();
     return {
-      stan: 0, invoice: 0, batch: 0, kind: kind, state: TxnState.PENDING, amount: amount,
-      procCode: procCode, entryMode: entryMode, token: token, last4: last4, time: t.time, date: t.date,
-      rrn: "", authCode: "", rc: "", reversalPending: kind !== TxnKind.OFFLINE,
-      advicePending: kind === TxnKind.OFFLINE, origInvoice: 0, slot: -1,
+      slot: -1, kind: kind, state: TxnState.PENDING, stan: 0, invoice: 0, batch: 0, amount: amount,
+      entryMode: entryMode, brand: brand, last4: last4, token: token, date: t.date, time: t.time, procCode: procCode,
+      rc: "", authCode: "", rrn: "", reversalPending: kind !== TxnKind.OFFLINE,
+      advicePending: kind === TxnKind.OFFLINE, origInvoice: 0,
     };
   }
 
@@ -248,12 +235,12 @@ export function createEngine(o: EngineOptions): Engine {
     if (bad) { cb(bad); return; }
     exclusive(cb, function (done) {
       var card = req.card;
-      var floor = s.floorLimit || 0;
+      var floor = s.floorLimit || 0, brand = card.brand || Brand.Unknown;
       if (kind === TxnKind.SALE && floor > 0 && req.amount <= floor) {
-        offline(draft(TxnKind.OFFLINE, PC_SALE, req.amount, card.entryMode, req.token, req.last4), done);
+        offline(draft(TxnKind.OFFLINE, PC_SALE, req.amount, card.entryMode, brand, req.token, req.last4), done);
         return;
       }
-      var d = draft(kind, procCode, req.amount, card.entryMode, req.token, req.last4);
+      var d = draft(kind, procCode, req.amount, card.entryMode, brand, req.token, req.last4);
       online(d, function (rec) { return buildPayment(rec, card, s); }, true, function (err, r) {
         card = null as any;
         done(err, r);
@@ -280,7 +267,7 @@ export function createEngine(o: EngineOptions): Engine {
     if (orig.advicePending) { cb(herr("BAD_REQUEST", "offline sale not yet advised; settle or retry later")); return; }
     var o0 = orig;
     exclusive(cb, function (done) {
-      var d = draft(TxnKind.VOID, o0.kind === TxnKind.REFUND ? PC_VOID_REFUND : PC_VOID, o0.amount, o0.entryMode, o0.token, o0.last4);
+      var d = draft(TxnKind.VOID, o0.kind === TxnKind.REFUND ? PC_VOID_REFUND : PC_VOID, o0.amount, o0.entryMode, o0.brand, o0.token, o0.last4);
       d.origInvoice = o0.invoice;
       online(d, function (rec) { return buildVoid(rec, o0, s); }, true, done);
     });
@@ -291,11 +278,8 @@ export function createEngine(o: EngineOptions): Engine {
   function settle(cb: Cb<SettleResult>): void {
     exclusive(cb, function (done) {
       var batch = store.currentBatch();
-      var t: Totals = batchTotals(store);
-      var res: SettleResult = {
-        ok: false, outcome: "", rc: "", batch: batch, uploaded: 0,
-        sales: { count: t.saleCount, amount: t.saleAmount }, refunds: { count: t.refundCount, amount: t.refundAmount },
-      };
+      var t = batchTotals(store);
+      var res: SettleResult = { approved: false, outcome: "", rc: "", batch: batch, uploaded: 0, totals: t };
       function end(outcome: string, rc: string, err?: HostError): void {
         res.outcome = outcome; res.rc = rc;
         if (err) done(err); else done(null, res);
@@ -303,7 +287,7 @@ export function createEngine(o: EngineOptions): Engine {
       function close(rc: string): void {
         store.closeBatch(function (err) {
           if (err) { end("", rc, err); return; }
-          res.ok = true;
+          res.approved = true;
           end(Outcome.APPROVED, rc);
         });
       }
@@ -341,9 +325,7 @@ export function createEngine(o: EngineOptions): Engine {
         sendAdvices(1000, adviceAttempts, function (left, aerr) {
           if (aerr || left) { end("ADVICE_PENDING", "", aerr); return; }
           // advices may have changed the records: recompute
-          t = batchTotals(store);
-          res.sales = { count: t.saleCount, amount: t.saleAmount };
-          res.refunds = { count: t.refundCount, amount: t.refundAmount };
+          res.totals = t = batchTotals(store);
           status("SETTLEMENT");
           admin("SETTLE", function (stan) { return buildSettlement(stan, batch, t, false, s); }, responseMs * 3 / 2, function (err, r) {
             if (err) { end("", "", err); return; }

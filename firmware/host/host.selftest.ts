@@ -3,7 +3,7 @@ import { pack, unpack } from "./iso8583";
 import { createDeframer, frame } from "./frame";
 import { fromHex, toHex } from "./hex";
 import { buildReversal, formatTotals, parseTotals, responseMti } from "./messages";
-import { TxnKind, TxnRecord, TxnState } from "./types";
+import { Brand, TxnKind, TxnRecord, TxnState } from "../txn";
 
 var ECHO = "0800202001000080000099000000000101235445524D30303031";
 
@@ -50,9 +50,9 @@ test("frame: any chunking gives the frame", function () {
 
 test("messages: reversal reuses the STAN and carries no PAN", function () {
   var rec: TxnRecord = {
-    stan: 42, invoice: 7, batch: 1, kind: TxnKind.SALE, state: TxnState.PENDING, amount: 1234,
-    procCode: "000000", entryMode: "021", token: "t", last4: "1111", time: "101530", date: "1126",
-    rrn: "", authCode: "", rc: "", reversalPending: true, advicePending: false, origInvoice: 0, slot: -1,
+    slot: -1, kind: TxnKind.SALE, state: TxnState.PENDING, stan: 42, invoice: 7, batch: 1, amount: 1234,
+    entryMode: "021", brand: Brand.Visa, last4: "1111", token: "t", date: "1126", time: "101530", procCode: "000000",
+    rc: "", authCode: "", rrn: "", reversalPending: true, advicePending: false, origInvoice: 0,
   };
   var m = buildReversal(rec, { tid: "TERM0001", mid: "MERCHANT0000001", nii: "123" });
   eq(m.mti, "0400", "mti");

@@ -1,18 +1,21 @@
-// HostStore over the flash journal (firmware/journal, docs/journal.md). The journal keeps
-// what must survive a power cut (numbers, amount, token, last four, answer, state bytes);
-// what it does not keep (DE 3, 12, 13, 22) is held in RAM for the record in flight only (so
-// memory does not grow with sales) and rebuilt otherwise: DE 3 from the kind, the others
-// omitted (the host matches a reversal on TID + STAN + amount + processing code).
+// HostStore over the flash journal (firmware/journal, docs/journal.md): the one place where a
+// journal frame becomes a TxnRecord (firmware/txn.ts). The journal keeps what must survive a
+// power cut (numbers, amount, token, last four, entry mode, answer with the card type, state
+// bytes); what it does not keep (DE 3, 12, 13) is held in RAM for the record in flight only
+// (so memory does not grow with sales) and rebuilt otherwise: DE 3 from the kind, the others
+// omitted (the host matches a reversal on TID + STAN + amount + processing code). The card
+// type is journaled with the answer, so until then it comes from the record in flight too.
 // Every query walks the journal one record at a time.
-import { Journal, Kind, Result, TxnRecord as JRec, IX_CUR, IX_ADV } from "../journal/journal";
+import { Journal, JournalRecord as JRec, IX_CUR, IX_ADV } from "../journal/journal";
 import { OFFLINE_AUTH_PREFIX } from "../journal/records";
 import { fromHex, strToBytes, toHex } from "./hex";
 import { PC_REFUND, PC_SALE, PC_VOID, PC_VOID_REFUND } from "./messages";
-import { Cb, HostError, HostStore, StanPurpose, TxnKind, TxnRecord, TxnState } from "./types";
+import { Cb, HostError, HostStore, StanPurpose } from "./types";
+import { Brand, Kind, Result, TxnKind, TxnRecord, TxnState } from "../txn";
 
 export { OFFLINE_AUTH_PREFIX };
 
-interface Extra { slot: number; procCode: string; entryMode: string; time: string; date: string; }
+interface Extra { slot: number; procCode: string; brand: Brand; time: string; date: string; }
 
 function jerr(e: { code: string; reason: string }): HostError {
   return { code: "JOURNAL", message: e.code + ": " + e.reason };
@@ -62,12 +65,12 @@ export function createJournalStore(j: Journal): HostStore {
     else if (kind === TxnKind.VOID) { var o = original(r.invoice); pc = o && o.kind === Kind.Refund ? PC_VOID_REFUND : PC_VOID; }
     var state = stateOf(r);
     return {
-      stan: r.stan, invoice: r.invoice, batch: r.batch, kind: kind, state: state, amount: r.amount,
-      procCode: x ? x.procCode : pc, entryMode: x ? x.entryMode : "",
-      token: toHex(r.token), last4: r.last4, time: x ? x.time : "", date: x ? x.date : "",
-      rrn: r.rrn, authCode: r.authCode, rc: r.rc, reversalPending: r.reversalPending,
+      slot: r.slot, kind: kind, state: state, stan: r.stan, invoice: r.invoice, batch: r.batch, amount: r.amount,
+      entryMode: r.entryMode, brand: r.brand || (x ? x.brand : Brand.Unknown), last4: r.last4, token: toHex(r.token),
+      date: x ? x.date : "", time: x ? x.time : "", procCode: x ? x.procCode : pc,
+      rc: r.rc, authCode: r.authCode, rrn: r.rrn, reversalPending: r.reversalPending,
       advicePending: kind === TxnKind.OFFLINE && state === TxnState.APPROVED && !r.uploaded,
-      origInvoice: kind === TxnKind.VOID ? r.invoice : 0, slot: r.slot,
+      origInvoice: kind === TxnKind.VOID ? r.invoice : 0,
     };
   }
 
@@ -103,9 +106,10 @@ export function createJournalStore(j: Journal): HostStore {
     },
     begin: function (d: TxnRecord, cb: Cb<TxnRecord>) {
       var kind = d.kind === TxnKind.REFUND ? Kind.Refund : d.kind === TxnKind.VOID ? Kind.Void : Kind.Sale;
-      var res = j.reserve(kind, { amount: d.amount, token: tokenBytes(d.token), last4: d.last4, origInvoice: d.kind === TxnKind.VOID ? d.origInvoice : undefined });
+      var res = j.reserve(kind, { amount: d.amount, token: tokenBytes(d.token), last4: d.last4, entryMode: d.entryMode,
+        origInvoice: d.kind === TxnKind.VOID ? d.origInvoice : undefined });
       if (isErr(res)) { cb(jerr(res)); return; }
-      extra = { slot: res.slot, procCode: d.procCode, entryMode: d.entryMode, time: d.time, date: d.date };
+      extra = { slot: res.slot, procCode: d.procCode, brand: d.brand, time: d.time, date: d.date };
       // an offline sale never leaves now: nothing to reverse
       var e = d.kind === TxnKind.OFFLINE ? j.clearReversal(res.slot, false) : null;
       if (isErr(e)) { cb(jerr(e)); return; }
@@ -117,16 +121,16 @@ export function createJournalStore(j: Journal): HostStore {
     update: function (stan: number, c: Partial<TxnRecord>, cb: Cb<TxnRecord>) {
       var r = j.byStan(stan);
       if (!r) { cb({ code: "NOT_FOUND", message: "no record with STAN " + stan }); return; }
-      var slot = r.slot, e: any = null;
+      var slot = r.slot, e: any = null, brand = extra && extra.slot === slot ? extra.brand : Brand.Unknown;
       if (c.state === TxnState.NOT_SENT) e = j.markNotSent(slot);
       else if (c.state === TxnState.APPROVED) {
-        e = j.markAnswered(slot, Result.Approved, c.rc || "00", c.authCode || "", c.rrn || "");
+        e = j.markAnswered(slot, Result.Approved, c.rc || "00", c.authCode || "", c.rrn || "", brand);
         if (!e && r.kind === Kind.Void) {
           // second commit; a cut before it is finished by repair() at the next boot
           var orig = original(r.invoice);
           if (orig) e = j.markVoided(orig.slot);
         }
-      } else if (c.state === TxnState.DECLINED) e = j.markAnswered(slot, Result.Declined, c.rc || "", "", "");
+      } else if (c.state === TxnState.DECLINED) e = j.markAnswered(slot, Result.Declined, c.rc || "", "", "", brand);
       else if (c.state === TxnState.REVERSED) e = j.clearReversal(slot, true);
       if (!e && c.advicePending === false) e = j.markUploaded(slot);
       done(cb, slot, e);
@@ -137,7 +141,7 @@ export function createJournalStore(j: Journal): HostStore {
       return slot < 0 ? null : convert(j.bySlot(slot));
     },
     adviceCount: function () { return j.count(IX_ADV); },
-    findByInvoice: function (invoice: number) { return convert(original(invoice)); },
+    findByInvoice: function (invoice: number, anyBatch?: boolean) { return convert(anyBatch ? j.byInvoice(invoice) : original(invoice)); },
     eachRecord: function (fn: (r: TxnRecord) => boolean | void, backwards?: boolean) {
       j.each(IX_CUR, function (s, k) {
         if (!isTxn(k)) return false;

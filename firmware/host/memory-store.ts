@@ -1,7 +1,8 @@
 // A HostStore in RAM: the reference semantics of the journal port (firmware/host/types.ts),
 // for tests and for bring-up before the flash journal is wired. `beforeCommit` lets a test
 // cut the power at any commit: return false and the commit is neither applied nor answered.
-import { Cb, HostStore, StanPurpose, TxnKind, TxnRecord, TxnState } from "./types";
+import { Cb, HostStore, StanPurpose } from "./types";
+import { TxnKind, TxnRecord, TxnState } from "../txn";
 
 export interface MemoryStoreState {
   stan: number;    // last STAN issued (0 = none yet)
@@ -86,10 +87,11 @@ export function createMemoryStore(initial?: MemoryStoreState): MemoryStore {
       for (var i = 0; i < st.records.length; i++) if (advice(st.records[i]!)) n++;
       return n;
     },
-    findByInvoice: function (invoice: number) {
+    findByInvoice: function (invoice: number, anyBatch?: boolean) {
+      // closed batches keep only what still needs the host (closeBatch)
       for (var i = st.records.length - 1; i >= 0; i--) {
         var r = st.records[i]!;
-        if (r.invoice === invoice && r.kind !== TxnKind.VOID && r.batch === st.batch) return copy(r);
+        if (r.invoice === invoice && r.kind !== TxnKind.VOID && (anyBatch || r.batch === st.batch)) return copy(r);
       }
       return null;
     },

@@ -2,7 +2,8 @@
 // §1.3. Reversals, advices and uploads are built from the journal record alone, so they can
 // never carry a PAN, track data or a PIN block.
 import { IsoMsg, digits, trimRight } from "./iso8583";
-import { CardData, HostSettings, TxnKind, TxnRecord, TxnState } from "./types";
+import { HostSettings } from "./types";
+import { CardData, TxnKind, TxnRecord, TxnState, Totals } from "../txn";
 
 export const PC_SALE = "000000";
 export const PC_VOID = "020000";
@@ -81,12 +82,14 @@ export function buildUpload(rec: TxnRecord, stan: number, s: HostSettings): IsoM
   return m;
 }
 
-export interface Totals { saleCount: number; saleAmount: number; refundCount: number; refundAmount: number; }
-
-/** what the open batch owes: approved sales (online and offline) and refunds, voids excluded */
-export function batchTotals(store: { eachRecord(fn: (r: TxnRecord) => boolean | void): void }): Totals {
-  var t: Totals = { saleCount: 0, saleAmount: 0, refundCount: 0, refundAmount: 0 };
+/** approved sales (online and offline) and refunds of the open batch, and the voided ones
+ *  (left out of sales and refunds), of the records `within` accepts (all when absent); one
+ *  record at a time. DE 63 sends the sales and refunds. */
+export function batchTotals(store: { eachRecord(fn: (r: TxnRecord) => boolean | void): void }, within?: (r: TxnRecord) => boolean): Totals {
+  var t: Totals = { saleCount: 0, saleAmount: 0, refundCount: 0, refundAmount: 0, voidCount: 0, voidAmount: 0 };
   store.eachRecord(function (r) {
+    if (within && !within(r)) return;
+    if (r.state === TxnState.VOIDED) { t.voidCount++; t.voidAmount += r.amount; return; }
     if (r.state !== TxnState.APPROVED) return;
     if (r.kind === TxnKind.SALE || r.kind === TxnKind.OFFLINE) { t.saleCount++; t.saleAmount += r.amount; }
     else if (r.kind === TxnKind.REFUND) { t.refundCount++; t.refundAmount += r.amount; }
@@ -94,15 +97,18 @@ export function batchTotals(store: { eachRecord(fn: (r: TxnRecord) => boolean | 
   return t;
 }
 
+/** what DE 63 carries of the totals: sales and refunds */
+export type SettleTotals = Pick<Totals, "saleCount" | "saleAmount" | "refundCount" | "refundAmount">;
+
 /** DE 63: sale count (3) + amount (12) + refund count (3) + amount (12), zero padded to 90 */
-export function formatTotals(t: Totals): string {
+export function formatTotals(t: SettleTotals): string {
   var s = digits(t.saleCount, 3) + digits(t.saleAmount, 12) + digits(t.refundCount, 3) + digits(t.refundAmount, 12);
   while (s.length < 90) s += "0";
   return s;
 }
 
 /** inverse of formatTotals; null when malformed */
-export function parseTotals(s: string): Totals | null {
+export function parseTotals(s: string): SettleTotals | null {
   if (s.length < 30) return null;
   for (var i = 0; i < 30; i++) { var c = s.charCodeAt(i); if (c < 48 || c > 57) return null; }
   return {
@@ -112,7 +118,7 @@ export function parseTotals(s: string): Totals | null {
 }
 
 /** 0500 settlement: DE 60 batch number, DE 63 totals */
-export function buildSettlement(stan: number, batch: number, t: Totals, afterUpload: boolean, s: HostSettings): IsoMsg {
+export function buildSettlement(stan: number, batch: number, t: SettleTotals, afterUpload: boolean, s: HostSettings): IsoMsg {
   var m = base("0500", afterUpload ? PC_SETTLE_AFTER_UPLOAD : PC_SETTLE, stan, s);
   m.f[42] = s.mid;
   m.f[60] = digits(batch, 6);

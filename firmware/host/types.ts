@@ -1,18 +1,7 @@
 // Shared types of the host link: the engine API the app calls, and the narrow persistence
 // port (HostStore) the engine needs from the journal. Documented in docs/host-protocol.md.
-
-/** Card data of ONE online request. RAM only: used for DE 2/14/35, then dropped. */
-export interface CardData {
-  pan?: string;
-  /** track 2 equivalent, separator '=' or 'D' (no sentinels) */
-  track2?: string;
-  /** YYMM */
-  expiry?: string;
-  /** DE 22, e.g. "021" swipe, "071" contactless */
-  entryMode: string;
-  /** DE 55 ICC data (BER-TLV), optional */
-  icc?: Uint8Array;
-}
+// The transaction itself (TxnRecord, CardData, kinds, states) is firmware/txn.ts's.
+import { CardData, TxnRecord } from "../txn";
 
 /** A sale or refund request from the app. */
 export interface PaymentRequest {
@@ -38,75 +27,11 @@ export const enum Outcome {
   REVERSAL_PENDING = "REVERSAL_PENDING",
 }
 
-export interface TxnResult {
+/** A transaction as the engine answers it: the record itself (the store's copy, not another
+ *  object) with how the exchange ended. */
+export interface TxnResult extends TxnRecord {
   approved: boolean;
   outcome: Outcome;
-  /** DE 39 ("" when no usable reply) */
-  rc: string;
-  authCode: string;
-  rrn: string;
-  stan: number;
-  invoice: number;
-  batch: number;
-  amount: number;
-  kind: TxnKind;
-  last4: string;
-  /** "hhmmss" and "MMDD" sent in DE 12/13 */
-  time: string;
-  date: string;
-  /** true when the journal still holds a reversal for this transaction */
-  reversalPending: boolean;
-  /** journal slot of the record (for journal.markPrinted), -1 when the store has none */
-  slot: number;
-}
-
-export const enum TxnKind {
-  SALE = "SALE",
-  REFUND = "REFUND",
-  VOID = "VOID",
-  /** offline sale, sent later as a 0220 advice */
-  OFFLINE = "OFFLINE",
-}
-
-export const enum TxnState {
-  /** record written, reversal armed, request about to leave (or left, no answer yet) */
-  PENDING = "PENDING",
-  APPROVED = "APPROVED",
-  DECLINED = "DECLINED",
-  /** never left the terminal */
-  NOT_SENT = "NOT_SENT",
-  REVERSED = "REVERSED",
-  /** an approved sale/refund cancelled by an approved void */
-  VOIDED = "VOIDED",
-}
-
-/** One journal record per financial transaction (never the PAN, never track data). */
-export interface TxnRecord {
-  stan: number;
-  invoice: number;
-  batch: number;
-  kind: TxnKind;
-  state: TxnState;
-  amount: number;
-  /** DE 3 */
-  procCode: string;
-  /** DE 22 */
-  entryMode: string;
-  token: string;
-  last4: string;
-  time: string;
-  date: string;
-  rrn: string;
-  authCode: string;
-  rc: string;
-  /** a 0400 must be sent (same STAN) before any other host message */
-  reversalPending: boolean;
-  /** OFFLINE: the 0220 advice has not been acknowledged yet */
-  advicePending: boolean;
-  /** VOID: the invoice of the transaction it cancels */
-  origInvoice: number;
-  /** the store's own handle (journal slot), -1 when it has none */
-  slot: number;
 }
 
 export type Cb<T> = (err: HostError | null, value?: T) => void;
@@ -134,7 +59,9 @@ export interface HostStore {
   /** the oldest record with advicePending, and how many there are */
   nextAdvice(): TxnRecord | null;
   adviceCount(): number;
-  findByInvoice(invoice: number): TxnRecord | null;
+  /** the sale or refund with that invoice in the open batch; anyBatch: else in the closed
+   *  batches the store still keeps (reprints), newest first */
+  findByInvoice(invoice: number, anyBatch?: boolean): TxnRecord | null;
   /** Visits the open batch's records, oldest first (newest first when backwards), one at a
    *  time: nothing is collected, so memory does not grow with the batch. Stops when fn
    *  returns true. */

@@ -1,8 +1,11 @@
 // On-flash format of the serial journal (pure: no I/O). See docs/journal.md.
+// Frame kinds and answer results are the transaction vocabulary's (firmware/txn.ts).
 //
 // Sector (4 KiB): a 32-byte header, then fixed 48-byte frames. A frame is a 32-byte record R
 // (written at reserve) and a 16-byte answer A (written once, later). Both are 16-byte aligned
 // and never straddle a 256-byte program page: where R would, the frame stores A first.
+
+import { Kind, EntryMode } from "../txn";
 
 export var HEADER_SIZE = 32;
 export var FRAME_SIZE = 48;
@@ -10,11 +13,6 @@ export var R_SIZE = 32;
 export var A_SIZE = 16;
 export var PAGE_SIZE = 256;
 export var MAX_NUMBER = 999999;
-
-/** Frame kinds (low nibble of byte 0). 0 and 15 never occur in a valid frame. */
-export const enum Kind { Sale = 1, Refund = 2, Void = 3, Settle = 4, Logon = 5, Echo = 6, Advice = 7, Upload = 8, Update = 9, BatchClose = 10 }
-/** Answer results (low nibble of A byte 0). */
-export const enum Result { None = 0, Approved = 1, Declined = 2, ApprovedInvalid = 3 }
 
 /** State bytes of R (offset inside R). A state is set when any bit of its byte is 0 (round
  *  up); a partial byte is completed to 0x00 when the sector is sealed. */
@@ -106,18 +104,21 @@ export function decodeHeader(b: Uint8Array, at: number, crc: Crc32): Header | nu
 }
 
 // ---- record R -----------------------------------------------------------------------------
-// 0..7 kind + stan + invoice + batch, 8..11 amount (Update: target slot), 12..13 last four
-// digits (0x3FFF: none), 14..21 PAN token, 22..23 CRC-16 (low half of CRC-32) of 0..21,
-// 24..31 state bytes (St). Body = 0..23, written and read back before the commit byte.
+// 0..7 kind + stan + invoice + batch, 8..11 amount (Update: target slot), 12..13 card word:
+// last four digits (14 bits, 0x3FFF: none) + entry mode (top 2 bits, inverted: 11 = not
+// recorded, as every frame written before it was kept), 14..21 PAN token, 22..23 CRC-16 (low
+// half of CRC-32) of 0..21, 24..31 state bytes (St). Body = 0..23, written and read back
+// before the commit byte.
 export var BODY_SIZE = 24;
-export var NO_LAST4 = 0x3FFF;
+/** the card word of a frame without a card: no last four, no entry mode */
+export var NO_CARD = 0xFFFF;
 
 export function encodeBody(out: Uint8Array, kind: number, stan: number, inv: number, batch: number,
-  amount: number, last4: number, token: Uint8Array | undefined, crc: Crc32, tail?: Uint8Array): void {
+  amount: number, card: number, token: Uint8Array | undefined, crc: Crc32, tail?: Uint8Array): void {
   out.fill(255, 0, BODY_SIZE);
   putNumbers(out, 0, kind, stan, inv, batch);
   putU32(out, 8, amount);
-  out[12] = last4 & 255; out[13] = 0xC0 | ((last4 >> 8) & 0x3F);
+  out[12] = card & 255; out[13] = (card >> 8) & 255;
   if (token) out.set(token.length > 8 ? token.subarray(0, 8) : token, 14);
   if (tail) out.set(tail, 12); // an update frame's extension (bytes 12..21)
   var c = crc(out.subarray(0, 22));
@@ -133,7 +134,8 @@ export function validR(b: Uint8Array, at: number, crc: Crc32): boolean {
 }
 
 // ---- answer A ------------------------------------------------------------------------------
-// Low nibble of byte 0: result (bits 0-1) + mode (bits 2-3); bits are numbered MSB first.
+// Byte 0: result (bits 0-1) + mode (bits 2-3) + card type (high nibble, Brand inverted: 1111 =
+// not recorded, as every answer written before it was kept). Bits are numbered MSB first.
 // Bits 8..95: RC (2 x 6) + auth code (6 x 6) + RRN (40-bit binary); bytes 12..15: CRC-32 of
 // R[0..7] + A[0..11], so an answer can only belong to its own record and a torn answer is
 // refused (a cut inside the CRC word cannot match).
@@ -176,7 +178,8 @@ function allDigits(s: string, n: number): boolean {
   return true;
 }
 
-export interface Answer { result: number; rc: string; authCode: string; rrn: string; rrnHash?: number; }
+/** brand: the card type (Brand), journaled with the answer (R has no room left for it) */
+export interface Answer { result: number; rc: string; authCode: string; rrn: string; brand?: number; rrnHash?: number; }
 
 /** CRC-32 of an RRN's characters: binds a mode 2 answer to its extension frame */
 export function rrnHash(rrn: string, crc: Crc32): number {
@@ -195,7 +198,7 @@ export function encodeAnswer(rBytes: Uint8Array, rAt: number, a: Answer, crc: Cr
   var tmp = new Uint8Array(8 + A_SIZE);
   tmp.set(rBytes.subarray(rAt, rAt + 8), 0);
   var digits = allDigits(a.rrn, 12);
-  out[0] = 0xF0 | a.result | (digits ? 4 : 8);
+  out[0] = ((15 - ((a.brand || 0) & 15)) << 4) | a.result | (digits ? 4 : 8);
   var p = putChars(out, 8, a.rc, 2);
   p = putChars(out, p, a.authCode, 6);
   var v = digits ? parseInt(a.rrn, 10) : rrnHash(a.rrn, crc); // mode 2: which extension is ours
@@ -220,7 +223,7 @@ export function decodeAnswer(rBytes: Uint8Array, rAt: number, b: Uint8Array, at:
     rrn = String(v);
     while (rrn.length < 12) rrn = "0" + rrn;
   }
-  return { result: result, rc: getChars(a, 8, 2), authCode: getChars(a, 20, 6), rrn: rrn, rrnHash: mode === 2 ? v : undefined };
+  return { result: result, rc: getChars(a, 8, 2), authCode: getChars(a, 20, 6), rrn: rrn, brand: 15 - (a[0]! >> 4), rrnHash: mode === 2 ? v : undefined };
 }
 
 /** RRN extension: bytes 12..21 of an update frame's body: 12 x 6-bit characters, then 0xA5 */
@@ -236,16 +239,25 @@ export function decodeRrnExt(b: Uint8Array, at: number): string | null {
   return getChars(b.subarray(at, at + 9), 0, 12);
 }
 
-/** last four PAN digits as stored (NO_LAST4 for none or bad input) */
-export function packLast4(s: string | undefined): number {
-  if (!s || s.length !== 4) return NO_LAST4;
-  var v = 0;
-  for (var i = 0; i < 4; i++) { var c = s.charCodeAt(i) - 48; if (c < 0 || c > 9) return NO_LAST4; v = v * 10 + c; }
-  return v;
+/** the card word of R: last four PAN digits (0x3FFF for none or bad input) and the entry
+ *  mode (DE 22: swipe, tap, keyed; anything else is kept as not recorded) */
+export function packCard(last4: string | undefined, entryMode: string | undefined): number {
+  var v = 0x3FFF, e = entryMode === EntryMode.Swipe ? 1 : entryMode === EntryMode.Tap ? 2 : entryMode === EntryMode.Keyed ? 3 : 0;
+  if (last4 && last4.length === 4) {
+    v = 0;
+    for (var i = 0; i < 4; i++) { var c = last4.charCodeAt(i) - 48; if (c < 0 || c > 9) { v = 0x3FFF; break; } v = v * 10 + c; }
+  }
+  return v | ((3 - e) << 14);
 }
-export function unpackLast4(v: number): string {
+export function unpackLast4(w: number): string {
+  var v = w & 0x3FFF;
   if (v > 9999) return "";
   var s = String(v);
   while (s.length < 4) s = "0" + s;
   return s;
+}
+/** DE 22 of a card word ("" when not recorded) */
+export function unpackEntry(w: number): string {
+  var e = 3 - ((w >> 14) & 3);
+  return e === 1 ? EntryMode.Swipe : e === 2 ? EntryMode.Tap : e === 3 ? EntryMode.Keyed : "";
 }

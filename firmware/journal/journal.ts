@@ -3,8 +3,9 @@
 // Format and recovery rules: format.ts and docs/journal.md.
 import { FlashDevice } from "../../drivers/hal";
 import * as F from "./format";
-import { Kind, Result, St } from "./format";
-import { TxnRecord, parseRecord, updates, applyUpdate, applyRrnExt, derive, flagsOf, isFinancial, isReversible,
+import { St } from "./format";
+import { Kind, Result, Brand, Totals } from "../txn";
+import { JournalRecord, parseRecord, updates, applyUpdate, applyRrnExt, derive, flagsOf, isFinancial, isReversible,
   IX_CUR, IX_PEND, IX_DOUBT, IX_ADV } from "./records";
 // local names: one lookup at load instead of one per call on hot paths
 var rOff = F.rOff;
@@ -21,8 +22,8 @@ var getU32 = F.getU32;
 var sameBytes = F.sameBytes;
 var nextNumber = F.nextNumber;
 
-export { Kind, Result } from "./format";
-export { TxnRecord, IX_CUR, IX_PEND, IX_DOUBT, IX_ADV } from "./records";
+export { Kind, Result } from "../txn";
+export { JournalRecord, IX_CUR, IX_PEND, IX_DOUBT, IX_ADV } from "./records";
 
 export interface JournalRegion { base: number; sectors: number; sectorSize: number; }
 export interface Numbers { stan: number; invoice: number; batch: number; }
@@ -36,8 +37,9 @@ export interface JournalOptions {
 }
 export interface JournalError { code: string; reason: string; }
 export interface Reserved { stan: number; invoice: number; batch: number; slot: number; }
-export interface ReserveFields { amount?: number; token?: Uint8Array; last4?: string; origInvoice?: number; }
-export interface BatchTotals { batch: number; saleCount: number; saleAmount: number; refundCount: number; refundAmount: number; voidCount: number; }
+/** entryMode: DE 22 of the card (swipe, tap and keyed are kept, firmware/txn.ts EntryMode) */
+export interface ReserveFields { amount?: number; token?: Uint8Array; last4?: string; entryMode?: string; origInvoice?: number; }
+export interface BatchTotals extends Totals { batch: number; }
 
 function fail(code: string, reason: string): JournalError { return { code: code, reason: reason }; }
 function isErr(x: any): x is JournalError { return !!x && typeof x.code === "string"; }
@@ -346,7 +348,7 @@ export class Journal {
   }
 
   /** writes a frame's body then its commit byte; burns and moves on when a read-back fails */
-  private writeFrame(kind: number, stan: number, inv: number, batch: number, amount: number, last4: number,
+  private writeFrame(kind: number, stan: number, inv: number, batch: number, amount: number, card: number,
     token: Uint8Array | undefined, allocates: boolean, headroom: number, tail?: Uint8Array): number | JournalError {
     var e = this.startSession();
     if (e) return e;
@@ -363,7 +365,7 @@ export class Journal {
       var f = spare >= 0 ? spare : this.pos++;
       spare = -1;
       var r = rOff(f), s = this.newest;
-      F.encodeBody(body, kind, stan, inv, batch, amount, last4, token, this.crc, tail);
+      F.encodeBody(body, kind, stan, inv, batch, amount, card, token, this.crc, tail);
       if (this.program(s, r, body) && this.program(s, r + St.Commit, this.zeros(1))) return s * this.fps + f;
       this.burnFrame(s, f);
       if (allocates) { // the burnt frame may have taken these numbers: never reuse them
@@ -403,7 +405,7 @@ export class Journal {
       if (!fields.origInvoice || !F.validNumber(fields.origInvoice)) return fail("arg", "void needs the original invoice");
       inv = fields.origInvoice;
     }
-    var res = this.writeFrame(kind, this.stan, inv, this.batch, amount, F.packLast4(fields.last4), fields.token, true,
+    var res = this.writeFrame(kind, this.stan, inv, this.batch, amount, F.packCard(fields.last4, fields.entryMode), fields.token, true,
       fin || kind === Kind.Void ? SALE_HEADROOM : ANY_HEADROOM);
     if (isErr(res)) return res;
     // writeFrame may have skipped numbers after a failed write: read them back from the frame
@@ -419,7 +421,7 @@ export class Journal {
     var se = this.startSession();
     if (se) return se;
     var nb = nextNumber(this.batch);
-    var res = this.writeFrame(Kind.BatchClose, this.stan, this.inv, nb, this.batch, F.NO_LAST4, undefined, false, 0);
+    var res = this.writeFrame(Kind.BatchClose, this.stan, this.inv, nb, this.batch, F.NO_CARD, undefined, false, 0);
     if (isErr(res)) return res;
     this.batch = nb;
     var ix = this.index();
@@ -454,7 +456,7 @@ export class Journal {
 
   private update(slot: number, target: Uint8Array, st: number, answer: F.Answer | null): JournalError | null {
     var res = this.writeFrame(Kind.Update, getStan(target, 0), getInv(target, 0), getBatch(target, 0), slot,
-      F.NO_LAST4, undefined, false, 0);
+      F.NO_CARD, undefined, false, 0);
     if (isErr(res)) return res;
     var s = this.newest, f = res % this.fps, r = rOff(f);
     this.noteUpdate(res, getBatch(target, 0));
@@ -475,12 +477,13 @@ export class Journal {
   setReversalPending(slot: number): JournalError | null { return this.setState(slot, St.RevSet); }
   clearReversal(slot: number, reversed: boolean): JournalError | null { return this.setState(slot, reversed ? St.Reversed : St.RevCleared); }
 
-  markAnswered(slot: number, result: number, rc: string, authCode: string, rrn: string): JournalError | null {
+  /** brand: the card type (kept with the answer); an answer given again must be the same */
+  markAnswered(slot: number, result: number, rc: string, authCode: string, rrn: string, brand?: Brand): JournalError | null {
     var e = this.startSession();
     if (e) return e;
     var loc = this.locate(slot);
     if (isErr(loc)) return loc;
-    var ans: F.Answer = { result: result, rc: rc, authCode: authCode, rrn: rrn };
+    var ans: F.Answer = { result: result, rc: rc, authCode: authCode, rrn: rrn, brand: brand };
     var enc = F.encodeAnswer(loc.b, 0, ans, this.crc);
     if (!enc) return fail("arg", "answer cannot be stored (characters or lengths)");
     var e2 = this.answer(slot, loc, enc, ans, rrn);
@@ -494,7 +497,7 @@ export class Journal {
     if (F.rrnNeedsExtension(rrn)) {
       // the RRN goes first, in an extension frame; the answer written after it commits both
       var x = this.writeFrame(Kind.Update, getStan(loc.b, 0), getInv(loc.b, 0), getBatch(loc.b, 0), slot,
-        F.NO_LAST4, undefined, false, 0, F.encodeRrnExt(rrn));
+        F.NO_CARD, undefined, false, 0, F.encodeRrnExt(rrn));
       if (isErr(x)) return x;
       this.noteUpdate(x, getBatch(loc.b, 0));
     }
@@ -590,7 +593,7 @@ export class Journal {
   }
 
   /** one record with its updates folded in (state bytes, answer, RRN extension) */
-  private decode(slot: number): TxnRecord | null {
+  private decode(slot: number): JournalRecord | null {
     var s = Math.floor(slot / this.fps);
     if (!(slot >= 0) || s >= this.region.sectors || !this.has(s)) return null;
     var crc = this.crc, rec = parseRecord(this.frame(slot), 0, F.R_SIZE, slot, crc);
@@ -661,20 +664,20 @@ export class Journal {
   /** the open batch holds its limit of sales, refunds and voids: settle before the next */
   batchFull(): boolean { return this.state === "ok" && this.batchCount() >= this.limit; }
 
-  bySlot(slot: number): TxnRecord | null { return this.ready() ? this.decode(slot) : null; }
+  bySlot(slot: number): JournalRecord | null { return this.ready() ? this.decode(slot) : null; }
 
   /** the first record with those flags, newest first when backwards */
-  private first(flags: number, backwards: boolean): TxnRecord | null {
+  private first(flags: number, backwards: boolean): JournalRecord | null {
     var slot = -1;
     this.each(flags, function (s) { slot = s; return true; }, backwards);
     return slot < 0 ? null : this.decode(slot);
   }
-  last(): TxnRecord | null { return this.first(0, true); }
+  last(): JournalRecord | null { return this.first(0, true); }
   /** oldest record whose reversal is pending */
-  pendingReversal(): TxnRecord | null { return this.first(IX_PEND, false); }
+  pendingReversal(): JournalRecord | null { return this.first(IX_PEND, false); }
 
   /** the record of a STAN in the open batch (newest first), or the pending reversal's */
-  byStan(stan: number): TxnRecord | null {
+  byStan(stan: number): JournalRecord | null {
     var self = this, slot = -1;
     var match = function (s: number): boolean { if (getStan(self.frame(s), 0) !== stan) return false; slot = s; return true; };
     this.each(IX_CUR, match, true);
@@ -683,7 +686,7 @@ export class Journal {
   }
 
   /** the sale or refund with that invoice: the open batch's (newest), else the oldest retained */
-  byInvoice(invoice: number): TxnRecord | null {
+  byInvoice(invoice: number): JournalRecord | null {
     var self = this, found = -1;
     this.each(0, function (s, k) {
       var v = self.ix![s]!;
@@ -693,9 +696,10 @@ export class Journal {
     return found < 0 ? null : this.decode(found);
   }
 
-  /** approved, not voided sales, refunds and voids of the open batch (settlement DE 63) */
+  /** approved, not voided sales and refunds of the open batch (settlement DE 63), and its
+   *  approved voids */
   batchTotals(): BatchTotals {
-    var t: BatchTotals = { batch: this.batch, saleCount: 0, saleAmount: 0, refundCount: 0, refundAmount: 0, voidCount: 0 };
+    var t: BatchTotals = { batch: this.batch, saleCount: 0, saleAmount: 0, refundCount: 0, refundAmount: 0, voidCount: 0, voidAmount: 0 };
     var self = this;
     this.each(IX_CUR, function (s, k) {
       if (!isReversible(k)) return false;
@@ -703,7 +707,7 @@ export class Journal {
       if (r.result !== Result.Approved || r.voided || r.reversed || r.reversalPending) return false;
       if (r.kind === Kind.Sale) { t.saleCount++; t.saleAmount += r.amount; }
       else if (r.kind === Kind.Refund) { t.refundCount++; t.refundAmount += r.amount; }
-      else if (r.kind === Kind.Void) t.voidCount++;
+      else if (r.kind === Kind.Void) { t.voidCount++; t.voidAmount += r.amount; }
       return false;
     });
     return t;

@@ -1,10 +1,13 @@
-// Sale/refund/void receipt layout, 32 columns (58 mm, font A). Input is what the journal
-// keeps: no PAN, only the last four digits; amounts in integer minor units.
+// Sale/refund/void receipt layout, as wide as the printer (enc.columns: 32 on 58 mm, font A).
+// Input is the transaction record (firmware/txn.ts) as the engine answered it or as the
+// journal reads it back, so a reprint prints what the live receipt printed: no PAN, only the
+// last four digits; amounts in integer minor units.
 import { EscPosEncoder, Align, Hri, QrEc } from "../../drivers/escpos/encoder";
 import { PrintJob } from "../../drivers/escpos/job";
 import { formatAmount, zeroPad } from "../util/money";
 import { maskedPan, lastFour } from "../util/mask";
-import { COLUMNS, pair, rule, wrap, dateTime } from "./format";
+import { pair, rule, wrap, txnDateTime } from "./format";
+import { Brand, TxnKind, TxnRecord, TxnState } from "../txn";
 
 export interface MerchantInfo {
   name: string;
@@ -16,36 +19,28 @@ export interface MerchantInfo {
   currency: string;
 }
 
-export interface ReceiptTxn {
-  /** "SALE", "REFUND", "VOID" ... */
-  type: string;
-  amount: number;
-  stan: number;
-  invoice: number;
-  batch: number;
-  last4: string;
-  /** "VISA", "MASTERCARD" ... */
-  cardType?: string;
-  /** "CHIP", "SWIPE", "TAP", "MANUAL" */
-  entryMode?: string;
-  authCode?: string;
-  rrn?: string;
-  /** unix seconds in local time, or an already formatted "YYYY-MM-DD HH:MM:SS" */
-  time: number | string;
-  approved: boolean;
-  /** host response code, shown on declines */
-  responseCode?: string;
+/** the card type as printed ("CARD" when not known) */
+export function brandName(b: Brand): string {
+  return b === Brand.Visa ? "VISA" : b === Brand.Mastercard ? "MASTERCARD" : b === Brand.Amex ? "AMEX" : b === Brand.Discover ? "DISCOVER" :
+    b === Brand.Jcb ? "JCB" : b === Brand.Diners ? "DINERS" : b === Brand.UnionPay ? "UNIONPAY" : "CARD";
+}
+
+/** the entry mode (DE 22) as printed ("" when not known) */
+export function entryName(de22: string): string {
+  var p = de22.substr(0, 2);
+  return p === "02" ? "SWIPE" : p === "07" ? "TAP" : p === "05" ? "CHIP" : p === "01" ? "MANUAL" : "";
 }
 
 export const enum Copy { Merchant = 0, Customer = 1 }
 
 /** the transaction reference printed as text and QR: TID-BATCH-INVOICE-STAN */
-export function txnReference(m: MerchantInfo, t: ReceiptTxn): string {
+export function txnReference(m: MerchantInfo, t: TxnRecord): string {
   return m.tid + "-" + zeroPad(t.batch, 6) + "-" + zeroPad(t.invoice, 6) + "-" + zeroPad(t.stan, 6);
 }
 
 /** centred name/address block with the REPRINT banner when needed (shared with reports) */
 export function renderHeader(e: EscPosEncoder, m: MerchantInfo, reprint: boolean): void {
+  var COLUMNS = e.columns; // the printer's characters per line (its board part, via the driver)
   e.init().codePage(0).align(Align.Center);
   if (reprint) e.bold(true).line("***** REPRINT *****").bold(false);
   if (m.name.length <= COLUMNS / 2) e.size(2, 2).line(m.name).size(1, 1);
@@ -67,38 +62,41 @@ function lines(e: EscPosEncoder, s: string): void {
   for (var i = 0; i < parts.length; i++) e.line(parts[i]!);
 }
 
-export function renderReceipt(e: EscPosEncoder, m: MerchantInfo, t: ReceiptTxn, copy: Copy, reprint: boolean): void {
-  var dt = dateTime(t.time);
+export function renderReceipt(e: EscPosEncoder, m: MerchantInfo, t: TxnRecord, copy: Copy, reprint: boolean): void {
+  var COLUMNS = e.columns;
+  var dt = txnDateTime(t.date, t.time);
+  // a voided sale was approved: its reprint is the approved receipt
+  var approved = t.state === TxnState.APPROVED || t.state === TxnState.VOIDED;
   renderHeader(e, m, reprint);
   lines(e, pair("DATE: " + dt[0], "TIME: " + dt[1], COLUMNS));
   lines(e, pair("BATCH: " + zeroPad(t.batch, 6), "INVOICE: " + zeroPad(t.invoice, 6), COLUMNS));
   e.line("STAN: " + zeroPad(t.stan, 6));
   e.line(rule("-", COLUMNS));
-  e.bold(true).size(2, 1).line(t.type.substr(0, COLUMNS / 2)).size(1, 1).bold(false);
-  lines(e, pair(t.cardType || "CARD", t.entryMode || "", COLUMNS));
+  e.bold(true).size(2, 1).line(t.kind === TxnKind.OFFLINE ? TxnKind.SALE : t.kind).size(1, 1).bold(false);
+  lines(e, pair(brandName(t.brand), entryName(t.entryMode), COLUMNS));
   e.line(maskedPan(lastFour(t.last4)));
   e.newline();
-  var amount = (t.type === "REFUND" || t.type === "VOID" ? "-" : "") + formatAmount(t.amount);
+  var amount = (t.kind === TxnKind.REFUND || t.kind === TxnKind.VOID ? "-" : "") + formatAmount(t.amount);
   e.bold(true);
   lines(e, pair("TOTAL", m.currency + " " + amount, COLUMNS));
   e.bold(false);
   e.line(rule("-", COLUMNS));
-  if (t.approved) {
+  if (approved) {
     if (t.authCode) e.line(pair("AUTH CODE:", t.authCode, COLUMNS));
     if (t.rrn) e.line(pair("RRN:", t.rrn, COLUMNS));
   } else if (t.rrn) {
     e.line(pair("RRN:", t.rrn, COLUMNS));
   }
   e.align(Align.Center).size(2, 2);
-  e.line(t.approved ? "APPROVED" : "DECLINED");
+  e.line(approved ? "APPROVED" : "DECLINED");
   e.size(1, 1);
-  if (!t.approved && t.responseCode) e.line("RESPONSE CODE " + t.responseCode);
+  if (!approved && t.rc) e.line("RESPONSE CODE " + t.rc);
   e.newline();
   var ref = txnReference(m, t);
   e.qr(ref, 4, QrEc.M);
   e.line(ref);
   e.align(Align.Left);
-  if (copy === Copy.Merchant && t.approved) {
+  if (copy === Copy.Merchant && approved) {
     e.newline().newline().line("X" + rule("_", COLUMNS - 1));
     var agree = wrap("CARDHOLDER AGREES TO PAY THE ABOVE TOTAL ACCORDING TO THE CARD ISSUER AGREEMENT", COLUMNS);
     for (var i = 0; i < agree.length; i++) e.line(agree[i]!);
@@ -108,13 +106,13 @@ export function renderReceipt(e: EscPosEncoder, m: MerchantInfo, t: ReceiptTxn, 
 }
 
 /** the job the printer driver takes (re-rendered with reprint = true after paper out) */
-export function receiptJob(m: MerchantInfo, t: ReceiptTxn, copy: Copy, reprint?: boolean): PrintJob {
+export function receiptJob(m: MerchantInfo, t: TxnRecord, copy: Copy, reprint?: boolean): PrintJob {
   return {
     render: function (e: EscPosEncoder, again: boolean) { renderReceipt(e, m, t, copy, again || !!reprint); },
   };
 }
 
 /** a CODE128 of the reference, for terminals configured to print one (not on by default) */
-export function renderReferenceBarcode(e: EscPosEncoder, m: MerchantInfo, t: ReceiptTxn): void {
+export function renderReferenceBarcode(e: EscPosEncoder, m: MerchantInfo, t: TxnRecord): void {
   e.align(Align.Center).barcode128(zeroPad(t.batch, 6) + zeroPad(t.invoice, 6), 60, 2, Hri.Below).align(Align.Left);
 }

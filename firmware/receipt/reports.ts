@@ -1,18 +1,12 @@
-// X/Z (batch totals) and settlement report layouts, 32 columns. Totals are integer minor units.
+// X/Z (batch totals) and settlement report layouts, as wide as the printer (enc.columns).
+// Totals are integer minor units; the detail lines are the transaction records themselves
+// (firmware/txn.ts).
 import { EscPosEncoder, Align } from "../../drivers/escpos/encoder";
 import { PrintJob } from "../../drivers/escpos/job";
 import { formatAmount, zeroPad } from "../util/money";
-import { COLUMNS, pair, rule, dateTime } from "./format";
+import { pair, rule, dateTime } from "./format";
 import { MerchantInfo, renderHeader, renderFooter } from "./receipt";
-
-export interface Totals {
-  saleCount: number; saleAmount: number;
-  refundCount: number; refundAmount: number;
-  voidCount: number; voidAmount: number;
-}
-
-/** one journal line in a detailed report */
-export interface ReportLine { invoice: number; type: string; last4: string; amount: number; }
+import { SettleResult, Totals, TxnKind, TxnRecord, TxnState } from "../txn";
 
 export interface BatchReport {
   /** "X": running totals, batch stays open; "Z": end of day, batch closes */
@@ -20,19 +14,8 @@ export interface BatchReport {
   batch: number;
   time: number | string;
   totals: Totals;
-  /** optional per-transaction lines, visited one at a time */
-  eachLine?: (fn: (l: ReportLine) => void) => void;
-}
-
-export interface SettlementReport {
-  batch: number;
-  time: number | string;
-  totals: Totals;
-  /** host accepted the totals (response 00) */
-  approved: boolean;
-  responseCode?: string;
-  /** settlement had to upload the batch because totals differed */
-  reconciled?: boolean;
+  /** optional per-transaction lines (approved or voided records), visited one at a time */
+  eachLine?: (fn: (t: TxnRecord) => void) => void;
 }
 
 /** sales minus refunds (voids are already excluded from sales) */
@@ -41,6 +24,7 @@ export function netAmount(t: Totals): number {
 }
 
 function totalsBlock(e: EscPosEncoder, cur: string, t: Totals): void {
+  var COLUMNS = e.columns; // the printer's characters per line
   e.line(pair("SALES   " + zeroPad(t.saleCount, 3), cur + " " + formatAmount(t.saleAmount), COLUMNS));
   e.line(pair("REFUNDS " + zeroPad(t.refundCount, 3), cur + " -" + formatAmount(t.refundAmount), COLUMNS));
   e.line(pair("VOIDS   " + zeroPad(t.voidCount, 3), cur + " " + formatAmount(t.voidAmount), COLUMNS));
@@ -49,6 +33,7 @@ function totalsBlock(e: EscPosEncoder, cur: string, t: Totals): void {
 }
 
 function stamp(e: EscPosEncoder, batch: number, time: number | string): void {
+  var COLUMNS = e.columns; // the printer's characters per line
   var dt = dateTime(time);
   e.line(pair("DATE: " + dt[0], "TIME: " + dt[1], COLUMNS));
   e.line("BATCH: " + zeroPad(batch, 6));
@@ -56,6 +41,7 @@ function stamp(e: EscPosEncoder, batch: number, time: number | string): void {
 }
 
 export function renderBatchReport(e: EscPosEncoder, m: MerchantInfo, r: BatchReport, reprint: boolean): void {
+  var COLUMNS = e.columns;
   renderHeader(e, m, reprint);
   stamp(e, r.batch, r.time);
   e.align(Align.Center).size(2, 2).line(r.kind + " REPORT").size(1, 1).align(Align.Left);
@@ -63,24 +49,27 @@ export function renderBatchReport(e: EscPosEncoder, m: MerchantInfo, r: BatchRep
   if (r.eachLine) r.eachLine(function (l) {
     if (first) e.line(rule("-", COLUMNS));
     first = false;
-    var neg = l.type === "REFUND" ? "-" : "";
-    e.line(pair(zeroPad(l.invoice, 6) + " " + l.type.substr(0, 6) + " *" + l.last4, neg + formatAmount(l.amount), COLUMNS));
+    var neg = l.kind === TxnKind.REFUND ? "-" : "";
+    var type = (l.kind as string) + (l.state === TxnState.VOIDED ? "*" : "");
+    e.line(pair(zeroPad(l.invoice, 6) + " " + type.substr(0, 6) + " *" + l.last4, neg + formatAmount(l.amount), COLUMNS));
   });
   e.line(rule("-", COLUMNS));
   totalsBlock(e, m.currency, r.totals);
   renderFooter(e, r.kind === "Z" ? "--- SHIFT CLOSED ---" : "--- SHIFT OPEN ---", reprint);
 }
 
-export function renderSettlement(e: EscPosEncoder, m: MerchantInfo, s: SettlementReport, reprint: boolean): void {
+/** the settlement as the engine answered it (uploaded: a batch upload reconciled it), at `time` */
+export function renderSettlement(e: EscPosEncoder, m: MerchantInfo, s: SettleResult, time: number | string, reprint: boolean): void {
+  var COLUMNS = e.columns;
   renderHeader(e, m, reprint);
-  stamp(e, s.batch, s.time);
+  stamp(e, s.batch, time);
   e.align(Align.Center).size(2, 2).line("SETTLEMENT").size(1, 1).align(Align.Left);
   e.line(rule("-", COLUMNS));
   totalsBlock(e, m.currency, s.totals);
   e.newline();
   e.align(Align.Center).size(2, 2).line(s.approved ? "SETTLED" : "FAILED").size(1, 1);
-  if (s.reconciled) e.line("BATCH UPLOADED");
-  if (!s.approved && s.responseCode) e.line("RESPONSE CODE " + s.responseCode);
+  if (s.uploaded) e.line("BATCH UPLOADED");
+  if (!s.approved && (s.rc || s.outcome)) e.line("RESPONSE CODE " + (s.rc || s.outcome));
   e.align(Align.Left);
   renderFooter(e, "--- END OF SETTLEMENT ---", reprint);
 }
@@ -89,6 +78,6 @@ export function batchReportJob(m: MerchantInfo, r: BatchReport): PrintJob {
   return { render: function (e: EscPosEncoder, reprint: boolean) { renderBatchReport(e, m, r, reprint); } };
 }
 
-export function settlementJob(m: MerchantInfo, s: SettlementReport): PrintJob {
-  return { render: function (e: EscPosEncoder, reprint: boolean) { renderSettlement(e, m, s, reprint); } };
+export function settlementJob(m: MerchantInfo, s: SettleResult, time: number | string): PrintJob {
+  return { render: function (e: EscPosEncoder, reprint: boolean) { renderSettlement(e, m, s, time, reprint); } };
 }

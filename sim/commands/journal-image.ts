@@ -7,7 +7,7 @@ import * as zlib from "zlib";
 import { cliArgs, UsageError } from "../cli-args";
 import { NorFlash } from "../parts/nor-flash";
 import { loadBoard, BoardError } from "../../tools/board";
-import { openJournal, Journal, Kind, Result, JournalRegion, TxnRecord, isJournalError } from "../../firmware/journal/journal";
+import { openJournal, Journal, Kind, Result, JournalRegion, JournalRecord, isJournalError } from "../../firmware/journal/journal";
 
 export const summary = "write a journal region image made by the firmware's journal (--sales N --settled M [--board B] out.bin)";
 
@@ -98,14 +98,14 @@ export function batchLimit(region: JournalRegion, cap = 4000): { limit: number; 
 /** Opens an image (as the firmware would at boot) and counts what it holds through queries
  *  the journal keeps: the open batch's totals and, by invoice, every retained sale. */
 export function inspectImage(bytes: Uint8Array, region: JournalRegion): {
-  state: string; open: number; retained: number; next: { stan: number; invoice: number; batch: number }; records: TxnRecord[];
+  state: string; open: number; retained: number; next: { stan: number; invoice: number; batch: number }; records: JournalRecord[];
 } {
   const flash = flashFor(region);
   flash.write(bytes, region.base);
   const j = openJournal(flash, region, { crc32 });
   if (j.state === "fault") return { state: j.state, open: 0, retained: 0, next: { stan: 0, invoice: 0, batch: 0 }, records: [] };
   const next = j.next();
-  const records: TxnRecord[] = [];
+  const records: JournalRecord[] = [];
   for (let inv = 1; inv < next.invoice; inv++) { const r = j.byInvoice(inv); if (r) records.push(r); }
   return { state: j.state, open: j.batchTotals().saleCount, retained: records.length, next, records };
 }

@@ -8,7 +8,7 @@ import { EscPosPrinter, PrintError } from "../../drivers/escpos/printer";
 import { PrintJob } from "../../drivers/escpos/job";
 import { receiptJob, Copy } from "../../firmware/receipt/receipt";
 import { batchReportJob, settlementJob } from "../../firmware/receipt/reports";
-import { MERCHANT, SALE, DECLINED, REFUND, X_REPORT, Z_REPORT, SETTLEMENT } from "../fixtures/receipts/samples";
+import { MERCHANT, SALE, DECLINED, REFUND, X_REPORT, Z_REPORT, SETTLEMENT, SETTLED_AT } from "../fixtures/receipts/samples";
 
 const dir = path.join(__dirname, "../fixtures/receipts");
 const update = process.env.UPDATE_GOLDEN === "1";
@@ -39,7 +39,7 @@ const cases: { [name: string]: { job: PrintJob; paperMm?: number } } = {
   "sale-paper-out-reprint": { job: receiptJob(MERCHANT, SALE, Copy.Customer), paperMm: 60 },
   "x-report": { job: batchReportJob(MERCHANT, X_REPORT) },
   "z-report": { job: batchReportJob(MERCHANT, Z_REPORT) },
-  "settlement": { job: settlementJob(MERCHANT, SETTLEMENT) },
+  "settlement": { job: settlementJob(MERCHANT, SETTLEMENT, SETTLED_AT) },
 };
 
 describe("golden receipts (layout -> encoder -> driver -> UART -> virtual printer)", () => {

@@ -47,7 +47,7 @@ describe("host engine on the flash journal", () => {
     assert.equal(w.store.findByInvoice(a.invoice)!.state, "VOIDED");
     checkLedger(w);
     const st = runCut<any>(w, (cb) => w.engine.settle(cb)).value!;
-    assert.deepEqual([st.ok, st.uploaded, st.sales.count, st.refunds.count], [true, 0, 0, 1]);
+    assert.deepEqual([st.approved, st.uploaded, st.totals.saleCount, st.totals.refundCount], [true, 0, 0, 1]);
     assert.equal(w.store.currentBatch(), 2);
   });
 
@@ -105,7 +105,7 @@ describe("host engine on the flash journal", () => {
         assert.equal(next.value && next.value.approved, true, `op ${k}: next sale ${next.err ? next.err.message : next.value!.outcome}`);
         checkLedger(w);
         const st = runCut<any>(w, (cb) => w.engine.settle(cb)).value!;
-        assert.equal(st.ok, true, `op ${k}: settlement ${JSON.stringify(st)}`);
+        assert.equal(st.approved, true, `op ${k}: settlement ${JSON.stringify(st)}`);
         assert.deepEqual(w.acq.ledger(TID).violations, [], `op ${k}`);
         assert.equal(w.acq.ledger(TID).doubleCharges, 0, `op ${k}`);
       }
@@ -151,7 +151,7 @@ describe("host engine on the flash journal", () => {
         assert.equal(w.engine.pendingWork().reversal, false);
         checkLedger(w);
         const st = runCut<any>(w, (cb) => w.engine.settle(cb)).value!;
-        assert.equal(st.ok, true, `op ${k}: settlement ${JSON.stringify(st)}`);
+        assert.equal(st.approved, true, `op ${k}: settlement ${JSON.stringify(st)}`);
         assert.equal(st.uploaded, 0, `op ${k}: totals agreed without upload`);
         const stans = w.acq.trace.filter((t) => t.mti !== "0400").map((t) => t.stan);
         assert.equal(new Set(stans).size, stans.length, `op ${k}: no STAN reused`);

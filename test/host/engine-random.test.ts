@@ -54,7 +54,7 @@ function session(seed: number, steps: number) {
     const o = r.cut ? "CUT" : r.err ? "ERR_" + r.err.code : r.value.outcome ?? "?";
     stats.outcomes[o] = (stats.outcomes[o] ?? 0) + 1;
     if (r.value && (r.value as TxnResult).approved && (r.value as TxnResult).kind !== "VOID") invoices.push((r.value as TxnResult).invoice);
-    if (r.value && r.value.ok && r.value.batch !== undefined) { stats.settled++; invoices.splice(0); }
+    if (r.value && r.value.totals && r.value.approved) { stats.settled++; invoices.splice(0); }
     if (r.err && r.err.code === "JOURNAL") assert.fail(`seed ${seed} step ${i}: journal error ${r.err.message}`);
     flash.disarm();
     w.net.setUp(true);
@@ -73,7 +73,7 @@ function session(seed: number, steps: number) {
   const term = records(w.store).filter((r) => r.state === "APPROVED" && r.kind !== "VOID").map((r) => r.invoice + ":" + r.amount).sort();
   assert.deepEqual(host, term, `seed ${seed}: host charges = journal approvals`);
   const st = runCut<any>(w, (cb) => w.engine.settle(cb)).value;
-  assert.equal(st.ok, true, `seed ${seed}: final settlement ${JSON.stringify(st)}`);
+  assert.equal(st.approved, true, `seed ${seed}: final settlement ${JSON.stringify(st)}`);
   assert.equal(st.uploaded, 0, `seed ${seed}: totals agreed without upload`);
   const stans = w.acq.trace.filter((t) => t.mti !== "0400").map((t) => t.stan);
   assert.equal(new Set(stans).size, stans.length, `seed ${seed}: a STAN was reused`);

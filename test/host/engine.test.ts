@@ -199,10 +199,10 @@ describe("host engine", () => {
       w.acq.inject({ mti: "0400", fault: "drop" });
       sale(w, 2000);
       const st = settle(w);
-      assert.equal(st.ok, true);
+      assert.equal(st.approved, true);
       const order = s.log.map((e) => e.mti);
       assert.deepEqual(order.slice(-2), ["0400", "0500"]);
-      assert.equal(st.sales.count, 1);
+      assert.equal(st.totals.saleCount, 1);
     });
 
     it("garbled, disconnected and approved-but-invalid replies keep the reversal and undo the charge", () => {
@@ -341,8 +341,8 @@ describe("host engine", () => {
       assert.equal(on.approved, true);
       assert.equal(w.engine.pendingWork().advices, 1);
       const st = settle(w);
-      assert.equal(st.ok, true, JSON.stringify(st));
-      assert.equal(st.sales.count, 2);
+      assert.equal(st.approved, true, JSON.stringify(st));
+      assert.equal(st.totals.saleCount, 2);
       const l = w.acq.ledger(TID);
       assert.equal(l.duplicateAdvices, 1, "second transmission recognised");
       assert.equal(l.all.filter((c) => c.kind === "offline").length, 1, "charged once");
@@ -362,7 +362,7 @@ describe("host engine", () => {
       sale(w, 500);
       w.acq.inject({ mti: "0220", fault: "drop", count: 4 });
       const st = settle(w);
-      assert.equal(st.ok, false);
+      assert.equal(st.approved, false);
       assert.equal(st.outcome, "ADVICE_PENDING");
       assert.equal(s.log.length, 4);
       const gaps = s.log.slice(1).map((t, i) => t - s.log[i]! - 30); // minus the response timeout
@@ -385,8 +385,8 @@ describe("host engine", () => {
       assert.equal(w.call((cb) => w.engine.voidByInvoice(a.invoice, cb)).err.code, "NOT_FOUND");
       assert.equal(w.call((cb) => w.engine.voidByInvoice(99, cb)).err.code, "NOT_FOUND");
       const st = settle(w);
-      assert.equal(st.ok, true);
-      assert.deepEqual(st.sales, { count: 1, amount: 2000 });
+      assert.equal(st.approved, true);
+      assert.deepEqual([st.totals.saleCount, st.totals.saleAmount], [1, 2000]);
     });
 
     it("a void without reply is reversed: the sale stands on both sides", () => {
@@ -397,7 +397,7 @@ describe("host engine", () => {
       assert.equal(v.outcome, "NO_RESPONSE");
       assert.equal(w.store.findByInvoice(a.invoice)!.state, "APPROVED");
       assert.equal(w.acq.ledger(TID).charges.length, 1, "un-voided at the host");
-      assert.equal(settle(w).ok, true);
+      assert.equal(settle(w).approved, true);
     });
 
     it("an advised offline sale can be voided", () => {
@@ -409,7 +409,7 @@ describe("host engine", () => {
       const v = w.call<TxnResult>((cb) => w.engine.voidByInvoice(off.invoice, cb)).value!;
       assert.equal(v.approved, true);
       assert.equal(w.acq.ledger(TID).charges.length, 0);
-      assert.equal(settle(w).ok, true);
+      assert.equal(settle(w).approved, true);
     });
 
     it("refunds count in the refund totals", () => {
@@ -419,7 +419,7 @@ describe("host engine", () => {
       assert.equal(r.approved, true);
       assert.equal(r.kind, "REFUND");
       const st = settle(w);
-      assert.deepEqual([st.ok, st.sales, st.refunds], [true, { count: 1, amount: 3000 }, { count: 1, amount: 1200 }]);
+      assert.deepEqual([st.approved, st.totals.saleCount, st.totals.saleAmount, st.totals.refundCount, st.totals.refundAmount], [true, 1, 3000, 1, 1200]);
     });
   });
 
@@ -428,8 +428,8 @@ describe("host engine", () => {
       const w = makeWorld();
       sale(w, 1000); sale(w, 2551); sale(w, 3000);
       const st = settle(w);
-      assert.deepEqual([st.ok, st.rc, st.batch, st.uploaded], [true, "00", 1, 0]);
-      assert.deepEqual(st.sales, { count: 2, amount: 4000 });
+      assert.deepEqual([st.approved, st.rc, st.batch, st.uploaded], [true, "00", 1, 0]);
+      assert.deepEqual([st.totals.saleCount, st.totals.saleAmount], [2, 4000]);
       assert.equal(w.store.currentBatch(), 2);
       assert.equal(w.acq.ledger(TID).settlements, 1);
       assert.equal(sale(w, 100).batch, 2);
@@ -442,7 +442,7 @@ describe("host engine", () => {
       w.call((cb) => w.engine.refund(card(400), cb));
       w.acq.inject({ mti: "0500", procCode: "920000", fault: "rc", rc: "95" });
       const st = settle(w);
-      assert.deepEqual([st.ok, st.uploaded], [true, 3]);
+      assert.deepEqual([st.approved, st.uploaded], [true, 3]);
       assert.deepEqual(s.log.map((e) => e.mti).slice(-5), ["0500", "0320", "0320", "0320", "0500"]);
       const stans = s.log.map((e) => e.stan);
       assert.equal(new Set(stans).size, stans.length, "every message its own STAN");
@@ -457,7 +457,7 @@ describe("host engine", () => {
       // acquirer must catch): simulate by charging directly on the ledger
       w.acq.process({ mti: "0200", f: { 3: "000000", 4: "000000000777", 11: "000999", 35: "4111111111111111=3012", 41: TID, 62: "000099" } });
       const st = settle(w);
-      assert.equal(st.ok, true);
+      assert.equal(st.approved, true);
       assert.equal(st.uploaded, 1);
       const l = w.acq.ledger(TID);
       assert.equal(l.doubleCharges, 1);
@@ -469,10 +469,10 @@ describe("host engine", () => {
       sale(w, 1000);
       w.acq.inject({ mti: "0500", fault: "drop" });
       const st = settle(w);
-      assert.equal(st.ok, false);
+      assert.equal(st.approved, false);
       assert.equal(st.outcome, "NO_RESPONSE");
       assert.equal(w.store.currentBatch(), 1);
-      assert.equal(settle(w).ok, true);
+      assert.equal(settle(w).approved, true);
       assert.equal(w.acq.ledger(TID).violations.length, 0);
     });
   });

@@ -7,13 +7,13 @@ import { buildEcho, buildPayment } from "../../firmware/host/messages";
 import { frame } from "../../firmware/host/frame";
 import { pack, IsoMsg } from "../../firmware/host/iso8583";
 import { bytesToStr } from "../../firmware/host/hex";
-import { TxnKind, TxnState, TxnRecord } from "../../firmware/host/types";
+import { Brand, TxnKind, TxnState, TxnRecord } from "../../firmware/txn";
 import { makeWorld, espruinoNet, timersOf, HOST, PORT, SETTINGS } from "./world";
 
 function saleMsg(stan: number): IsoMsg {
   const rec: TxnRecord = {
     stan, invoice: 1, batch: 1, kind: TxnKind.SALE, state: TxnState.PENDING, amount: 1000, procCode: "000000",
-    entryMode: "021", token: "t", last4: "1111", time: "101010", date: "1126", rrn: "", authCode: "", rc: "",
+    entryMode: "021", brand: Brand.Visa, token: "t", last4: "1111", time: "101010", date: "1126", rrn: "", authCode: "", rc: "",
     reversalPending: true, advicePending: false, origInvoice: 0, slot: -1,
   };
   return buildPayment(rec, { track2: "4111111111111111=3012101", entryMode: "021" }, SETTINGS);

@@ -6,7 +6,8 @@ import { Acquirer, AcquirerOptions } from "../../sim/acquirer/acquirer";
 import { createLink, HostLink } from "../../firmware/host/link";
 import { createEngine, Engine, EngineOptions } from "../../firmware/host/engine";
 import { createMemoryStore, MemoryStore } from "../../firmware/host/memory-store";
-import type { HostSettings, HostStore, PaymentRequest, TxnRecord } from "../../firmware/host/types";
+import type { HostSettings, HostStore, PaymentRequest } from "../../firmware/host/types";
+import type { TxnRecord } from "../../firmware/txn";
 import type { VirtualNetwork } from "../../sim/bus/types";
 import { PowerCutError } from "../../sim/parts/nor-flash";
 

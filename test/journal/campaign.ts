@@ -2,7 +2,7 @@
 // model of what was acknowledged, and the invariant checks (flash-journal.md 5.1) run after
 // every recovery. Used by the mocha campaigns, the soak and the bench.
 import { NorFlash, PowerCutError, CutFault, NorSnapshot } from "../../sim/parts/nor-flash";
-import { Journal, JournalRegion, Kind, Result, TxnRecord, Numbers, isJournalError } from "../../firmware/journal/journal";
+import { Journal, JournalRegion, Kind, Result, JournalRecord, Numbers, isJournalError } from "../../firmware/journal/journal";
 import { open, dist, makeFlash } from "./support";
 import { allRecords } from "../support/journal-records";
 
@@ -149,7 +149,7 @@ function touches(inflight: InFlight[], idx: number, what: string): boolean {
   return inflight.some((f) => (f.op.t === "state" && f.op.idx === idx && f.op.st === what) || (f.op.t === "answer" && f.op.idx === idx && what === "answer"));
 }
 
-const FLAG: { [k in StateName]: keyof TxnRecord } = {
+const FLAG: { [k in StateName]: keyof JournalRecord } = {
   sent: "sent", printed: "printed", voided: "voided", uploaded: "uploaded", revset: "reversalSet", revcleared: "reversalCleared", reversed: "reversed",
 };
 
@@ -162,7 +162,7 @@ export function check(j: Journal, m: Model, inflight: InFlight[], cuts: number, 
   const closing = inflight.some((f) => f.op.t === "close");
   if (n.batch !== m.batch && !(closing && dist(m.batch, n.batch) === 1)) bad.push(`I1: batch ${n.batch}, expected ${m.batch}`);
   if (n.batch !== m.batch) m.batch = n.batch; // the cut close took effect: the old batch is settled
-  const bySlot = new Map<number, TxnRecord>();
+  const bySlot = new Map<number, JournalRecord>();
   const stans = new Set<number>();
   for (const r of recs) {
     if (stans.has(r.stan)) bad.push("I1: stan " + r.stan + " appears twice");

@@ -2,6 +2,7 @@
 // state, retention, wear, and random-content starts.
 import { strict as assert } from "assert";
 import { Kind, Result, isJournalError, Reserved, Journal, openJournal } from "../../firmware/journal/journal";
+import { Brand } from "../../firmware/txn";
 import { makeFlash, open, region, crc32 } from "./support";
 import { rng } from "./campaign";
 import { batchList, inDoubtList } from "../support/journal-records";
@@ -30,6 +31,40 @@ describe("journal: numbers and records", () => {
     assert.equal(rec.authCode, "AB12C3"); assert.equal(rec.rrn, "123456789012"); assert.ok(rec.printed);
     assert.equal(rec.reversalPending, false);
     assert.deepEqual(j2.next(), { stan: 3, invoice: 2, batch: 1 });
+  });
+
+  it("keeps the entry mode (with the record) and the card type (with the answer), also in an update frame", () => {
+    const reg = region(4), flash = makeFlash(reg);
+    const j = open(flash, reg);
+    const swipe = j.reserve(Kind.Sale, { amount: 100, token: tok, last4: "1111", entryMode: "021" }) as Reserved;
+    assert.equal(j.markAnswered(swipe.slot, Result.Approved, "00", "A1", "123456789012", Brand.Visa), null);
+    const tap = j.reserve(Kind.Refund, { amount: 200, token: tok, last4: "4444", entryMode: "071" }) as Reserved;
+    const keyed = j.reserve(Kind.Sale, { amount: 300, last4: "0005", entryMode: "012" }) as Reserved;
+    const chip = j.reserve(Kind.Sale, { amount: 400, last4: "0006", entryMode: "051" }) as Reserved;
+    // a sector holds 84 frames: after 90 more, the answer goes into an update frame of a newer sector
+    for (let i = 0; i < 90; i++) j.reserve(Kind.Echo, {});
+    assert.equal(j.markAnswered(tap.slot, Result.Approved, "00", "A2", "AB-12 cd", Brand.Mastercard), null);
+    assert.equal(j.markAnswered(keyed.slot, Result.Declined, "05", "", "", Brand.Amex), null);
+    const j2 = open(flash, reg); // power cycle
+    const get = (slot: number) => { const r = j2.bySlot(slot)!; return [r.entryMode, r.brand, r.last4]; };
+    assert.deepEqual(get(swipe.slot), ["021", Brand.Visa, "1111"]);
+    assert.deepEqual(get(tap.slot), ["071", Brand.Mastercard, "4444"]);
+    assert.equal(j2.bySlot(tap.slot)!.rrn, "AB-12 cd");
+    assert.deepEqual(get(keyed.slot), ["012", Brand.Amex, "0005"]);
+    assert.deepEqual(get(chip.slot), ["", Brand.Unknown, "0006"], "chip is not kept (no contact reader); no answer, no card type");
+  });
+
+  it("reads frames written before entry mode and card type were kept as not recorded", () => {
+    const reg = region(4), flash = makeFlash(reg);
+    const j = open(flash, reg);
+    const r = j.reserve(Kind.Sale, { amount: 100, token: tok, last4: "1234" }) as Reserved;
+    assert.equal(j.markAnswered(r.slot, Result.Approved, "00", "A1", "123456789012"), null);
+    // the bytes such a frame always had: card word 0xC0 | last four, answer's high nibble 1111
+    const img = Buffer.from(flash.image(reg.base));
+    const at = img.indexOf(Buffer.from([0xd2, 0xc4])); // 1234 = 0x04D2, top bits 11
+    assert.ok(at > 0, "card word as before");
+    const rec = open(flash, reg).bySlot(r.slot)!;
+    assert.deepEqual([rec.entryMode, rec.brand, rec.last4, rec.authCode], ["", Brand.Unknown, "1234", "A1"]);
   });
 
   it("never stores more than the token and last four (no PAN field exists)", () => {
@@ -128,7 +163,7 @@ describe("journal: numbers and records", () => {
     assert.equal(j.markVoided(a.slot), null);
     const refund = j.reserve(Kind.Refund, { amount: 40 }) as Reserved;
     j.markAnswered(refund.slot, Result.Approved, "00", "R1", "123456789012");
-    assert.deepEqual(open(flash, reg).batchTotals(), { batch: 1, saleCount: 1, saleAmount: 250, refundCount: 1, refundAmount: 40, voidCount: 1 });
+    assert.deepEqual(open(flash, reg).batchTotals(), { batch: 1, saleCount: 1, saleAmount: 250, refundCount: 1, refundAmount: 40, voidCount: 1, voidAmount: 1000 });
     assert.equal(j.closeBatch(), 2);
     assert.deepEqual(batchList(j), []);
     assert.equal(j.byInvoice(b.invoice)!.amount, 250, "old batches stay readable until space is needed");

@@ -5,7 +5,8 @@
 // modules in the simulator.
 import * as nodeCrypto from "crypto";
 import * as zlib from "zlib";
-import { Ports, Screen, CardData, TxnInfo, Totals, FinancialRequest, AppError, SettleResult, ReceiptCopy, ReportDoc } from "../../firmware/app/ports";
+import { Ports, Screen, FinancialRequest, AppError, ReceiptCopy, ReportDoc } from "../../firmware/app/ports";
+import { Brand, CardData, EntryMode, SettleResult, Totals, TxnKind, TxnRecord, TxnState } from "../../firmware/txn";
 
 export class FakeClock {
   t = 0;
@@ -53,13 +54,15 @@ export function crc32(d: Uint8Array): number { return zlib.crc32(d) >>> 0; }
 
 function zeroTotals(): Totals { return { saleCount: 0, saleAmount: 0, refundCount: 0, refundAmount: 0, voidCount: 0, voidAmount: 0 }; }
 
-export function totalsOf(txns: TxnInfo[]): Totals {
+const approved = (x: TxnRecord) => x.state === TxnState.APPROVED || x.state === TxnState.VOIDED;
+
+export function totalsOf(txns: TxnRecord[]): Totals {
   const t = zeroTotals();
   for (const x of txns) {
-    if (!x.approved) continue;
-    if (x.kind === "sale" && !x.voided) { t.saleCount++; t.saleAmount += x.amount; }
-    if (x.kind === "refund") { t.refundCount++; t.refundAmount += x.amount; }
-    if (x.kind === "void") { t.voidCount++; t.voidAmount += x.amount; }
+    if (!approved(x)) continue;
+    if (x.kind === TxnKind.SALE && x.state !== TxnState.VOIDED) { t.saleCount++; t.saleAmount += x.amount; }
+    if (x.kind === TxnKind.REFUND) { t.refundCount++; t.refundAmount += x.amount; }
+    if (x.kind === TxnKind.VOID) { t.voidCount++; t.voidAmount += x.amount; }
   }
   return t;
 }
@@ -72,7 +75,7 @@ export class FakeWorld {
   logs: string[] = [];
   printed: { invoice: number; copy: ReceiptCopy; reprint: boolean }[] = [];
   reports: ReportDoc[] = [];
-  txns: TxnInfo[] = [];
+  txns: TxnRecord[] = [];
   hostRequests: FinancialRequest[] = [];
   /** next host answer: rc, or an error code */
   hostReply: { rc?: string; err?: string } = { rc: "00" };
@@ -107,21 +110,23 @@ export class FakeWorld {
           const r = w.hostReply;
           if (r.err) return cb({ code: r.err, message: r.err.toLowerCase() });
           w.stan++;
-          const approved = r.rc === "00";
-          const txn: TxnInfo = {
-            kind: req.kind, amount: req.amount, stan: w.stan, invoice: approved ? ++w.invoice : 0, batch: w.batch,
-            last4: req.last4 || "", entry: req.card ? req.card.entry : "", approved, rc: r.rc || "00",
-            authCode: approved ? "A" + w.stan : "", rrn: "RRN" + w.stan, date: "1126", time: "120000", voided: false,
+          const ok = r.rc === "00";
+          const txn: TxnRecord = {
+            slot: -1, kind: req.kind, state: ok ? TxnState.APPROVED : TxnState.DECLINED, stan: w.stan, invoice: ok ? ++w.invoice : 0,
+            batch: w.batch, amount: req.amount, entryMode: req.card ? req.card.entryMode : "", brand: (req.card && req.card.brand) || Brand.Unknown,
+            last4: req.last4 || "", token: req.token || "", date: "1126", time: "120000", procCode: "", rc: r.rc || "00",
+            authCode: ok ? "A" + w.stan : "", rrn: "RRN" + w.stan, reversalPending: false, advicePending: false,
+            origInvoice: req.kind === TxnKind.VOID ? req.invoice || 0 : 0,
           };
-          if (approved) {
+          if (ok) {
             w.txns.push(txn);
-            if (req.kind === "void") { const o = w.txns.find((x) => x.invoice === req.invoice); if (o) o.voided = true; }
+            if (req.kind === TxnKind.VOID) { const o = w.txns.find((x) => x.invoice === req.invoice); if (o) o.state = TxnState.VOIDED; }
           }
           cb(null, txn);
         },
         settle(cb) {
           w.stan++;
-          const res: SettleResult = { approved: true, rc: "00", batch: w.batch, uploaded: false, totals: totalsOf(w.txns.filter((x) => x.batch === w.batch)) };
+          const res: SettleResult = { approved: true, outcome: "APPROVED", rc: "00", batch: w.batch, uploaded: 0, totals: totalsOf(w.txns.filter((x) => x.batch === w.batch)) };
           w.batch++;
           cb(null, res);
         },
@@ -136,7 +141,7 @@ export class FakeWorld {
         byInvoice: (n) => w.txns.find((x) => x.invoice === n) || null,
         batchTotals: () => totalsOf(w.txns.filter((x) => x.batch === w.batch)),
         shiftTotals: () => totalsOf(w.txns.filter((x) => x.invoice > w.shiftFrom)),
-        eachShiftLine: (fn) => w.txns.filter((x) => x.invoice > w.shiftFrom && x.approved).forEach((x) => fn({ invoice: x.invoice, type: x.kind.toUpperCase(), last4: x.last4, amount: x.amount })),
+        eachShiftLine: (fn) => w.txns.filter((x) => x.invoice > w.shiftFrom && approved(x)).forEach((x) => fn(x)),
         closeShift(cb) { w.shiftFrom = w.invoice; cb(null); },
         unfinishedReceipt: () => w.receiptOpen > 0 ? w.txns.find((x) => x.stan === w.receiptOpen) || null : null,
         receiptStarted(inv, cb) { w.receiptOpen = inv; cb(null); },
@@ -171,4 +176,6 @@ export class FakeWorld {
 
 function setImmediateLike(fn: () => void): void { fn(); }
 
-export const VISA: CardData = { pan: "4111111111111111", expiry: "3012", track2: "4111111111111111=30121010000000000", entry: "swipe" };
+export const VISA: CardData & { pan: string } = {
+  pan: "4111111111111111", expiry: "3012", track2: "4111111111111111=30121010000000000", entryMode: EntryMode.Swipe, brand: Brand.Visa,
+};

@@ -1,17 +1,17 @@
 // Test-side views of a journal as arrays. The firmware's journal never collects its records
 // (queries visit one at a time, so memory does not grow with the batch); tests and tools on
 // Node may, to compare whole states.
-import { Journal, TxnRecord, IX_CUR, IX_DOUBT } from "../../firmware/journal/journal";
+import { Journal, JournalRecord, IX_CUR, IX_DOUBT } from "../../firmware/journal/journal";
 
-function list(j: Journal, flags: number): TxnRecord[] {
-  const out: TxnRecord[] = [];
+function list(j: Journal, flags: number): JournalRecord[] {
+  const out: JournalRecord[] = [];
   j.each(flags, (slot) => { out.push(j.bySlot(slot)!); return false; });
   return out;
 }
 
 /** every retained transaction record, oldest first */
-export function allRecords(j: Journal): TxnRecord[] { return list(j, 0); }
+export function allRecords(j: Journal): JournalRecord[] { return list(j, 0); }
 /** the open batch's records, oldest first */
-export function batchList(j: Journal): TxnRecord[] { return list(j, IX_CUR); }
+export function batchList(j: Journal): JournalRecord[] { return list(j, IX_CUR); }
 /** committed records whose acknowledgement is missing, oldest first */
-export function inDoubtList(j: Journal): TxnRecord[] { return list(j, IX_DOUBT); }
+export function inDoubtList(j: Journal): JournalRecord[] { return list(j, IX_DOUBT); }

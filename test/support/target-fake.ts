@@ -6,6 +6,7 @@ import { Target } from "../../sim/scenario/runner";
 import { startApp } from "../../firmware/app/boot";
 import { SettingsStore } from "../../firmware/app/settings";
 import { swipeCard, tapPan } from "../../sim/scenario/cards";
+import { EntryMode, brandOf } from "../../firmware/txn";
 
 export class FakeTarget implements Target {
   w = new FakeWorld();
@@ -59,13 +60,13 @@ export class FakeTarget implements Target {
     const c = swipeCard(card);
     if (!this.w.reading) return;
     if (!c.pan || c.options.bitErrors) { this.w.badRead(); return; }
-    this.w.presentCard({ pan: c.pan, expiry: "3012", track2: c.track2 || "", entry: "swipe" });
+    this.w.presentCard({ pan: c.pan, expiry: "3012", track2: c.track2 || "", entryMode: EntryMode.Swipe, brand: brandOf(c.pan) });
   }
   tap(card: string): void {
     const pan = tapPan(card);
     if (!this.w.reading) return;
     if (!pan) { this.w.badRead(); return; }
-    this.w.presentCard({ pan, expiry: "3012", track2: "", entry: "tap" });
+    this.w.presentCard({ pan, expiry: "3012", track2: "", entryMode: EntryMode.Tap, brand: brandOf(pan) });
   }
   powerCut(): void { /* the fake flow has no power; powerOn reboots */ }
   powerOn(): void { this.boot(); }
@@ -75,7 +76,7 @@ export class FakeTarget implements Target {
   screen(): string[] { const s = this.w.screen; return s ? [s.title, ...s.lines, s.hint] : []; }
   receipt(): string { return this.printedText.join("\n"); }
   ledger(): { [field: string]: any } {
-    const live = this.w.txns.filter((t) => t.approved && !t.voided && t.kind !== "void");
+    const live = this.w.txns.filter((t) => t.state === "APPROVED" && t.kind !== "VOID");
     return { charges: live.length, doubleCharges: 0, reversed: this.pendingReversals, violations: 0, totals: totalsOf(this.w.txns) };
   }
   consoleLines(): string[] { return this.w.logs; }

@@ -168,9 +168,9 @@ describe("app flow (fake ports)", () => {
     assert.equal(w.screen.title, "VOID?");
     assert.match(w.screenText(), /\*\*\*\* 1111/);
     w.key("ENTER");
-    assert.equal(w.hostRequests[1]!.kind, "void");
+    assert.equal(w.hostRequests[1]!.kind, "VOID");
     assert.equal(w.hostRequests[1]!.invoice, 1);
-    assert.ok(w.txns[0]!.voided);
+    assert.equal(w.txns[0]!.state, "VOIDED");
     assert.equal(w.printed[w.printed.length - 1]!.copy, "merchant");
   });
 
@@ -201,8 +201,8 @@ describe("app flow (fake ports)", () => {
     w.keys("250"); w.key("ENTER");
     assert.equal(w.screen.title, "REFUND?");
     w.key("ENTER");
-    w.presentCard({ ...VISA, entry: "tap" });
-    assert.equal(w.hostRequests[0]!.kind, "refund");
+    w.presentCard({ ...VISA, entryMode: "071" });
+    assert.equal(w.hostRequests[0]!.kind, "REFUND");
     assert.equal(w.screen.title, "APPROVED");
   });
 

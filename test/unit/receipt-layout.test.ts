@@ -3,9 +3,10 @@ import { strict as assert } from "assert";
 import { EscPosEncoder } from "../../drivers/escpos/encoder";
 import { EscPosInterpreter } from "../../sim/escpos/interpreter";
 import { renderText } from "../../sim/escpos/text";
-import { renderReceipt, Copy, ReceiptTxn, MerchantInfo } from "../../firmware/receipt/receipt";
+import { renderReceipt, Copy, MerchantInfo, brandName, entryName } from "../../firmware/receipt/receipt";
 import { renderBatchReport, renderSettlement, netAmount } from "../../firmware/receipt/reports";
-import { MERCHANT, SALE, DECLINED, REFUND, X_REPORT, SETTLEMENT, TOTALS } from "../fixtures/receipts/samples";
+import { Brand, TxnKind, TxnState, brandOf } from "../../firmware/txn";
+import { MERCHANT, SALE, DECLINED, REFUND, X_REPORT, SETTLEMENT, SETTLED_AT, TOTALS } from "../fixtures/receipts/samples";
 
 function text(fn: (e: EscPosEncoder) => void): { text: string; warnings: string[]; wraps: number } {
   const e = new EscPosEncoder();
@@ -20,9 +21,9 @@ describe("receipt layout", () => {
     const long: MerchantInfo = { ...MERCHANT, name: "THE VERY LONG MERCHANT NAME TRADING LIMITED", address: ["A".repeat(40)] };
     const outs = [
       text((e) => renderReceipt(e, long, SALE, Copy.Merchant, true)),
-      text((e) => renderReceipt(e, MERCHANT, { ...SALE, amount: 999999999, type: "PREAUTH COMPLETION" }, Copy.Customer, false)),
+      text((e) => renderReceipt(e, MERCHANT, { ...SALE, amount: 999999999, kind: TxnKind.OFFLINE, brand: Brand.UnionPay }, Copy.Customer, false)),
       text((e) => renderBatchReport(e, MERCHANT, X_REPORT, false)),
-      text((e) => renderSettlement(e, MERCHANT, SETTLEMENT, false)),
+      text((e) => renderSettlement(e, MERCHANT, SETTLEMENT, SETTLED_AT, false)),
     ];
     for (const o of outs) {
       assert.deepEqual(o.warnings, []);
@@ -58,12 +59,36 @@ describe("receipt layout", () => {
     const t = text((e) => renderBatchReport(e, MERCHANT, X_REPORT, false)).text;
     assert.match(t, /NET\s+USD 12,340\.50/);
     assert.match(t, /000009 REFUND \*4242\s+-4\.50/);
-    const f = text((e) => renderSettlement(e, MERCHANT, { ...SETTLEMENT, approved: false, responseCode: "95", reconciled: false }, false)).text;
+    const f = text((e) => renderSettlement(e, MERCHANT, { ...SETTLEMENT, approved: false, rc: "95", uploaded: 0 }, SETTLED_AT, false)).text;
     assert.match(f, /FAILED\n\s+RESPONSE CODE 95/);
   });
 
-  it("a formatted time string is printed as given", () => {
-    const t = text((e) => renderReceipt(e, MERCHANT, { ...SALE, time: "2026-01-02 03:04:05" } as ReceiptTxn, Copy.Customer, false)).text;
-    assert.ok(t.includes("DATE: 2026-01-02  TIME: 03:04:05"));
+  it("date and time as the record has them (DE 13, DE 12); blank when the journal no longer knows them", () => {
+    const t = text((e) => renderReceipt(e, MERCHANT, { ...SALE, date: "0102", time: "030405" }, Copy.Customer, false)).text;
+    assert.match(t, /DATE: 01-02 +TIME: 03:04:05/);
+    const r = text((e) => renderReceipt(e, MERCHANT, { ...SALE, date: "", time: "" }, Copy.Customer, true)).text;
+    assert.match(r, /\nDATE: +TIME: *\n/);
+  });
+
+  it("card type and entry mode on the card line; CARD and nothing when not known", () => {
+    // the line under the transaction type
+    const line = (t: typeof SALE) => { const l = text((e) => renderReceipt(e, MERCHANT, t, Copy.Customer, false)).text.split("\n"); return l[l.indexOf("SALE") + 1]!; };
+    assert.match(line({ ...SALE, brand: Brand.Visa, entryMode: "021" })!, /^VISA +SWIPE$/);
+    assert.match(line({ ...SALE, brand: Brand.Mastercard, entryMode: "071" })!, /^MASTERCARD +TAP$/);
+    assert.match(line({ ...SALE, brand: Brand.Amex, entryMode: "012" })!, /^AMEX +MANUAL$/);
+    assert.match(line({ ...SALE, brand: Brand.Unknown, entryMode: "" })!, /^CARD *$/);
+    assert.deepEqual([brandName(Brand.Discover), brandName(Brand.Jcb), entryName("051")], ["DISCOVER", "JCB", "CHIP"]);
+  });
+
+  it("card type from the PAN's leading digits", () => {
+    const cases: [string, Brand][] = [["4111111111111111", Brand.Visa], ["5555555555554444", Brand.Mastercard], ["2221000000000009", Brand.Mastercard],
+      ["378282246310005", Brand.Amex], ["6011000990139424", Brand.Discover], ["3530111333300000", Brand.Jcb], ["36227206271667", Brand.Diners],
+      ["6212345678901232", Brand.UnionPay], ["9999", Brand.Unknown], ["", Brand.Unknown]];
+    for (const [pan, b] of cases) assert.equal(brandOf(pan), b, pan);
+  });
+
+  it("a voided sale reprints as the approval it was; a declined one shows its response code", () => {
+    assert.match(text((e) => renderReceipt(e, MERCHANT, { ...SALE, state: TxnState.VOIDED }, Copy.Merchant, true)).text, /APPROVED/);
+    assert.match(text((e) => renderReceipt(e, MERCHANT, DECLINED, Copy.Merchant, false)).text, /RESPONSE CODE 05/);
   });
 });

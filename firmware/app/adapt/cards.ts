@@ -1,8 +1,10 @@
 // CardsPort over the card service (firmware/cards, docs/cards.md). The service calls back
 // once per start(); a failed read is reported and the flow asks again. The service's own
-// card object is wiped as soon as its fields are copied into the one request.
-import { CardsPort, CardData, AppError, appError } from "../ports";
+// card object is wiped as soon as its fields are copied into the one request, with the entry
+// mode (DE 22) and card type every record of it keeps.
+import { CardsPort, AppError, appError } from "../ports";
 import { CardEvent, CardError, CardService } from "../../cards/types";
+import { CardData, EntryMode, brandOf } from "../../txn";
 
 export interface CardsHub {
   port: CardsPort;
@@ -40,7 +42,8 @@ export function cardsHub(): CardsHub {
       }
       waiting = null;
       problem = null;
-      var card: CardData = { pan: ev.pan, expiry: ev.expiry, track2: ev.track2, entry: ev.source };
+      var card: CardData = { pan: ev.pan, expiry: ev.expiry, track2: ev.track2,
+        entryMode: ev.source === "tap" ? EntryMode.Tap : EntryMode.Swipe, brand: brandOf(ev.pan) };
       if (service) service.wipe(ev);
       cb(card);
     },

@@ -2,69 +2,26 @@
 // (fault state, supervisor recovery, the printed mark and the records in doubt). The Z-report
 // shift mark lives in the settings store. Without a flash journal (bring-up on a RAM store)
 // the open-receipt mark is kept in the settings store instead.
-import { JournalPort, TxnInfo, Totals, ReportLine, appError } from "../ports";
-import { HostStore, TxnRecord } from "../../host/types";
+import { JournalPort, appError } from "../ports";
+import { HostStore } from "../../host/types";
+import { batchTotals } from "../../host/messages";
 import { SettingsStore } from "../settings";
-import { kindOf } from "./host";
 import { IX_DOUBT } from "../../journal/records";
+import { Result, TxnKind, TxnRecord, TxnState } from "../../txn";
 
 /** The parts of firmware/journal the app uses directly (Journal satisfies it). */
 export interface JournalLike {
   state: string;
   reason: string;
   next(): { stan: number; invoice: number; batch: number };
-  /** current batch first, then the older batches still retained */
-  byInvoice(invoice: number): JRecord | null;
   recover(atLeast: { stan: number; invoice: number; batch: number }): { code: string; reason: string } | null;
   markPrinted(slot: number): { code: string; reason: string } | null;
   /** visits record slots with every bit of flags (IX_DOUBT: in doubt), one at a time */
   each(flags: number, fn: (slot: number, kind: number) => boolean, backwards?: boolean): void;
-  bySlot(slot: number): { slot: number; stan: number; result: number; printed: boolean } | null;
-  byStan(stan: number): { slot: number; stan: number; result: number; printed: boolean } | null;
+  bySlot(slot: number): { slot: number; stan: number; result: Result; printed: boolean } | null;
+  byStan(stan: number): { slot: number; stan: number; result: Result; printed: boolean } | null;
   /** the open batch holds as many sales, refunds and voids as it may */
   batchFull(): boolean;
-}
-
-
-/** a flash journal record, as much as the app reads of it */
-export interface JRecord {
-  kind: number; stan: number; invoice: number; batch: number; amount: number; last4: string;
-  result: number; rc: string; authCode: string; rrn: string; voided: boolean;
-}
-
-/** journal Result.Approved; Kind.Refund, Kind.Void */
-const APPROVED = 1, K_REFUND = 2, K_VOID = 3;
-
-/** a record of a closed batch, straight from the journal (it keeps no date/time) */
-export function journalInfo(r: JRecord): TxnInfo {
-  return {
-    kind: r.kind === K_REFUND ? "refund" : r.kind === K_VOID ? "void" : "sale", amount: r.amount, stan: r.stan,
-    invoice: r.invoice, batch: r.batch, last4: r.last4, entry: "", approved: r.result === APPROVED, rc: r.rc,
-    authCode: r.authCode, rrn: r.rrn, date: "", time: "", voided: r.voided,
-  };
-}
-
-export function recordInfo(r: TxnRecord): TxnInfo {
-  var st = r.state as string;
-  return {
-    kind: kindOf(r.kind), amount: r.amount, stan: r.stan, invoice: r.invoice, batch: r.batch,
-    last4: r.last4, entry: r.entryMode, approved: st === "APPROVED" || st === "VOIDED", rc: r.rc,
-    authCode: r.authCode, rrn: r.rrn, date: r.date, time: r.time, voided: st === "VOIDED",
-  };
-}
-
-/** totals of the open batch's records that `within` accepts, one record at a time */
-export function totalsOf(store: HostStore, within: (r: TxnRecord) => boolean): Totals {
-  var t: Totals = { saleCount: 0, saleAmount: 0, refundCount: 0, refundAmount: 0, voidCount: 0, voidAmount: 0 };
-  store.eachRecord(function (r) {
-    var st = r.state as string, k = r.kind as string;
-    if (!within(r)) return;
-    if (st === "VOIDED") { t.voidCount++; t.voidAmount += r.amount; return; }
-    if (st !== "APPROVED") return;
-    if (k === "SALE" || k === "OFFLINE") { t.saleCount++; t.saleAmount += r.amount; }
-    else if (k === "REFUND") { t.refundCount++; t.refundAmount += r.amount; }
-  });
-  return t;
 }
 
 function byStan(store: HostStore, stan: number): TxnRecord | null {
@@ -85,7 +42,7 @@ export function journalPort(store: HostStore, journal: JournalLike | null, setti
   };
   var last = function (): TxnRecord | null {
     var found: TxnRecord | null = null;
-    store.eachRecord(function (r) { if ((r.kind as string) === "VOID" || !r.invoice) return false; found = r; return true; }, true);
+    store.eachRecord(function (r) { if (r.kind === TxnKind.VOID || !r.invoice) return false; found = r; return true; }, true);
     return found;
   };
   return {
@@ -93,25 +50,17 @@ export function journalPort(store: HostStore, journal: JournalLike | null, setti
     saleRefusal: function () { return journal && journal.state === "ok" && journal.batchFull() ? "Batch full" : null; },
     last: function () {
       var r = last();
-      if (r) return recordInfo(r);
-      if (!journal || journal.state === "fault") return null;
+      if (r || !journal || journal.state === "fault") return r;
       // after a settlement the open batch is empty: the last invoice issued is next - 1
       var n = journal.next().invoice;
-      var j = journal.byInvoice(n > 1 ? n - 1 : 999999);
-      return j ? journalInfo(j) : null;
+      return store.findByInvoice(n > 1 ? n - 1 : 999999, true);
     },
-    byInvoice: function (n) {
-      var r = store.findByInvoice(n);
-      if (r) return recordInfo(r);
-      var j = journal && journal.state !== "fault" ? journal.byInvoice(n) : null;
-      return j ? journalInfo(j) : null;
-    },
-    batchTotals: function () { return totalsOf(store, function () { return true; }); },
-    shiftTotals: function () { return totalsOf(store, inShift); },
-    eachShiftLine: function (fn: (l: ReportLine) => void) {
+    byInvoice: function (n) { return store.findByInvoice(n, true); },
+    batchTotals: function () { return batchTotals(store); },
+    shiftTotals: function () { return batchTotals(store, inShift); },
+    eachShiftLine: function (fn) {
       store.eachRecord(function (r) {
-        var st = r.state as string;
-        if (inShift(r) && (st === "APPROVED" || st === "VOIDED")) fn({ invoice: r.invoice, type: (r.kind as string) + (st === "VOIDED" ? "*" : ""), last4: r.last4, amount: r.amount });
+        if (inShift(r) && (r.state === TxnState.APPROVED || r.state === TxnState.VOIDED)) fn(r);
       });
     },
     closeShift: function (cb) {
@@ -125,15 +74,14 @@ export function journalPort(store: HostStore, journal: JournalLike | null, setti
         var found: TxnRecord | null = null, j = journal;
         j.each(IX_DOUBT, function (slot) {
           var d = j.bySlot(slot);
-          if (!d || d.result !== APPROVED || d.printed) return false;
+          if (!d || d.result !== Result.Approved || d.printed) return false;
           found = byStan(store, d.stan);
           return !!found;
         }, true);
-        return found ? recordInfo(found) : null;
+        return found;
       }
       var n = settings.values.receiptOpen;
-      var rec = n ? byStan(store, n) : null;
-      return rec ? recordInfo(rec) : null;
+      return n ? byStan(store, n) : null;
     },
     receiptStarted: function (n, cb) {
       if (journal) { cb(null); return; } // unprinted from the commit on

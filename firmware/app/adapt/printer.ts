@@ -1,8 +1,9 @@
 // PrinterPort over the ESC/POS driver and the receipt layouts (firmware/receipt). The
-// driver takes a re-renderable job; its paper-out error reaches the flow as PAPER_OUT.
-import { PrinterPort, TxnInfo, AppError, appError } from "../ports";
+// driver takes a re-renderable job; its paper-out error reaches the flow as PAPER_OUT. The
+// layouts take the transaction record and the settlement result as they are.
+import { PrinterPort, AppError, appError } from "../ports";
 import { PrintJob } from "../../../drivers/escpos/job";
-import { receiptJob, MerchantInfo, ReceiptTxn } from "../../receipt/receipt";
+import { receiptJob, MerchantInfo } from "../../receipt/receipt";
 import { batchReportJob, settlementJob } from "../../receipt/reports";
 import { Settings } from "../settings";
 
@@ -14,21 +15,6 @@ export interface PrinterLike {
 
 export function merchantOf(v: Settings): MerchantInfo {
   return { name: v.merchantName, address: [v.merchantAddr], mid: v.mid, tid: v.tid, currency: "USD" };
-}
-
-/** "MMDD" + "hhmmss" -> "MM-DD hh:mm:ss" (the device has no year of its own) */
-export function stamp(date: string, time: string): string {
-  if (date.length !== 4 || time.length !== 6) return date + " " + time;
-  return date.substr(0, 2) + "-" + date.substr(2, 2) + " " + time.substr(0, 2) + ":" + time.substr(2, 2) + ":" + time.substr(4, 2);
-}
-
-function receiptTxn(t: TxnInfo): ReceiptTxn {
-  return {
-    type: t.kind === "refund" ? "REFUND" : t.kind === "void" ? "VOID" : "SALE",
-    amount: t.amount, stan: t.stan, invoice: t.invoice, batch: t.batch, last4: t.last4,
-    entryMode: t.entry === "071" ? "TAP" : t.entry === "021" ? "SWIPE" : undefined,
-    authCode: t.authCode, rrn: t.rrn, time: stamp(t.date, t.time), approved: t.approved, responseCode: t.rc,
-  };
 }
 
 function done(cb: (err: AppError | null) => void) {
@@ -50,13 +36,12 @@ export function printerPort(printer: PrinterLike, status: StatusHub, settings: (
     onStatus: status.listen,
     cancel: function () { printer.cancel(); },
     receipt: function (t, copy, reprint, cb) {
-      printer.print(receiptJob(merchantOf(settings()), receiptTxn(t), copy === "customer" ? 1 : 0, reprint), done(cb));
+      printer.print(receiptJob(merchantOf(settings()), t, copy === "customer" ? 1 : 0, reprint), done(cb));
     },
     report: function (doc, cb) {
       var m = merchantOf(settings());
       if (doc.settled) {
-        var s = doc.settled;
-        printer.print(settlementJob(m, { batch: s.batch, time: now(), totals: s.totals, approved: s.approved, responseCode: s.rc, reconciled: s.uploaded }), done(cb));
+        printer.print(settlementJob(m, doc.settled, now()), done(cb));
       } else {
         printer.print(batchReportJob(m, { kind: doc.title.charAt(0) === "Z" ? "Z" : "X", batch: doc.batch, time: now(), totals: doc.totals, eachLine: doc.eachLine }), done(cb));
       }

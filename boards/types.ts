@@ -6,31 +6,16 @@ export interface I2CBusSpec { kind: "i2c"; hw: "I2C1" | "I2C2"; scl: number; sda
 export interface UartBusSpec { kind: "uart"; hw: "Serial2" | "Serial3"; tx: number; rx: number; baud: number; }
 export type BusSpec = I2CBusSpec | UartBusSpec;
 
-export interface Ssd1306Spec { type: "ssd1306"; bus: string; address: number; width: number; height: number; reset?: number; }
-export interface Pn532Spec { type: "pn532"; bus: string; address?: number; irq?: number; reset?: number; }
-export interface EscposSpec {
-  type: "escpos"; bus: string;
-  /** dots per printed line (58 mm: 384) */
-  dots: number;
-  /** characters per line in font A */
-  columns: number;
-  /** mechanism speed, mm of paper per second */
-  mmPerSecond: number;
-  /** optional busy/DTR input */
-  busy?: number;
+/** A part's entry in the board file: its type, then the fields its type's descriptor declares
+ *  (drivers/<folder>/part.spec.ts; the typed entry is EntryOf<descriptor> there, e.g.
+ *  EscposEntry). The build checks every entry against its descriptor (tools/board.ts), so the
+ *  factory a role is bound to gets the entry it declares. */
+export interface PartEntry {
+  type: string;
+  /** the bus in `buses` it sits on, for parts on a bus */
+  bus?: string;
+  [field: string]: unknown;
 }
-export interface MagstripeTtlSpec { type: "magstripe-ttl"; strobe: number; data: number; cardPresent: number; tracks: number[]; }
-export interface MagstripeUartSpec { type: "magstripe-uart"; bus: string; }
-export interface KeypadSpec {
-  type: "keypad-matrix";
-  /** driven low one at a time while scanning (outputs) */
-  rows: number[];
-  /** watched inputs with pull-ups: a pressed key pulls its column low */
-  cols: number[];
-  /** keys[row][col]: "0".."9", "00", CANCEL, CLEAR, ENTER, FUNC, MENU */
-  keys: string[][];
-}
-export type PartSpec = Ssd1306Spec | Pn532Spec | EscposSpec | MagstripeTtlSpec | MagstripeUartSpec | KeypadSpec;
 
 export interface FlashRegionSpec { base: number; sectors: number; sectorSize: number; }
 export interface PartitionSpec { base: number; size: number; }
@@ -45,8 +30,8 @@ export interface Board {
    *  0x310000) are raw and ours; "storage" holds the boot code and must not be touched */
   partitions: { free?: PartitionSpec; flash: PartitionSpec; storage: PartitionSpec };
   buses: { [id: string]: BusSpec };
-  /** roles the firmware asks for: display, keypad, printer, msr, nfc */
-  parts: { [role: string]: PartSpec };
+  /** parts by the role the firmware asks for: display, keypad, printer, msr, nfc (drivers/parts.ts) */
+  parts: { [role: string]: PartEntry };
   /** flash regions, each inside a raw partition (free or flash): the journal, and the
    *  A/B settings store */
   flashRegions: { journal: FlashRegionSpec; settings: FlashRegionSpec; [name: string]: FlashRegionSpec };

@@ -1,10 +1,13 @@
 // Board files: load and validate boards/<name>.json against boards/types.ts and the ESP32's
 // pin and flash rules, for the build (embedded as "@board") and the simulator (loadBoard).
-// Every error names the board file and the field.
+// Every error names the board file and the field. Parts are checked against their type's
+// descriptor (drivers/<folder>/part.spec.ts, found by tools/parts.ts): no list of types here.
 import * as fs from "fs";
 import * as path from "path";
 import { Board } from "../boards/types";
+import { ROLES } from "../drivers/parts";
 import { BOARDS_DIR, rel } from "./paths";
+import { knownParts, partOfType, partTypes } from "./parts";
 
 export class BoardError extends Error {
   constructor(public readonly file: string, public readonly errors: string[]) {
@@ -22,8 +25,6 @@ const GPIOS = new Set([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
 const FLASH_PINS = new Set([6, 7, 8, 9, 10, 11]);
 const STRAPPING = new Set([0, 2, 5, 12, 15]);
 const INPUT_ONLY = (p: number): boolean => p >= 34 && p <= 39;
-const KEY_NAMES = new Set(["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "00", "CANCEL", "CLEAR", "ENTER", "FUNC", "MENU"]);
-const PART_TYPES = ["ssd1306", "pn532", "escpos", "magstripe-ttl", "magstripe-uart", "keypad-matrix"];
 const ESP32_SECTOR = 4096;
 
 type Dir = "out" | "in" | "bus";
@@ -145,13 +146,8 @@ function checkBuses(c: Checker, b: Record<string, any>): void {
   }
 }
 
-function busOf(c: Checker, b: Record<string, any>, spec: Record<string, any>, f: string, kind: string): void {
-  if (!c.text(spec.bus, f + ".bus")) return;
-  const bus = b.buses && b.buses[spec.bus];
-  if (!bus) c.err(f + ".bus", "no bus named \"" + spec.bus + "\" in buses");
-  else if (bus.kind !== kind) c.err(f + ".bus", "\"" + spec.bus + "\" is a " + bus.kind + " bus, this part needs " + kind);
-}
-
+/** Every part against its type's descriptor (drivers/<folder>/part.spec.ts): the role it may
+ *  fill, its fields and their checks; buses, I2C addresses and pins are shared across parts. */
 function checkParts(c: Checker, b: Record<string, any>): void {
   if (!c.obj(b.parts, "parts")) return;
   const i2cAddrs = new Map<string, string>();
@@ -160,82 +156,83 @@ function checkParts(c: Checker, b: Record<string, any>): void {
     const p = b.parts[role];
     const f = "parts." + role;
     if (!c.obj(p, f)) continue;
-    const useI2c = (addr: number): void => {
-      const key = p.bus + "@" + addr;
-      if (i2cAddrs.has(key)) c.err(f + ".address", "I2C address 0x" + addr.toString(16) + " on " + p.bus + " is already used by parts." + i2cAddrs.get(key));
-      else i2cAddrs.set(key, role);
-    };
-    const useUart = (): void => {
-      if (uartUsers.has(p.bus)) c.err(f + ".bus", "UART " + p.bus + " is already used by parts." + uartUsers.get(p.bus));
-      else uartUsers.set(p.bus, role);
-    };
-    switch (p.type) {
-      case "ssd1306":
-        c.only(p, f, ["type", "bus", "address", "width", "height", "reset"]);
-        busOf(c, b, p, f, "i2c");
-        if (c.int(p.address, f + ".address")) useI2c(p.address);
-        c.int(p.width, f + ".width", 1);
-        if (c.int(p.height, f + ".height", 8) && p.height % 8) c.err(f + ".height", "must be a multiple of 8 (vertical_byte layout)");
-        if (p.reset !== undefined) c.pin(p.reset, f + ".reset", "out", "display reset");
-        break;
-      case "pn532":
-        c.only(p, f, ["type", "bus", "address", "irq", "reset"]);
-        if (typeof p.bus === "string" && b.buses?.[p.bus]?.kind === "uart") { useUart(); }
-        else { busOf(c, b, p, f, "i2c"); useI2c(p.address === undefined ? 0x24 : p.address); }
-        if (p.address !== undefined) c.int(p.address, f + ".address");
-        if (p.irq !== undefined) c.pin(p.irq, f + ".irq", "in", "PN532 IRQ");
-        if (p.reset !== undefined) c.pin(p.reset, f + ".reset", "out", "PN532 reset");
-        break;
-      case "escpos":
-        c.only(p, f, ["type", "bus", "dots", "columns", "mmPerSecond", "busy"]);
-        busOf(c, b, p, f, "uart");
-        useUart();
-        c.int(p.dots, f + ".dots", 8);
-        c.int(p.columns, f + ".columns", 1);
-        if (typeof p.mmPerSecond !== "number" || !(p.mmPerSecond > 0)) c.err(f + ".mmPerSecond", "must be a positive number");
-        if (p.busy !== undefined) c.pin(p.busy, f + ".busy", "in", "printer busy");
-        break;
-      case "magstripe-ttl":
-        c.only(p, f, ["type", "strobe", "data", "cardPresent", "tracks"]);
-        c.pin(p.strobe, f + ".strobe", "in", "magstripe strobe");
-        c.pin(p.data, f + ".data", "in", "magstripe data");
-        c.pin(p.cardPresent, f + ".cardPresent", "in", "magstripe card present");
-        if (!Array.isArray(p.tracks) || !p.tracks.length || p.tracks.some((t: unknown) => t !== 1 && t !== 2 && t !== 3)) {
-          c.err(f + ".tracks", "must be a non-empty list of track numbers 1..3");
+    if ((ROLES as readonly string[]).indexOf(role) < 0) { c.err(f, "unknown role (roles: " + ROLES.join(", ") + ")"); continue; }
+    const spec = partOfType(p.type);
+    if (!spec) {
+      c.err(f + ".type", "unknown part type " + JSON.stringify(p.type) + " (known: " + partTypes().join(", ") + ")");
+      continue;
+    }
+    if (spec.role !== role) {
+      c.err(f + ".type", "\"" + p.type + "\" is a " + spec.role + " (" + spec.what + "), not a " + role + " (" +
+        role + " types: " + knownParts().filter((k) => k.role === role).map((k) => k.type).join(", ") + ")");
+      continue;
+    }
+    c.only(p, f, ["type"].concat(Object.keys(spec.fields)));
+    const bus = typeof p.bus === "string" && b.buses && b.buses[p.bus] && typeof b.buses[p.bus] === "object" ? b.buses[p.bus] : null;
+    for (const name of Object.keys(spec.fields)) {
+      const field = spec.fields[name]!;
+      const v = p[name];
+      const ff = f + "." + name;
+      if (v === undefined && "optional" in field && field.optional) continue;
+      switch (field.kind) {
+        case "bus":
+          if (!c.text(v, ff)) break;
+          if (!bus) c.err(ff, "no bus named \"" + v + "\" in buses");
+          else if (field.of.indexOf(bus.kind) < 0) c.err(ff, "\"" + v + "\" is a " + bus.kind + " bus, this part needs " + field.of.join(" or "));
+          else if (bus.kind === "uart") {
+            if (uartUsers.has(v)) c.err(ff, "UART " + v + " is already used by parts." + uartUsers.get(v));
+            else uartUsers.set(v, role);
+          }
+          break;
+        case "address": {
+          const addr = v === undefined ? field.default : v;
+          if (!c.int(addr, ff)) break;
+          if (addr > 0x7f) { c.err(ff, "must be a 7-bit I2C address (0..127), got " + addr); break; }
+          if (!bus || bus.kind !== "i2c") break;
+          const key = p.bus + "@" + addr;
+          if (i2cAddrs.has(key)) c.err(ff, "I2C address 0x" + addr.toString(16) + " on " + p.bus + " is already used by parts." + i2cAddrs.get(key));
+          else i2cAddrs.set(key, role);
+          break;
         }
-        break;
-      case "magstripe-uart":
-        c.only(p, f, ["type", "bus"]);
-        busOf(c, b, p, f, "uart");
-        useUart();
-        break;
-      case "keypad-matrix":
-        c.only(p, f, ["type", "rows", "cols", "keys"]);
-        checkKeypad(c, p, f);
-        break;
-      default:
-        c.err(f + ".type", "unknown part type " + JSON.stringify(p.type) + " (known: " + PART_TYPES.join(", ") + ")");
+        case "pin":
+          c.pin(v, ff, field.dir, field.what);
+          break;
+        case "pins":
+          if (!Array.isArray(v) || !v.length) { c.err(ff, "must be a non-empty list of pins"); break; }
+          v.forEach((pin: unknown, i: number) => c.pin(pin, ff + "[" + i + "]", field.dir, field.what));
+          break;
+        case "int":
+          if (!c.int(v, ff, field.min)) break;
+          if (field.max !== undefined && v > field.max) c.err(ff, "must be at most " + field.max + ", got " + v);
+          if (field.step && v % field.step) c.err(ff, "must be a multiple of " + field.step + (field.why ? " (" + field.why + ")" : ""));
+          break;
+        case "positive":
+          if (typeof v !== "number" || !(v > 0) || !isFinite(v)) c.err(ff, v === undefined ? "missing" : "must be a positive number");
+          break;
+        case "list":
+          if (!Array.isArray(v) || !v.length || v.some((t: unknown) => field.of.indexOf(t as number) < 0)) c.err(ff, "must be a non-empty list of " + field.what);
+          break;
+        case "grid":
+          checkGrid(c, v, ff, Array.isArray(p[field.rows]) ? p[field.rows].length : 0, Array.isArray(p[field.cols]) ? p[field.cols].length : 0,
+            field.rows, field.cols, field.names);
+          break;
+      }
     }
   }
 }
 
-function checkKeypad(c: Checker, p: Record<string, any>, f: string): void {
-  const rows = Array.isArray(p.rows) ? p.rows : [];
-  const cols = Array.isArray(p.cols) ? p.cols : [];
-  if (!rows.length) c.err(f + ".rows", "must be a non-empty list of pins");
-  if (!cols.length) c.err(f + ".cols", "must be a non-empty list of pins");
-  rows.forEach((pin: unknown, i: number) => c.pin(pin, f + ".rows[" + i + "]", "out", "keypad row"));
-  cols.forEach((pin: unknown, i: number) => c.pin(pin, f + ".cols[" + i + "]", "in", "keypad column"));
-  if (!Array.isArray(p.keys) || p.keys.length !== rows.length) {
-    c.err(f + ".keys", "must have one row per entry of rows (" + rows.length + ")");
+/** keys[row][col]: one row per pin of `rows`, one name per pin of `cols`, each name once */
+function checkGrid(c: Checker, v: unknown, f: string, rows: number, cols: number, rowsField: string, colsField: string, names: readonly string[]): void {
+  if (!Array.isArray(v) || v.length !== rows) {
+    c.err(f, "must have one row per entry of " + rowsField + " (" + rows + ")");
     return;
   }
   const seen = new Set<string>();
-  p.keys.forEach((row: unknown, r: number) => {
-    if (!Array.isArray(row) || row.length !== cols.length) { c.err(f + ".keys[" + r + "]", "must have one key per column (" + cols.length + ")"); return; }
+  v.forEach((row: unknown, r: number) => {
+    if (!Array.isArray(row) || row.length !== cols) { c.err(f + "[" + r + "]", "must have one key per entry of " + colsField + " (" + cols + ")"); return; }
     row.forEach((k: unknown, i: number) => {
-      const kf = f + ".keys[" + r + "][" + i + "]";
-      if (typeof k !== "string" || !KEY_NAMES.has(k)) c.err(kf, "unknown key " + JSON.stringify(k) + " (known: " + [...KEY_NAMES].join(" ") + ")");
+      const kf = f + "[" + r + "][" + i + "]";
+      if (typeof k !== "string" || names.indexOf(k) < 0) c.err(kf, "unknown key " + JSON.stringify(k) + " (known: " + names.join(" ") + ")");
       else if (seen.has(k)) c.err(kf, "key " + k + " appears twice");
       else seen.add(k);
     });

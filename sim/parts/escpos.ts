@@ -4,7 +4,7 @@
 // Real-time status (DLE EOT n) is answered on receipt, even while busy or stopped, and Auto
 // Status Back (GS a) reports changes. Controls: paper out / load / near end / cover.
 import type { PartContext, PartFactory, UartSim, VirtualPart } from "../bus/types";
-import type { EscposSpec } from "../../boards/types";
+import type { EscposEntry as EscposSpec } from "../../drivers/escpos/part.spec";
 import { EscPosInterpreter } from "../escpos/interpreter";
 import { renderText } from "../escpos/text";
 import { renderPng } from "../escpos/png";

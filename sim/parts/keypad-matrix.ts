@@ -4,7 +4,7 @@
 // That gives real ghosting (three keys at rectangle corners close the fourth corner's path)
 // and real shorts (a row driven high joined to a row driven low, logged). Presses bounce:
 // the contact chatters for a few seeded milliseconds before it settles.
-import type { KeypadSpec } from "../../boards/types";
+import type { KeypadEntry as KeypadSpec } from "../../drivers/keypad/part.spec";
 import type { Level, PartContext, PartFactory, VirtualPart } from "../bus/types";
 
 export interface BounceOptions {

@@ -2,7 +2,7 @@
 // (active low, idle high: the reader drives its outputs, GPIO 34-39 have no pulls) with the
 // real waveform of a swipe. Control: swipe(card, {speed, reverse, noise, bitErrors, jitter}).
 import type { PartContext, PartFactory, VirtualPart } from "../bus/types";
-import type { MagstripeTtlSpec } from "../../boards/types";
+import type { MagstripeTtlEntry as MagstripeTtlSpec } from "../../drivers/magstripe/part.spec";
 import { bitTimes, stripeBits, SwipeOptions } from "../cards/waveform";
 
 export interface MagCard { track1?: string; track2?: string; }

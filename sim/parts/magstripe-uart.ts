@@ -1,7 +1,7 @@
 // Virtual UART magstripe reader: sends the decoded ASCII tracks of a swipe over the UART
 // ("%...?;...?\r"), or "%E?;E?\r" when it could not read them. Control: swipe(card, o).
 import type { PartContext, PartFactory, VirtualPart } from "../bus/types";
-import type { MagstripeUartSpec } from "../../boards/types";
+import type { MagstripeUartEntry as MagstripeUartSpec } from "../../drivers/magstripe/part.spec";
 import type { MagCard } from "./magstripe-ttl";
 
 export class MagstripeUartPart implements VirtualPart {

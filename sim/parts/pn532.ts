@@ -5,7 +5,7 @@
 // Controls: tap(card), remove(), removeAfter(n APDUs), corruptNext(how, count), silent
 // (not answering: wiring), hung (not answering until a reset pulse).
 import { NackError, type PartContext, type PartFactory, type VirtualPart } from "../bus/types";
-import type { Pn532Spec } from "../../boards/types";
+import type { Pn532Entry as Pn532Spec } from "../../drivers/pn532/part.spec";
 import { ACK_FRAME, buildFrame, FrameKind, newFrameInfo, parseFrame } from "../../drivers/pn532/frame";
 import type { CardModel } from "../cards/models";
 

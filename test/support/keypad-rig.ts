@@ -4,7 +4,7 @@ import { Testbed } from "./testbed";
 import { KeypadMatrixPart } from "../../sim/parts/keypad-matrix";
 import { Keypad, type KeyEvent, type KeypadOptions } from "../../drivers/keypad/keypad";
 import type { Io } from "../../drivers/hal";
-import type { KeypadSpec } from "../../boards/types";
+import type { KeypadEntry as KeypadSpec } from "../../drivers/keypad/part.spec";
 import board from "../../boards/pos-esp32-v1.json";
 
 export const SPEC = board.parts.keypad as KeypadSpec;

@@ -30,7 +30,12 @@ const BOARD_TYPES = "boards/types.ts";
 /** Bare specifiers the firmware may import: the build's board module and the Espruino built-in
  *  modules it uses ("net" and "crypto" are Espruino's here, not Node's). drivers/ and boards/
  *  import none: drivers get buses, pins and timers injected (drivers/hal.ts). */
-const FIRMWARE_MODULES = ["@board", "Flash", "Wifi", "net", "crypto"];
+const FIRMWARE_MODULES = ["@board", "@parts", "Flash", "Wifi", "net", "crypto"];
+/** The part descriptors (docs/architecture.md "Parts described once"): data that the Node side
+ *  (tools/: validator, build; sim/: virtual parts by type) reads, so tools/ and sim/ may import
+ *  them. The device side takes only their types (`import type`): the validation tables never
+ *  reach the bundle. */
+const DESCRIPTORS = ["drivers/parts.ts", "drivers/*/part.spec.ts"];
 
 interface Exception {
   /** a file ("sim/commands/track.ts") or a folder ending in "/" ("sim/acquirer/") */
@@ -44,6 +49,7 @@ interface Exception {
  *  Every one must still be used: the test fails on one that is not. */
 const EXCEPTIONS: Exception[] = [
   // sim/ -> tools/: the simulator checks what it is given with the toolchain's own checks
+  { from: "sim/parts/registry.ts", to: "tools/parts.ts", why: "virtual parts by type from the part descriptors, found as the validator and the build find them" },
   { from: "sim/harness.ts", to: "tools/board.ts", why: "the simulator loads boards with the build's validator (loadBoard), so it never wires a board the build would reject" },
   { from: "sim/commands/journal-image.ts", to: "tools/board.ts", why: "pos-sim journal-image takes the journal region from the validated board" },
   { from: "sim/commands/sim.ts", to: "tools/gate.ts", why: "pos-sim sim refuses a bundle the dialect gate rejects (one built by hand or by an older toolchain)" },
@@ -69,7 +75,7 @@ const PENDING: Exception[] = [
   // none now (sim/acquirer/ -> firmware/host/ is gone: the acquirer has its own codec)
 ];
 
-interface Import { file: string; line: number; spec: string; target: Target; to: string }
+interface Import { file: string; line: number; spec: string; target: Target; to: string; typeOnly: boolean }
 
 function partOf(rel: string): Target {
   const top = rel.split("/")[0]!;
@@ -89,17 +95,24 @@ function resolveRelative(fromFile: string, spec: string): string {
 export function importsOf(file: string, text: string): Import[] {
   const info = ts.preProcessFile(text, true, true);
   return info.importedFiles.map((f) => {
-    const line = text.slice(0, f.pos).split("\n").length;
+    const before = text.slice(0, f.pos);
+    const line = before.split("\n").length;
+    // `import type ... from` / `export type ... from`: erased by the compiler
+    const stmt = before.slice(Math.max(before.lastIndexOf("import"), before.lastIndexOf("export")));
+    const typeOnly = /^(import|export)\s+type\b/.test(stmt);
     if (f.fileName.startsWith(".")) {
       const to = resolveRelative(file, f.fileName);
-      return { file, line, spec: f.fileName, target: to.startsWith("..") ? "(top level)" : partOf(to), to };
+      return { file, line, spec: f.fileName, target: to.startsWith("..") ? "(top level)" : partOf(to), to, typeOnly };
     }
-    return { file, line, spec: f.fileName, target: "(package)" as Target, to: f.fileName };
+    return { file, line, spec: f.fileName, target: "(package)" as Target, to: f.fileName, typeOnly };
   });
 }
 
+/** a file, a folder ending in "/", or a path with "*" for one folder name */
 function matches(pattern: string, name: string): boolean {
-  return pattern.endsWith("/") ? name.startsWith(pattern) : name === pattern;
+  if (pattern.endsWith("/")) return name.startsWith(pattern);
+  if (pattern.indexOf("*") >= 0) return new RegExp("^" + pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[^/]+") + "$").test(name);
+  return name === pattern;
 }
 
 /** Why an import breaks the rule, or "" when it keeps it. */
@@ -108,6 +121,13 @@ export function problemOf(imp: Import, exceptions: Exception[] = EXCEPTIONS.conc
   if (from === "test") return "";
   const excused = exceptions.some((e) => matches(e.from, imp.file) && matches(e.to, imp.to));
   if (excused) return "";
+  if (DESCRIPTORS.some((d) => matches(d, imp.to))) {
+    if (from === "tools" || from === "sim") return "";
+    const isDescriptor = DESCRIPTORS.some((d) => matches(d, imp.file));
+    if ((from === "firmware" || from === "drivers") && !isDescriptor && matches(DESCRIPTORS[1]!, imp.to) && !imp.typeOnly) {
+      return `device code takes only the types of a part descriptor (import type): its tables stay out of the bundle`;
+    }
+  }
   if (imp.target === "(package)") {
     if (from === "firmware" && FIRMWARE_MODULES.indexOf(imp.spec) >= 0) return "";
     if (MAY_IMPORT[from].indexOf("(package)") >= 0) return "";
@@ -185,6 +205,13 @@ describe("the import rule (docs/architecture.md)", () => {
     const acq = 'import { pack } from "../../firmware/host/iso8583";';
     assert.equal(flagged("sim/acquirer/fake.ts", acq, EXCEPTIONS).length, 1);
     assert.equal(flagged("sim/acquirer/fake.ts", acq).length, PENDING.length ? 0 : 1);
+    // part descriptors: Node reads them; the device side takes their types only
+    assert.deepEqual(flagged("tools/fake.ts", 'import { SSD1306 } from "../drivers/ssd1306/part.spec"; import { ROLES } from "../drivers/parts";'), []);
+    assert.deepEqual(flagged("sim/parts/fake.ts", 'import type { EscposEntry } from "../../drivers/escpos/part.spec";'), []);
+    assert.deepEqual(flagged("drivers/escpos/part.ts", 'import type { EscposEntry } from "./part.spec";'), []);
+    assert.match(flagged("drivers/escpos/part.ts", 'import { ESCPOS } from "./part.spec";')[0] ?? "", /import type/);
+    assert.match(flagged("firmware/fake.ts", 'import {\n  ESCPOS,\n} from "../drivers/escpos/part.spec";')[0] ?? "", /import type/);
+    assert.equal(flagged("sim/fake.ts", 'import { escpos } from "../drivers/escpos/part";').length, 1);
     // tools/: no sim/ or firmware/
     assert.equal(flagged("tools/fake.ts", 'import { createWorld } from "../sim/harness"; import { main } from "../firmware/main";').length, 2);
     // comments and strings are not imports; test/ may import anything

@@ -154,13 +154,13 @@ export function makeKeypad(p: Platform): { onKey(fn: (key: string) => void): voi
   };
 }
 
-/** The printer role: the paced ESC/POS driver on its UART. */
+/** The printer role: the paced ESC/POS driver on its UART, laying receipts out for its columns. */
 export function makePrinter(p: Platform, onStatus: (what: string) => void): EscPosPrinter | null {
   var b = p.board(), spec = b.parts["printer"] as any;
   if (!spec || spec.type !== "escpos" || !p.uart[spec.bus]) return null;
   var bus = b.buses[spec.bus] as UartBusSpec;
-  return new EscPosPrinter({ uart: p.uart[spec.bus]!, io: p.io, baud: bus.baud, dots: spec.dots, mmPerSecond: spec.mmPerSecond,
-    onStatus: onStatus });
+  return new EscPosPrinter({ uart: p.uart[spec.bus]!, io: p.io, baud: bus.baud, dots: spec.dots, columns: spec.columns,
+    mmPerSecond: spec.mmPerSecond, onStatus: onStatus });
 }
 
 /** The card readers (roles msr and nfc), by part type. */

@@ -26,6 +26,9 @@ export class EscPosEncoder {
   private marks = 0;
   /** dot rows of paper moved so far (estimate, same rules as the virtual printer) */
   dots = 0;
+  /** characters per line in font A on the printer this is for: layouts read it (the printer
+   *  driver sets it from the board; 32 on 58 mm paper) */
+  columns = 32;
   private lineSpacing = DEFAULT_LINE_DOTS;
   private heightMul = 1;
   private lineHeight = 0;

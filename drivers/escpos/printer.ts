@@ -20,6 +20,8 @@ export interface PrinterOptions {
   baud: number;
   /** dots per line (384 for 58 mm) */
   dots: number;
+  /** characters per line in font A, given to the job's layout as enc.columns (default 32) */
+  columns?: number;
   /** mechanism speed, mm of paper per second */
   mmPerSecond: number;
   statusTimeoutMs?: number;
@@ -59,7 +61,8 @@ const Q_PAPER = new Uint8Array([0x10, 0x04, 0x04]);
 const enum Phase { Idle = 0, Checking = 1, Sending = 2, Draining = 3, Waiting = 4 }
 
 export class EscPosPrinter {
-  private o: PrinterOptions;
+  /** the options as given (the probe prints baud, dots and speed from them) */
+  readonly o: PrinterOptions;
   private reader = new StatusReader();
   /** the job's bytes; only while a job runs (2 KiB + marks is ~190 JsVars on Espruino) */
   private enc: EscPosEncoder | null = null;
@@ -150,6 +153,7 @@ export class EscPosPrinter {
   private render(reprint: boolean): void {
     if (!this.enc) this.enc = new EscPosEncoder(2048);
     this.enc.reset();
+    if (this.o.columns) this.enc.columns = this.o.columns;
     this.job!.render(this.enc, reprint);
     this.pos = 0;
     this.mark = 0;

@@ -1,12 +1,12 @@
-// Sale/refund/void receipt layout, 32 columns (58 mm, font A). Input is the transaction
-// record (firmware/txn.ts) as the engine answered it or as the journal reads it back, so a
-// reprint prints what the live receipt printed: no PAN, only the last four digits; amounts in
-// integer minor units.
+// Sale/refund/void receipt layout, as wide as the printer (enc.columns: 32 on 58 mm, font A).
+// Input is the transaction record (firmware/txn.ts) as the engine answered it or as the
+// journal reads it back, so a reprint prints what the live receipt printed: no PAN, only the
+// last four digits; amounts in integer minor units.
 import { EscPosEncoder, Align, Hri, QrEc } from "../../drivers/escpos/encoder";
 import { PrintJob } from "../../drivers/escpos/job";
 import { formatAmount, zeroPad } from "../util/money";
 import { maskedPan, lastFour } from "../util/mask";
-import { COLUMNS, pair, rule, wrap, txnDateTime } from "./format";
+import { pair, rule, wrap, txnDateTime } from "./format";
 import { Brand, TxnKind, TxnRecord, TxnState } from "../txn";
 
 export interface MerchantInfo {
@@ -40,6 +40,7 @@ export function txnReference(m: MerchantInfo, t: TxnRecord): string {
 
 /** centred name/address block with the REPRINT banner when needed (shared with reports) */
 export function renderHeader(e: EscPosEncoder, m: MerchantInfo, reprint: boolean): void {
+  var COLUMNS = e.columns; // the printer's characters per line (its board part, via the driver)
   e.init().codePage(0).align(Align.Center);
   if (reprint) e.bold(true).line("***** REPRINT *****").bold(false);
   if (m.name.length <= COLUMNS / 2) e.size(2, 2).line(m.name).size(1, 1);
@@ -62,6 +63,7 @@ function lines(e: EscPosEncoder, s: string): void {
 }
 
 export function renderReceipt(e: EscPosEncoder, m: MerchantInfo, t: TxnRecord, copy: Copy, reprint: boolean): void {
+  var COLUMNS = e.columns;
   var dt = txnDateTime(t.date, t.time);
   // a voided sale was approved: its reprint is the approved receipt
   var approved = t.state === TxnState.APPROVED || t.state === TxnState.VOIDED;

@@ -1,9 +1,10 @@
-// X/Z (batch totals) and settlement report layouts, 32 columns. Totals are integer minor units;
-// the detail lines are the transaction records themselves (firmware/txn.ts).
+// X/Z (batch totals) and settlement report layouts, as wide as the printer (enc.columns).
+// Totals are integer minor units; the detail lines are the transaction records themselves
+// (firmware/txn.ts).
 import { EscPosEncoder, Align } from "../../drivers/escpos/encoder";
 import { PrintJob } from "../../drivers/escpos/job";
 import { formatAmount, zeroPad } from "../util/money";
-import { COLUMNS, pair, rule, dateTime } from "./format";
+import { pair, rule, dateTime } from "./format";
 import { MerchantInfo, renderHeader, renderFooter } from "./receipt";
 import { SettleResult, Totals, TxnKind, TxnRecord, TxnState } from "../txn";
 
@@ -23,6 +24,7 @@ export function netAmount(t: Totals): number {
 }
 
 function totalsBlock(e: EscPosEncoder, cur: string, t: Totals): void {
+  var COLUMNS = e.columns; // the printer's characters per line
   e.line(pair("SALES   " + zeroPad(t.saleCount, 3), cur + " " + formatAmount(t.saleAmount), COLUMNS));
   e.line(pair("REFUNDS " + zeroPad(t.refundCount, 3), cur + " -" + formatAmount(t.refundAmount), COLUMNS));
   e.line(pair("VOIDS   " + zeroPad(t.voidCount, 3), cur + " " + formatAmount(t.voidAmount), COLUMNS));
@@ -31,6 +33,7 @@ function totalsBlock(e: EscPosEncoder, cur: string, t: Totals): void {
 }
 
 function stamp(e: EscPosEncoder, batch: number, time: number | string): void {
+  var COLUMNS = e.columns; // the printer's characters per line
   var dt = dateTime(time);
   e.line(pair("DATE: " + dt[0], "TIME: " + dt[1], COLUMNS));
   e.line("BATCH: " + zeroPad(batch, 6));
@@ -38,6 +41,7 @@ function stamp(e: EscPosEncoder, batch: number, time: number | string): void {
 }
 
 export function renderBatchReport(e: EscPosEncoder, m: MerchantInfo, r: BatchReport, reprint: boolean): void {
+  var COLUMNS = e.columns;
   renderHeader(e, m, reprint);
   stamp(e, r.batch, r.time);
   e.align(Align.Center).size(2, 2).line(r.kind + " REPORT").size(1, 1).align(Align.Left);
@@ -56,6 +60,7 @@ export function renderBatchReport(e: EscPosEncoder, m: MerchantInfo, r: BatchRep
 
 /** the settlement as the engine answered it (uploaded: a batch upload reconciled it), at `time` */
 export function renderSettlement(e: EscPosEncoder, m: MerchantInfo, s: SettleResult, time: number | string, reprint: boolean): void {
+  var COLUMNS = e.columns;
   renderHeader(e, m, reprint);
   stamp(e, s.batch, time);
   e.align(Align.Center).size(2, 2).line("SETTLEMENT").size(1, 1).align(Align.Left);

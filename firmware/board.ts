@@ -1,13 +1,15 @@
 // Bring-up: the only file that touches Espruino's hardware globals. It reads the embedded
 // board file, sets up the buses it declares, and hands out the platform services (Io, flash,
-// network, crypto) and the drivers by role; roles the board does not declare are skipped.
+// network, crypto) and the parts by role; roles the board does not declare are null. Which
+// driver fills a role is the build's business ("@parts": the factory of the board's part type
+// in that role, firmware/parts.ts): no part type is named here.
 import readBoard from "@board";
+import { display, keypad, printer, msr, nfc } from "@parts";
 import { Board, BusSpec, I2CBusSpec, UartBusSpec } from "../boards/types";
 import { Io, FlashDevice } from "../drivers/hal";
-import { Ssd1306 } from "../drivers/ssd1306/ssd1306";
-import { Keypad } from "../drivers/keypad/keypad";
 import { EscPosPrinter } from "../drivers/escpos/printer";
 import { createReaders, Readers } from "./cards/readers";
+import { makePart } from "./parts";
 import { Terminal } from "../drivers/emv/apdu";
 
 export interface Platform {
@@ -71,8 +73,8 @@ function setupBuses(board: Board): { i2c: { [id: string]: I2C }; uart: { [id: st
   var uart: { [id: string]: Serial } = {};
   var used: { [id: string]: boolean } = {};
   for (var role in board.parts) {
-    var p = board.parts[role] as any;
-    if (p && p.bus) used[p.bus] = true;
+    var bus = board.parts[role]!.bus;
+    if (bus) used[bus] = true;
   }
   for (var id in board.buses) {
     if (!used[id]) continue;
@@ -125,52 +127,22 @@ export function connectWifi(ssid: string, password: string, log: (line: string) 
   });
 }
 
-/** The display role: an SSD1306 and its frame buffer in the panel's own RAM layout. The flip
- *  waits for the driver's init; a frame drawn before that is sent when init completes. */
+/** The display role: a frame buffer in the panel's layout and a flip. */
 export function makeDisplay(p: Platform): { g: Graphics; flip: () => void } | null {
-  var spec = p.board().parts["display"] as any;
-  if (!spec || spec.type !== "ssd1306" || !p.i2c[spec.bus]) return null;
-  var g = Graphics.createArrayBuffer(spec.width, spec.height, 1, { vertical_byte: true, msb: false });
-  var oled = new Ssd1306({ i2c: p.i2c[spec.bus]!, io: p.io, address: spec.address, width: spec.width, height: spec.height,
-    reset: spec.reset, onFault: function (f) { p.log("display: " + f.message); } });
-  var ready = false, pending = false;
-  oled.init(function (err) {
-    if (err) p.log("display: " + err.message);
-    ready = true;
-    if (pending) { pending = false; oled.flip(g); }
-  });
-  return { g: g, flip: function () { if (ready) oled.flip(g); else pending = true; } };
+  return makePart(p.board().parts, "display", display, p, Graphics.createArrayBuffer);
 }
 
-/** The keypad role: a matrix scanned by the keypad driver; key names from the board file. */
+/** The keypad role: key names from the board file. */
 export function makeKeypad(p: Platform): { onKey(fn: (key: string) => void): void } | null {
-  var spec = p.board().parts["keypad"] as any;
-  if (!spec || spec.type !== "keypad-matrix") return null;
-  var kp = new Keypad({ io: p.io, rows: spec.rows, cols: spec.cols, keys: spec.keys });
-  return {
-    onKey: function (fn) {
-      kp.start(function (e) { if (!e.long && !e.repeat) fn(e.key); }, function () { p.log("keypad: ambiguous keys ignored"); });
-    },
-  };
+  return makePart(p.board().parts, "keypad", keypad, p, undefined);
 }
 
-/** The printer role: the paced ESC/POS driver on its UART, laying receipts out for its columns. */
+/** The printer role: a paced ESC/POS driver laying receipts out for its columns. */
 export function makePrinter(p: Platform, onStatus: (what: string) => void): EscPosPrinter | null {
-  var b = p.board(), spec = b.parts["printer"] as any;
-  if (!spec || spec.type !== "escpos" || !p.uart[spec.bus]) return null;
-  var bus = b.buses[spec.bus] as UartBusSpec;
-  return new EscPosPrinter({ uart: p.uart[spec.bus]!, io: p.io, baud: bus.baud, dots: spec.dots, columns: spec.columns,
-    mmPerSecond: spec.mmPerSecond, onStatus: onStatus });
+  return makePart(p.board().parts, "printer", printer, p, onStatus);
 }
 
-/** The card readers (roles msr and nfc), by part type. */
+/** The card readers (roles msr and nfc). */
 export function makeReaders(p: Platform, terminal: () => Terminal): Readers {
-  return createReaders(p.board().parts, {
-    io: p.io,
-    i2c: function (id) { return p.i2c[id]!; },
-    uart: function (id) { return p.uart[id]!; },
-    busKind: function (id) { var b = p.board().buses[id]; return b ? b.kind : ""; },
-    errorFlags: p.errorFlags,
-    terminal: terminal,
-  });
+  return createReaders(p.board().parts, { msr: msr, nfc: nfc }, p, terminal);
 }

@@ -13,6 +13,8 @@ import { EmittedModule, RawMap } from "./compile";
 import { checkHelpers } from "./helpers";
 import { flattenClasses } from "./flatten-classes";
 import { ROOT, TSLIB_ESPRUINO, rel } from "./paths";
+import { partOfType } from "./parts";
+import { ROLES } from "../drivers/parts";
 
 export interface Bundle { code: string; map: RawMap; warnings: string[] }
 
@@ -23,6 +25,23 @@ export class BuildError extends Error {
 }
 
 const BOARD_ID = "\0board";
+const PARTS_ID = "\0parts";
+
+/** "@parts" for one board: each role the firmware asks for (drivers/parts.ts ROLES) bound to
+ *  the factory of the board's part type in that role, from that type's descriptor
+ *  (drivers/<folder>/part.spec.ts names the export of drivers/<folder>/part.ts); undefined
+ *  for a role the board leaves empty. Only the board's own factories are imported, so a
+ *  bundle carries no code for parts its board does not have, and no table at all. */
+export function partsModule(board: { parts?: { [role: string]: { type?: unknown } } }): string {
+  const lines: string[] = [];
+  for (const role of ROLES) {
+    const entry = board.parts && board.parts[role];
+    const spec = entry && typeof entry.type === "string" ? partOfType(entry.type) : undefined;
+    if (spec) lines.push("export { " + spec.factory + " as " + role + " } from " + JSON.stringify(spec.factoryFile) + ";");
+    else lines.push("export var " + role + " = void 0;");
+  }
+  return lines.join("\n") + "\n";
+}
 
 function resolveRelative(source: string, importer: string, modules: Map<string, EmittedModule>): string | undefined {
   const base = path.resolve(path.dirname(importer), source);
@@ -32,13 +51,19 @@ function resolveRelative(source: string, importer: string, modules: Map<string, 
   return undefined;
 }
 
-function firmwarePlugin(modules: Map<string, EmittedModule>, board: object, problems: string[]): Plugin {
+function firmwarePlugin(modules: Map<string, EmittedModule>, board: any, problems: string[]): Plugin {
   return {
     name: "espruino-firmware",
     resolveId(source, importer) {
       if (source === "@board") return BOARD_ID;
+      if (source === "@parts") return PARTS_ID;
       if (source === "tslib") return TSLIB_ESPRUINO;
       if (!importer) return path.resolve(source);
+      if (importer === PARTS_ID) {
+        if (modules.has(source)) return source;
+        problems.push("@parts: " + rel(source) + " is not part of the TypeScript program (tools/compile.ts adds every drivers/*/part.ts)");
+        return false;
+      }
       if (source.startsWith(".")) {
         const found = resolveRelative(source, importer, modules);
         if (found) return found;
@@ -53,6 +78,7 @@ function firmwarePlugin(modules: Map<string, EmittedModule>, board: object, prob
       // a function, not a value: the literal stays in the bundle's code (flash on the board) and
       // each call builds the object, which lives only as long as its caller keeps it
       if (id === BOARD_ID) return { code: "export default function () { return " + JSON.stringify(boardForFirmware(board), null, 1) + "; }\n", map: null };
+      if (id === PARTS_ID) return { code: partsModule(board), map: null };
       if (id === TSLIB_ESPRUINO) return fs.readFileSync(id, "utf8");
       const mod = modules.get(id);
       if (!mod) {

@@ -6,6 +6,7 @@ import * as path from "path";
 import ts from "typescript";
 import { ROOT, rel } from "./paths";
 import { typedDialectErrors } from "./typed-rules";
+import { knownParts } from "./parts";
 
 export interface RawMap { version: number; sources: string[]; names: string[]; mappings: string; file?: string; sourcesContent?: (string | null)[] }
 export interface EmittedModule { code: string; map: RawMap }
@@ -43,11 +44,13 @@ function formatDiagnostics(diags: readonly ts.Diagnostic[]): string {
   return ts.formatDiagnostics(diags, formatHost).trim();
 }
 
-/** Ambient declarations the firmware needs even when compiling a subset (tests). */
+/** Ambient declarations the firmware needs even when compiling a subset (tests), and the part
+ *  factories "@parts" may bind (nothing imports them by name: tools/bundle.ts partsModule). */
 function ambientFiles(): string[] {
   const dir = path.join(ROOT, "firmware", "types");
   const files = fs.readdirSync(dir).filter((f) => f.endsWith(".d.ts")).sort().map((f) => path.join(dir, f));
   files.push(path.join(ROOT, "firmware", "board-data.d.ts"));
+  for (const p of knownParts()) if (files.indexOf(p.factoryFile) < 0) files.push(p.factoryFile);
   return files;
 }
 

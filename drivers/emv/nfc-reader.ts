@@ -20,7 +20,9 @@ var MAX_RECORDS = 16;
 type Data = CardFields & { track2: string };
 
 export class NfcReader {
-  private pn: Pn532; private io: Io; private terminal: () => Terminal; private pollMs: number;
+  /** the chip (the NFC probe talks to it directly) */
+  readonly pn: Pn532;
+  private io: Io; private terminal: () => Terminal; private pollMs: number;
   private running = false; private ready = false; private timer: number | undefined;
   /** a poll chain is in progress (a command or its timer in flight): start() inside a
    *  callback must not begin a second chain beside it */

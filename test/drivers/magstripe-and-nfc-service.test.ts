@@ -7,6 +7,7 @@ import { MagstripeUartPart } from "../../sim/parts/magstripe-uart";
 import { Pn532Part } from "../../sim/parts/pn532";
 import { traceByName, traceCard, uidCard } from "../../sim/cards/models";
 import { createReaders } from "../../firmware/cards/readers";
+import { factoriesFor } from "../support/parts";
 import { createCardService } from "../../firmware/cards/service";
 import type { CardError, CardEvent, CardService } from "../../firmware/cards/types";
 import board from "../../boards/pos-esp32-v1.json";
@@ -17,13 +18,17 @@ function world(parts: any) {
   const ctx = tb.partContext();
   const msrPart = parts.msr.type === "magstripe-ttl" ? new MagstripeTtlPart("msr", parts.msr, ctx) : new MagstripeUartPart("msr", parts.msr, ctx);
   const nfcPart = new Pn532Part("nfc", parts.nfc, ctx);
-  const uarts: any = {};
+  // the buses the parts sit on, as bring-up sets them up (firmware/board.ts setupBuses)
   const kinds: any = { i2c1: "i2c", uart2: "uart", uart3: "uart" };
+  const i2c: any = {}, uart: any = {};
+  for (const role of ["msr", "nfc"]) {
+    const bus = parts[role].bus;
+    if (bus && kinds[bus] === "i2c") i2c[bus] ??= tb.i2c(bus);
+    else if (bus) uart[bus] ??= tb.uart(bus, parts.msr.type === "magstripe-uart" ? 9600 : 115200);
+  }
   let svc: CardService;
-  const readers = createReaders(parts, {
-    io: tb.io(), i2c: (id) => tb.i2c(id), uart: (id) => (uarts[id] ??= tb.uart(id, parts.msr.type === "magstripe-uart" ? 9600 : 115200)),
-    busKind: (id) => kinds[id], errorFlags: tb.getErrorFlags, terminal: () => svc.terminal(),
-  });
+  const deps = { io: tb.io(), i2c, uart, errorFlags: tb.getErrorFlags, log: () => {}, board: () => ({ buses: {} }) };
+  const readers = createReaders(parts, factoriesFor(parts), deps, () => svc.terminal());
   const cards: CardEvent[] = [], errors: CardError[] = [], logs: string[] = [];
   const seen: any[] = [];
   svc = createCardService({ msr: readers.msr, nfc: readers.nfc, date: () => "261126", log: (l) => logs.push(l) },

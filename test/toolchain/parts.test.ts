@@ -1,11 +1,14 @@
 // Parts described once (docs/architecture.md): each driver folder's descriptor
-// (drivers/<folder>/part.spec.ts) drives the board validator and the simulator's virtual parts.
+// (drivers/<folder>/part.spec.ts) drives the board validator, the build's "@parts" (which
+// factory fills each role, and nothing else in the bundle) and the simulator's virtual parts.
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { knownParts, partOfType, partTypes } from "../../tools/parts";
-import { validateBoard } from "../../tools/board";
-import { BOARDS_DIR, rel } from "../../tools/paths";
+import { validateBoard, loadBoard } from "../../tools/board";
+import { partsModule, bundle, boardForFirmware } from "../../tools/bundle";
+import { compile } from "../../tools/compile";
+import { BOARDS_DIR, FIRMWARE_ENTRY, rel } from "../../tools/paths";
 import { ROLES } from "../../drivers/parts";
 import { findPartFactory, knownPartTypes } from "../../sim/parts/registry";
 import type { Pn532Entry } from "../../drivers/pn532/part.spec";
@@ -41,10 +44,12 @@ describe("parts described once", function () {
   this.timeout(120000);
 
   describe("the descriptors", () => {
-    it("each names a role, fields and a factory", () => {
+    it("each names a role, fields and a factory its folder's part.ts exports", () => {
       assert.ok(knownParts().length >= 6, partTypes().join(", "));
       for (const p of knownParts()) {
         assert.ok((ROLES as readonly string[]).indexOf(p.role) >= 0, `${p.type}: role ${p.role}`);
+        assert.ok(fs.existsSync(p.factoryFile), `${rel(p.factoryFile)} missing`);
+        assert.equal(typeof require(p.factoryFile)[p.factory], "function", `${rel(p.factoryFile)} exports no ${p.factory}`);
         assert.ok(p.what.length > 10);
         for (const name of Object.keys(p.fields)) assert.notEqual(name, "type", `${p.type}: "type" is not a field`);
         if (p.model) assert.ok(p.virtual, `${p.type}: a model's constants go to a virtual part`);
@@ -92,6 +97,40 @@ describe("parts described once", function () {
       assert.deepEqual(errorsOf((b) => { b.parts.nfc = { type: "pn532", bus: "uart2" }; delete b.parts.printer; }), []);
     });
 
+  });
+
+  describe("@parts: roles bound to factories at build time", () => {
+    it("binds each role to its part type's factory, and leaves empty roles undefined", () => {
+      const v1 = partsModule(loadBoard("pos-esp32-v1"));
+      assert.match(v1, /export \{ ssd1306 as display \} from ".*drivers\/ssd1306\/part\.ts";/);
+      assert.match(v1, /export \{ escpos as printer \} from ".*drivers\/escpos\/part\.ts";/);
+      assert.match(v1, /export \{ magstripeTtl as msr \}/);
+      assert.match(v1, /export \{ pn532 as nfc \}/);
+      const uartMsr = partsModule(loadBoard("pos-esp32-uart-msr"));
+      assert.match(uartMsr, /export \{ magstripeUart as msr \}/);
+      assert.match(uartMsr, /export var nfc = void 0;/);
+    });
+
+    it("a bundle carries its board's factories only, and no descriptor tables", async () => {
+      const c = compile({ roots: [FIRMWARE_ENTRY] });
+      assert.deepEqual(c.errors, []);
+      const build = (name: string) => bundle({ entry: FIRMWARE_ENTRY, modules: c.modules, board: loadBoard(name), fileName: "firmware.js" });
+      const v1 = await build("pos-esp32-v1");
+      const uartMsr = await build("pos-esp32-uart-msr");
+      const ppse = "00A404000E325041592E5359532E444446303100"; // the EMV reader's SELECT PPSE (drivers/emv/nfc-reader.ts)
+      assert.ok(v1.code.includes(ppse), "the NFC reader is in the bundle of a board with a PN532");
+      assert.ok(!uartMsr.code.includes(ppse), "and not in one without");
+      for (const p of knownParts()) {
+        assert.ok(!v1.code.includes(JSON.stringify(p.what)), `descriptor text of ${p.type} in the bundle`);
+        for (const f of Object.values(p.fields)) if ("what" in f) assert.ok(!v1.code.includes(JSON.stringify(f.what)), `"${f.what}" in the bundle`);
+      }
+      // part types appear only in the embedded board (bring-up never names one)
+      const count = (hay: string, needle: string) => hay.split(needle).length - 1;
+      const embedded = JSON.stringify(boardForFirmware(loadBoard("pos-esp32-v1")));
+      const copies = count(v1.code, 'name:"pos-esp32-v1"'); // terser may inline the board's literal where it is read
+      assert.ok(copies >= 1);
+      for (const t of partTypes()) assert.equal(count(v1.code, JSON.stringify(t)), copies * count(embedded, JSON.stringify(t)), t);
+    });
   });
 
   describe("the simulator's virtual parts by type", () => {

@@ -80,6 +80,8 @@ export function bindWorld(target: SimTarget): UiWorld {
       out: () => !!p.paperOut,
       set: (out) => { if (out) p.setPaperOut(true); else p.loadPaper(); },
       lines: () => String(p.text()).split("\n"),
+      // font A is 12 dots wide: the paper's width from the part (the board's, or the model's)
+      columns: p.interp && p.interp.dots ? Math.floor(p.interp.dots / 12) : undefined,
     };
   }
   if (parts.msr) {

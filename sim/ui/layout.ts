@@ -133,7 +133,8 @@ export function renderScreen(w: UiWorld, v: ViewState, width: number, height: nu
   const topH = Math.max(dispH, keyH, 1);
   const bottomY = 1 + topH;
   const bottomH = height - bottomY - 1;
-  const receiptW = w.paper ? Math.min(36, Math.floor(width / 2)) : 0;
+  // as wide as the paper (32 columns: 36), leaving the log at least half the screen or 30 columns
+  const receiptW = w.paper ? Math.min((w.paper.columns || 32) + 4, Math.max(Math.floor(width / 2), width - 30)) : 0;
   if (w.paper) drawScrolled(c, w.paper.lines(), 0, bottomY, receiptW, bottomH, "Receipt", v.receiptScroll);
   drawScrolled(c, w.consoleLines(), receiptW, bottomY, width - receiptW, bottomH, "Firmware log", v.logScroll);
   const foot = v.progress ? progressBar(v.progress, width) : v.message;

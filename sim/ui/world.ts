@@ -18,7 +18,8 @@ export interface UiWorld {
   setNet(up: boolean): void;
 
   /** undefined when the board has no printer */
-  paper?: { out(): boolean; set(out: boolean): void; lines(): string[] };
+  /** columns: characters per line in font A (32 on 58 mm paper, 48 on 80 mm) */
+  paper?: { out(): boolean; set(out: boolean): void; lines(): string[]; columns?: number };
   display?: { width: number; height: number; pixel(x: number, y: number): boolean; lit(): boolean };
   keypad?: { keys: string[][]; isDown(key: string): boolean; tap(key: string): void };
   swipe?: { cards: Choice[]; swipe(id: string): void };

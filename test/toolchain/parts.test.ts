@@ -45,7 +45,7 @@ describe("parts described once", function () {
 
   describe("the descriptors", () => {
     it("each names a role, fields and a factory its folder's part.ts exports", () => {
-      assert.ok(knownParts().length >= 6, partTypes().join(", "));
+      assert.ok(knownParts().length >= 7, partTypes().join(", "));
       for (const p of knownParts()) {
         assert.ok((ROLES as readonly string[]).indexOf(p.role) >= 0, `${p.type}: role ${p.role}`);
         assert.ok(fs.existsSync(p.factoryFile), `${rel(p.factoryFile)} missing`);
@@ -56,9 +56,11 @@ describe("parts described once", function () {
       }
     });
 
-    it("the known types are the drivers'", () => {
-      assert.deepEqual(partTypes().slice().sort(), ["escpos", "keypad-matrix", "magstripe-ttl", "magstripe-uart", "pn532", "ssd1306"]);
-      assert.equal(partOfType("escpos")!.role, "printer");
+    it("the known types are the drivers' (a second printer model is one more folder)", () => {
+      assert.deepEqual(partTypes().slice().sort(),
+        ["escpos", "escpos-80mm", "keypad-matrix", "magstripe-ttl", "magstripe-uart", "pn532", "ssd1306"]);
+      assert.equal(partOfType("escpos-80mm")!.role, "printer");
+      assert.equal(rel(partOfType("escpos-80mm")!.factoryFile), "drivers/escpos80/part.ts");
     });
 
   });
@@ -97,6 +99,11 @@ describe("parts described once", function () {
       assert.deepEqual(errorsOf((b) => { b.parts.nfc = { type: "pn532", bus: "uart2" }; delete b.parts.printer; }), []);
     });
 
+    it("a model's fixed properties are not board fields; the 80 mm board is valid", () => {
+      const file = path.join(BOARDS_DIR, "pos-esp32-80mm.json");
+      assert.deepEqual(errorsOf(() => {}, file), []);
+      refused((b) => { b.parts.printer.columns = 48; }, "parts.printer.columns", /unknown field \(allowed: type, bus, busy\)/, file);
+    });
   });
 
   describe("@parts: roles bound to factories at build time", () => {
@@ -109,6 +116,7 @@ describe("parts described once", function () {
       const uartMsr = partsModule(loadBoard("pos-esp32-uart-msr"));
       assert.match(uartMsr, /export \{ magstripeUart as msr \}/);
       assert.match(uartMsr, /export var nfc = void 0;/);
+      assert.match(partsModule(loadBoard("pos-esp32-80mm")), /export \{ escpos80 as printer \} from ".*drivers\/escpos80\/part\.ts";/);
     });
 
     it("a bundle carries its board's factories only, and no descriptor tables", async () => {
@@ -134,9 +142,9 @@ describe("parts described once", function () {
   });
 
   describe("the simulator's virtual parts by type", () => {
-    it("serves every type", () => {
+    it("serves every type, the 80 mm model with the virtual ESC/POS printer and its constants", () => {
       assert.deepEqual(knownPartTypes(), partTypes().slice().sort());
-      const { factory, warning } = findPartFactory("escpos");
+      const { factory, warning } = findPartFactory("escpos-80mm");
       assert.equal(warning, undefined);
       assert.ok(factory);
       const unknown = findPartFactory("ssd1309");

@@ -63,6 +63,13 @@ describe("parts described once", function () {
       assert.equal(rel(partOfType("escpos-80mm")!.factoryFile), "drivers/escpos80/part.ts");
     });
 
+    it("docs/boards.md's table of parts lists every type with its role", () => {
+      const doc = fs.readFileSync(path.join(BOARDS_DIR, "..", "docs", "boards.md"), "utf8");
+      const table = doc.slice(doc.indexOf("## Parts\n"), doc.indexOf("## What the validator checks"));
+      const rows = table.split("\n").filter((l) => /^\| `[a-z0-9-]+` \|/.test(l)).map((l) => l.split("|").map((c) => c.trim()));
+      assert.deepEqual(rows.map((r) => r[1]!.replace(/`/g, "")).sort(), partTypes().slice().sort());
+      for (const r of rows) assert.equal(r[2], partOfType(r[1]!.replace(/`/g, ""))!.role, r[1]);
+    });
   });
 
   describe("board validation from the descriptors", () => {

@@ -4,9 +4,7 @@
 // lands inside a command) and estimates mechanism time from the dots.
 // Bytes per ../../../shared/pos-domain.md section 5. ASCII only: other characters print as '?'.
 
-export const enum Align { Left = 0, Center = 1, Right = 2 }
-export const enum QrEc { L = 48, M = 49, Q = 50, H = 51 }
-export const enum Hri { None = 0, Above = 1, Below = 2, Both = 3 }
+import { Align, QrEc, Hri, PrintDoc } from "../print-doc";
 
 /** ESC ! bits */
 export const enum Mode { FontB = 1, Bold = 8, DoubleHeight = 16, DoubleWidth = 32, Underline = 128 }
@@ -18,7 +16,9 @@ const FONT_A_HEIGHT = 24;
 /** largest raster band in bytes, so every chunk boundary can fall between bands */
 const RASTER_BAND_BYTES = 192;
 
-export class EscPosEncoder {
+/** ESC/POS's PrintDoc (drivers/print-doc.ts), plus what only ESC/POS pages use (raster, modes,
+ *  status requests: the self-test page) */
+export class EscPosEncoder implements PrintDoc {
   private buf: Uint8Array;
   private len = 0;
   private markPos: Int32Array;
@@ -107,9 +107,10 @@ export class EscPosEncoder {
     return this;
   }
 
-  /** ESC @: reset the printer's modes */
+  /** ESC @ (reset the printer's modes), ESC t 0 (code page 437: ASCII as itself) */
   init(): EscPosEncoder {
     this.b(0x1b); this.b(0x40);
+    this.b3(0x1b, 0x74, 0);
     this.lineSpacing = DEFAULT_LINE_DOTS;
     this.heightMul = 1;
     this.mark();

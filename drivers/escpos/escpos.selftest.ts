@@ -1,11 +1,12 @@
 import { test, eq, eqBytes, ok } from "../selftest/check";
-import { EscPosEncoder, Align, Hri, QrEc } from "./encoder";
+import { EscPosEncoder } from "./encoder";
+import { Align, Hri, QrEc } from "../print-doc";
 import { StatusReader, applyRealtime, emptyStatus, isRealtimeReply, isAsbStart } from "./status";
 
 test("escpos: init, align, styled line, cut", function () {
   var e = new EscPosEncoder(8);
   e.init().align(Align.Center).bold(true).line("Hi").bold(false).cut();
-  eqBytes(e.bytes(), [0x1b, 0x40, 0x1b, 0x61, 1, 0x1b, 0x45, 1, 72, 105, 10, 0x1b, 0x45, 0, 0x1d, 0x56, 0], "bytes");
+  eqBytes(e.bytes(), [0x1b, 0x40, 0x1b, 0x74, 0, 0x1b, 0x61, 1, 0x1b, 0x45, 1, 72, 105, 10, 0x1b, 0x45, 0, 0x1d, 0x56, 0], "bytes");
   eq(e.dots, 30, "one line pitch");
 });
 

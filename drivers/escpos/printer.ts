@@ -11,7 +11,7 @@
 //   partial receipt ("PRINT INTERRUPTED", cut) and print the job again rendered as a reprint.
 import { UartPort, Timers } from "../hal";
 import { EscPosEncoder } from "./encoder";
-import { PrintJob } from "./job";
+import { PrintJob } from "../print-doc";
 import { PrinterStatus, StatusReader, emptyStatus } from "./status";
 
 export interface PrinterOptions {
@@ -67,7 +67,7 @@ export class EscPosPrinter {
   /** the job's bytes; only while a job runs (2 KiB + marks is ~190 JsVars on Espruino) */
   private enc: EscPosEncoder | null = null;
   private phase = Phase.Idle;
-  private job: PrintJob | null = null;
+  private job: PrintJob<EscPosEncoder> | null = null;
   private cb: PrintCallback | null = null;
   private timer = -1;
   private statusTimer = -1;
@@ -118,7 +118,7 @@ export class EscPosPrinter {
 
   /** Prints a job; cb(err, result) once it is out, or an error code: OFFLINE, BUSY, CANCELLED, LAYOUT,
    *  PAPER_OUT / COVER_OPEN (only with waitLimitMs; otherwise it waits until cancel()). */
-  print(job: PrintJob, cb: PrintCallback): void {
+  print(job: PrintJob<EscPosEncoder>, cb: PrintCallback): void {
     if (this.phase !== Phase.Idle) {
       this.o.io.setTimeout(function () { cb({ code: "BUSY", message: "printer busy with another job" }); }, 0);
       return;

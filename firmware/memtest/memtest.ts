@@ -34,7 +34,7 @@ import { bytesToStr } from "../host/hex";
 import { responseMti } from "../host/messages";
 import { openJournal, IX_DOUBT } from "../journal/journal";
 import { EscPosEncoder } from "../../drivers/escpos/encoder";
-import { PrintJob } from "../../drivers/escpos/job";
+import { PrintJob } from "../../drivers/print-doc";
 import { CardEvent } from "../cards/types";
 import { zeroPad } from "../util/money";
 import { localStamp } from "../app/wiring";

@@ -1,6 +1,7 @@
 // Printer bring-up probe: status readout, a self-test page (styles, alignment, font B,
 // ruler, CODE128, QR, raster), then the status again. Logs "printer: ..." lines.
-import { EscPosEncoder, Align, Hri, Mode, QrEc } from "../../drivers/escpos/encoder";
+import { EscPosEncoder, Mode } from "../../drivers/escpos/encoder";
+import { Align, Hri, QrEc } from "../../drivers/print-doc";
 import { EscPosPrinter } from "../../drivers/escpos/printer";
 import { PrinterStatus, describeStatus } from "../../drivers/escpos/status";
 import { COLUMNS } from "./format";

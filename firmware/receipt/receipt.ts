@@ -2,8 +2,7 @@
 // Input is the transaction record (firmware/txn.ts) as the engine answered it or as the
 // journal reads it back, so a reprint prints what the live receipt printed: no PAN, only the
 // last four digits; amounts in integer minor units.
-import { EscPosEncoder, Align, Hri, QrEc } from "../../drivers/escpos/encoder";
-import { PrintJob } from "../../drivers/escpos/job";
+import { PrintDoc, PrintJob, Align, Hri, QrEc } from "../../drivers/print-doc";
 import { formatAmount, zeroPad } from "../util/money";
 import { maskedPan, lastFour } from "../util/mask";
 import { pair, rule, wrap, txnDateTime } from "./format";
@@ -39,9 +38,9 @@ export function txnReference(m: MerchantInfo, t: TxnRecord): string {
 }
 
 /** centred name/address block with the REPRINT banner when needed (shared with reports) */
-export function renderHeader(e: EscPosEncoder, m: MerchantInfo, reprint: boolean): void {
+export function renderHeader(e: PrintDoc, m: MerchantInfo, reprint: boolean): void {
   var COLUMNS = e.columns; // the printer's characters per line (its board part, via the driver)
-  e.init().codePage(0).align(Align.Center);
+  e.init().align(Align.Center);
   if (reprint) e.bold(true).line("***** REPRINT *****").bold(false);
   if (m.name.length <= COLUMNS / 2) e.size(2, 2).line(m.name).size(1, 1);
   else e.bold(true).line(m.name.substr(0, COLUMNS)).bold(false);
@@ -51,18 +50,18 @@ export function renderHeader(e: EscPosEncoder, m: MerchantInfo, reprint: boolean
   e.line(pair("TID:", m.tid, COLUMNS));
 }
 
-export function renderFooter(e: EscPosEncoder, label: string, reprint: boolean): void {
+export function renderFooter(e: PrintDoc, label: string, reprint: boolean): void {
   e.align(Align.Center).line(label);
   if (reprint) e.bold(true).line("***** REPRINT *****").bold(false);
   e.align(Align.Left).feed(3).cut();
 }
 
-function lines(e: EscPosEncoder, s: string): void {
+function lines(e: PrintDoc, s: string): void {
   var parts = s.split("\n");
   for (var i = 0; i < parts.length; i++) e.line(parts[i]!);
 }
 
-export function renderReceipt(e: EscPosEncoder, m: MerchantInfo, t: TxnRecord, copy: Copy, reprint: boolean): void {
+export function renderReceipt(e: PrintDoc, m: MerchantInfo, t: TxnRecord, copy: Copy, reprint: boolean): void {
   var COLUMNS = e.columns;
   var dt = txnDateTime(t.date, t.time);
   // a voided sale was approved: its reprint is the approved receipt
@@ -108,11 +107,11 @@ export function renderReceipt(e: EscPosEncoder, m: MerchantInfo, t: TxnRecord, c
 /** the job the printer driver takes (re-rendered with reprint = true after paper out) */
 export function receiptJob(m: MerchantInfo, t: TxnRecord, copy: Copy, reprint?: boolean): PrintJob {
   return {
-    render: function (e: EscPosEncoder, again: boolean) { renderReceipt(e, m, t, copy, again || !!reprint); },
+    render: function (e: PrintDoc, again: boolean) { renderReceipt(e, m, t, copy, again || !!reprint); },
   };
 }
 
 /** a CODE128 of the reference, for terminals configured to print one (not on by default) */
-export function renderReferenceBarcode(e: EscPosEncoder, m: MerchantInfo, t: TxnRecord): void {
+export function renderReferenceBarcode(e: PrintDoc, m: MerchantInfo, t: TxnRecord): void {
   e.align(Align.Center).barcode128(zeroPad(t.batch, 6) + zeroPad(t.invoice, 6), 60, 2, Hri.Below).align(Align.Left);
 }

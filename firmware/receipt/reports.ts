@@ -1,8 +1,7 @@
 // X/Z (batch totals) and settlement report layouts, as wide as the printer (enc.columns).
 // Totals are integer minor units; the detail lines are the transaction records themselves
 // (firmware/txn.ts).
-import { EscPosEncoder, Align } from "../../drivers/escpos/encoder";
-import { PrintJob } from "../../drivers/escpos/job";
+import { PrintDoc, PrintJob, Align } from "../../drivers/print-doc";
 import { formatAmount, zeroPad } from "../util/money";
 import { pair, rule, dateTime } from "./format";
 import { MerchantInfo, renderHeader, renderFooter } from "./receipt";
@@ -23,7 +22,7 @@ export function netAmount(t: Totals): number {
   return t.saleAmount - t.refundAmount;
 }
 
-function totalsBlock(e: EscPosEncoder, cur: string, t: Totals): void {
+function totalsBlock(e: PrintDoc, cur: string, t: Totals): void {
   var COLUMNS = e.columns; // the printer's characters per line
   e.line(pair("SALES   " + zeroPad(t.saleCount, 3), cur + " " + formatAmount(t.saleAmount), COLUMNS));
   e.line(pair("REFUNDS " + zeroPad(t.refundCount, 3), cur + " -" + formatAmount(t.refundAmount), COLUMNS));
@@ -32,7 +31,7 @@ function totalsBlock(e: EscPosEncoder, cur: string, t: Totals): void {
   e.bold(true).line(pair("NET", cur + " " + formatAmount(netAmount(t)), COLUMNS)).bold(false);
 }
 
-function stamp(e: EscPosEncoder, batch: number, time: number | string): void {
+function stamp(e: PrintDoc, batch: number, time: number | string): void {
   var COLUMNS = e.columns; // the printer's characters per line
   var dt = dateTime(time);
   e.line(pair("DATE: " + dt[0], "TIME: " + dt[1], COLUMNS));
@@ -40,7 +39,7 @@ function stamp(e: EscPosEncoder, batch: number, time: number | string): void {
   e.line(rule("=", COLUMNS));
 }
 
-export function renderBatchReport(e: EscPosEncoder, m: MerchantInfo, r: BatchReport, reprint: boolean): void {
+export function renderBatchReport(e: PrintDoc, m: MerchantInfo, r: BatchReport, reprint: boolean): void {
   var COLUMNS = e.columns;
   renderHeader(e, m, reprint);
   stamp(e, r.batch, r.time);
@@ -59,7 +58,7 @@ export function renderBatchReport(e: EscPosEncoder, m: MerchantInfo, r: BatchRep
 }
 
 /** the settlement as the engine answered it (uploaded: a batch upload reconciled it), at `time` */
-export function renderSettlement(e: EscPosEncoder, m: MerchantInfo, s: SettleResult, time: number | string, reprint: boolean): void {
+export function renderSettlement(e: PrintDoc, m: MerchantInfo, s: SettleResult, time: number | string, reprint: boolean): void {
   var COLUMNS = e.columns;
   renderHeader(e, m, reprint);
   stamp(e, s.batch, time);
@@ -75,9 +74,9 @@ export function renderSettlement(e: EscPosEncoder, m: MerchantInfo, s: SettleRes
 }
 
 export function batchReportJob(m: MerchantInfo, r: BatchReport): PrintJob {
-  return { render: function (e: EscPosEncoder, reprint: boolean) { renderBatchReport(e, m, r, reprint); } };
+  return { render: function (e: PrintDoc, reprint: boolean) { renderBatchReport(e, m, r, reprint); } };
 }
 
 export function settlementJob(m: MerchantInfo, s: SettleResult, time: number | string): PrintJob {
-  return { render: function (e: EscPosEncoder, reprint: boolean) { renderSettlement(e, m, s, time, reprint); } };
+  return { render: function (e: PrintDoc, reprint: boolean) { renderSettlement(e, m, s, time, reprint); } };
 }

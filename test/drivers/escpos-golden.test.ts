@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { PrinterRig } from "../support/escpos-rig";
 import { EscPosPrinter, PrintError } from "../../drivers/escpos/printer";
-import { PrintJob } from "../../drivers/escpos/job";
+import { PrintJob } from "../../drivers/print-doc";
 import { receiptJob, Copy } from "../../firmware/receipt/receipt";
 import { batchReportJob, settlementJob } from "../../firmware/receipt/reports";
 import { MERCHANT, SALE, DECLINED, REFUND, X_REPORT, Z_REPORT, SETTLEMENT, SETTLED_AT } from "../fixtures/receipts/samples";

@@ -6,7 +6,7 @@ import { EscPosInterpreter } from "../../sim/escpos/interpreter";
 import { renderText } from "../../sim/escpos/text";
 import { EscPosPrinter, PrintError, PrintResult, PrinterOptions } from "../../drivers/escpos/printer";
 import { EscPosEncoder } from "../../drivers/escpos/encoder";
-import { PrintJob } from "../../drivers/escpos/job";
+import { PrintJob } from "../../drivers/print-doc";
 import { StatusReader } from "../../drivers/escpos/status";
 import { receiptJob, Copy } from "../../firmware/receipt/receipt";
 import { MERCHANT, SALE } from "../fixtures/receipts/samples";
@@ -45,7 +45,7 @@ function ratio(rig: PrinterRig, baud: number, mmPerSecond: number): number {
 }
 
 /** a 384x160 logo (stripes) as GS v 0 bands */
-function logoJob(): PrintJob {
+function logoJob(): PrintJob<EscPosEncoder> {
   const img = new Uint8Array(48 * 160);
   for (let i = 0; i < img.length; i++) img[i] = Math.floor(i / 48) % 16 < 8 ? 0xff : 0x81;
   return { render: (e) => { e.init().raster(48, 160, img).line("logo").cut(); } };

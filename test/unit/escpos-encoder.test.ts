@@ -3,7 +3,8 @@
 import { strict as assert } from "assert";
 import * as QRCode from "qrcode";
 import ReceiptPrinterEncoder from "@point-of-sale/receipt-printer-encoder";
-import { EscPosEncoder, QrEc, qrSideModules } from "../../drivers/escpos/encoder";
+import { EscPosEncoder, qrSideModules } from "../../drivers/escpos/encoder";
+import { QrEc } from "../../drivers/print-doc";
 import { toHex } from "../../sim/hex";
 
 const RPE = ReceiptPrinterEncoder as any;

@@ -2,7 +2,8 @@
 import { strict as assert } from "assert";
 import { EscPosInterpreter } from "../../sim/escpos/interpreter";
 import { renderText } from "../../sim/escpos/text";
-import { EscPosEncoder, Align, Hri, QrEc, Mode } from "../../drivers/escpos/encoder";
+import { EscPosEncoder, Mode } from "../../drivers/escpos/encoder";
+import { Align, Hri, QrEc } from "../../drivers/print-doc";
 
 function render(bytes: ArrayLike<number>, width?: number) {
   const it = new EscPosInterpreter({ width });

@@ -6,7 +6,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { EscPosInterpreter } from "../../sim/escpos/interpreter";
 import { renderText } from "../../sim/escpos/text";
-import { EscPosEncoder, Align, QrEc } from "../../drivers/escpos/encoder";
+import { EscPosEncoder } from "../../drivers/escpos/encoder";
+import { Align, QrEc } from "../../drivers/print-doc";
 import { fixtures } from "../fixtures/escpos/generate";
 
 const dir = path.join(__dirname, "../fixtures/escpos");

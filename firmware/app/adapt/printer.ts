@@ -2,7 +2,7 @@
 // driver takes a re-renderable job; its paper-out error reaches the flow as PAPER_OUT. The
 // layouts take the transaction record and the settlement result as they are.
 import { PrinterPort, AppError, appError } from "../ports";
-import { PrintJob } from "../../../drivers/escpos/job";
+import { PrintJob } from "../../../drivers/print-doc";
 import { receiptJob, MerchantInfo } from "../../receipt/receipt";
 import { batchReportJob, settlementJob } from "../../receipt/reports";
 import { Settings } from "../settings";

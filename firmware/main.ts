@@ -9,6 +9,7 @@ import { buildPorts, cardsHub, localStamp } from "./app/wiring";
 import { statusHub } from "./app/adapt/printer";
 import { createEngine } from "./host/engine";
 import { createLink } from "./host/link";
+import { macFunction } from "./app/hmac";
 import { createJournalStore } from "./host/journal-store";
 import { openJournal } from "./journal/journal";
 import { createCardService } from "./cards/service";
@@ -40,7 +41,9 @@ function main(): void {
   var journal = openJournal(p.flash, p.board().flashRegions.journal, { crc32: p.crc32 });
   if (journal.state === "fault") p.log("journal: fault: " + journal.reason);
   var store = createJournalStore(journal);
-  var link = createLink({ net: p.net as NetModule, host: v.host, port: v.port, nii: zeroPad(v.nii, 3), io: p.io });
+  var mac = macFunction(p.sha256, v.macKey);
+  if (!mac) p.log("host: no valid MAC key: financial messages refused (posConfig macKey)");
+  var link = createLink({ net: p.net as NetModule, host: v.host, port: v.port, nii: zeroPad(v.nii, 3), io: p.io, mac: mac });
   var engine = createEngine({ store: store, link: link, settings: { tid: v.tid, mid: v.mid, nii: zeroPad(v.nii, 3) },
     io: { setTimeout: p.io.setTimeout, clearTimeout: p.io.clearTimeout, now: localStamp } });
   var cards = cardsHub();

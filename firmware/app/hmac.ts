@@ -19,6 +19,14 @@ export function hmacSha256(sha256: Sha256, key: string, message: string): string
   return sha256(opad + sha256(ipad + message));
 }
 
+/** The host MAC (docs/host-protocol.md §1.4): data -> the first 8 bytes of
+ *  HMAC-SHA-256(key, data); null when the key is not 16..32 bytes of hex. */
+export function macFunction(sha256: Sha256, keyHex: string): ((data: string) => string) | null {
+  var k = fromHex(keyHex);
+  if (k.length < 16 || k.length > 32) return null;
+  return function (data: string): string { return hmacSha256(sha256, k, data).substr(0, 8); };
+}
+
 /** an 8-bit string as lower-case hex (tokens and PIN hashes are stored this way) */
 export function toHex(s: string): string {
   return bytesToHex(strToBytes(s)).toLowerCase();

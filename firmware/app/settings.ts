@@ -15,6 +15,7 @@
 // word again as read, so weak bits settle the way they were counted). A full tally, or no
 // valid copy, falls back to a save carrying the count.
 import { FlashDevice } from "../../drivers/hal";
+import { fromHex } from "./hmac";
 
 export interface Settings {
   tid: string;
@@ -34,6 +35,8 @@ export interface Settings {
   maxAmount: number;
   /** HMAC key for PAN tokens, hex */
   deviceKey: string;
+  /** host MAC key, hex (16..32 bytes; docs/host-protocol.md §1.4); never printed or logged */
+  macKey: string;
   /** Z report mark: batch and last invoice covered by the previous Z report */
   shiftBatch: number;
   shiftFrom: number;
@@ -47,14 +50,17 @@ export function defaultSettings(): Settings {
     tid: "POS00001", mid: "000000000000001", merchantName: "DEMO STORE", merchantAddr: "1 MAIN ST",
     host: "acquirer.local", port: 5000, nii: 1, ssid: "pos-lab", wifiPass: "",
     pinSalt: "", pinHash: "", pinFails: 0, minAmount: 100, maxAmount: 500000,
-    deviceKey: "", shiftBatch: 0, shiftFrom: 0, receiptOpen: 0,
+    deviceKey: "",
+    // TEST ONLY: the acquirer simulator's key (sim/acquirer/mac.ts); provision a real one
+    macKey: "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
+    shiftBatch: 0, shiftFrom: 0, receiptOpen: 0,
   };
 }
 
 /** fields an installer may set from the console (posConfig); the PIN, its salt and counter,
  *  the token key and the marks are not among them */
 /** one string, not an array of 11 (which would stay in RAM): split where used */
-export const CONFIGURABLE = "tid mid merchantName merchantAddr host port nii ssid wifiPass minAmount maxAmount";
+export const CONFIGURABLE = "tid mid merchantName merchantAddr host port nii ssid wifiPass minAmount maxAmount macKey";
 
 /** Sets one configurable field (type-checked); returns an error text or null. */
 export function configure(store: SettingsStore, name: string, value: any): string | null {
@@ -64,6 +70,7 @@ export function configure(store: SettingsStore, name: string, value: any): strin
   if (typeof value !== typeof v[name]) return name + " must be a " + typeof v[name];
   if (typeof value === "number" && (value < 0 || value > 999999999 || Math.floor(value) !== value)) return name + ": a whole number 0..999999999";
   if (typeof value === "string" && value.length > 64) return name + ": 64 characters at most";
+  if (name === "macKey" && (value.length < 32 || !fromHex(value))) return "macKey: 32..64 hex digits";
   v[name] = value;
   return store.save();
 }

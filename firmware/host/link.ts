@@ -3,10 +3,14 @@
 //   NOT_SENT          the connection was never established: no byte left the terminal
 //   SENT_NO_RESPONSE  the request was written and no complete reply came in time
 //   DISCONNECTED      the connection dropped after the request was written
-//   BAD_RESPONSE      a reply came but is unparsable or does not match the request
+//   BAD_RESPONSE      a reply came but is unparsable, does not match the request, or (a
+//                     financial reply) its MAC is missing or wrong
+// Financial messages (MTI 02xx-05xx) carry a MAC in DE 64 (docs/host-protocol.md §1.4):
+// the first 8 bytes of HMAC-SHA-256 over the packed message up to, not including, DE 64.
+// Without a MAC function (no valid key) they are refused: NOT_SENT, nothing leaves.
 import { IsoMsg, pack, unpack } from "./iso8583";
 import { createDeframer, frame } from "./frame";
-import { bytesToStr } from "./hex";
+import { bytesToStr, strToBytes } from "./hex";
 import { responseMti } from "./messages";
 
 export const enum LinkErr {
@@ -31,12 +35,22 @@ export interface LinkOptions {
   io: LinkTimers;
   connectTimeoutMs?: number;
   responseTimeoutMs?: number;
+  /** data (8-bit string) -> its 8-byte MAC (firmware/app/hmac.ts macFunction); null: no key */
+  mac?: ((data: string) => string) | null;
 }
 
 export interface HostLink {
   /** send req, wait for the reply matched on MTI + 10, DE 11 and DE 41 */
   exchange(req: IsoMsg, responseTimeoutMs: number | undefined, cb: (err: LinkError | null, resp?: IsoMsg) => void): void;
   onStatus(fn: (text: string) => void): void;
+}
+
+/** packs m with DE 64 = the MAC of the bytes before it (DE 64 is the last element) */
+export function packMacked(m: IsoMsg, mac: (data: string) => string): Uint8Array {
+  m.f[64] = new Uint8Array(8);
+  var b = pack(m);
+  b.set(strToBytes(mac(bytesToStr(b.subarray(0, b.length - 8)))), b.length - 8);
+  return b;
 }
 
 export function createLink(o: LinkOptions): HostLink {
@@ -46,7 +60,11 @@ export function createLink(o: LinkOptions): HostLink {
 
   function exchange(req: IsoMsg, responseMs: number | undefined, cb: (err: LinkError | null, resp?: IsoMsg) => void): void {
     var bytes: Uint8Array;
-    try { bytes = frame(pack(req), o.nii); } catch (e) {
+    var mac = o.mac, macked = req.mti.charAt(1) !== "8";
+    if (macked && !mac) { cb({ code: LinkErr.NOT_SENT, message: "no MAC key" }); return; }
+    try {
+      bytes = frame(macked ? packMacked(req, mac!) : pack(req), o.nii);
+    } catch (e) {
       cb({ code: LinkErr.NOT_SENT, message: "pack: " + (e as Error).message });
       return;
     }
@@ -77,6 +95,11 @@ export function createLink(o: LinkOptions): HostLink {
       try { m = unpack(body); } catch (e) { fail(LinkErr.BAD_RESPONSE, (e as Error).message); return; }
       if (m.mti !== wantMti || m.f[11] !== req.f[11] || m.f[41] !== req.f[41]) {
         fail(LinkErr.BAD_RESPONSE, "mismatch: " + m.mti + " STAN " + m.f[11]);
+        return;
+      }
+      // DE 64 is the last element (no DE 65-128 is defined): the MAC covers what precedes it
+      if (macked && (!m.f[64] || mac!(bytesToStr(body.subarray(0, body.length - 8))) !== bytesToStr(m.f[64] as Uint8Array))) {
+        fail(LinkErr.BAD_RESPONSE, "bad MAC");
         return;
       }
       finish(null, m);

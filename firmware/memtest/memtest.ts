@@ -26,7 +26,8 @@ import { buildPorts, cardsHub } from "../app/wiring";
 import { statusHub } from "../app/adapt/printer";
 import { App } from "../app/flow";
 import { createEngine } from "../host/engine";
-import { createLink } from "../host/link";
+import { createLink, packMacked } from "../host/link";
+import { macFunction } from "../app/hmac";
 import { createJournalStore } from "../host/journal-store";
 import { createDeframer, frame } from "../host/frame";
 import { pack, unpack, digits, IsoMsg } from "../host/iso8583";
@@ -67,7 +68,7 @@ function answer(req: IsoMsg): IsoMsg {
   return r;
 }
 
-function loopbackNet(nii: string): NetModule {
+function loopbackNet(nii: string, mac: ((d: string) => string) | null): NetModule {
   return {
     connect: function (_o, onConnect) {
       var on: { [ev: string]: (x?: any) => void } = {};
@@ -75,7 +76,8 @@ function loopbackNet(nii: string): NetModule {
       var d = createDeframer(function (_t, body) {
         var req = unpack(body);
         sample(); // the request is in flight: the link, engine and flow hold theirs
-        var reply = bytesToStr(frame(pack(answer(req)), nii));
+        var a = answer(req);
+        var reply = bytesToStr(frame(mac && a.mti.charAt(1) !== "8" ? packMacked(a, mac) : pack(a), nii));
         setTimeout(function () { sample(); if (!closed && on["data"]) on["data"]!(reply); }, 5);
       }, function () { /* a bad frame: the link times out */ });
       var sock: NetSocket = {
@@ -103,7 +105,8 @@ function wire(): void {
   var v = settings.values;
   var nii = zeroPad(v.nii, 3);
   var store = createJournalStore(journal);
-  var link = createLink({ net: loopbackNet(nii), host: v.host, port: v.port, nii: nii, io: p.io });
+  var mac = macFunction(p.sha256, v.macKey);
+  var link = createLink({ net: loopbackNet(nii, mac), host: v.host, port: v.port, nii: nii, io: p.io, mac: mac });
   var engine = createEngine({ store: store, link: link, settings: { tid: v.tid, mid: v.mid, nii: nii },
     io: { setTimeout: p.io.setTimeout, clearTimeout: p.io.clearTimeout, now: localStamp } });
   var cards = hub = cardsHub();

@@ -7,10 +7,11 @@
 // code with firmware/host, so a codec bug there cannot hide by agreeing with itself.
 import { IsoMessage, decode, encode, responseMti, text, zeroPad as digits } from "./iso8583";
 import { Deframer, frame, niiOf, tpdu } from "./framing";
+import { encodeMacked, isMacked, macProblem, TEST_MAC_KEY } from "./mac";
 import { emptyTotals, formatTotals, parseTotals, sameTotals, Totals } from "./totals";
 import type { VirtualNetwork, VirtualSocket } from "../bus/types";
 
-export type FaultKind = "noResponse" | "drop" | "late" | "garbled" | "disconnectMid" | "duplicate" | "rc";
+export type FaultKind = "noResponse" | "drop" | "late" | "garbled" | "disconnectMid" | "duplicate" | "rc" | "badMac";
 
 export interface FaultRule {
   /** request MTI to match ("0200"); any when absent */
@@ -97,6 +98,9 @@ export interface AcquirerOptions {
    *  10,000 ms; 0: never) */
   partialTimeoutMs?: number;
   log?: (line: string) => void;
+  /** MAC key, hex (docs/host-protocol.md §1.4); default TEST_MAC_KEY; null: no MACs at all
+   *  (requests not checked, responses not MACed) */
+  macKey?: string | null;
 }
 
 export const DEFAULT_IDLE_TIMEOUT_MS = 60000;
@@ -123,6 +127,9 @@ export class Acquirer {
   private partialMs: number;
   private log: (line: string) => void;
   private connSeq = 0;
+  private macKey: string | null;
+  /** financial requests refused for a bad or missing MAC (answered A0, not processed) */
+  macFailures = 0;
   /** malformed requests received (the connection is closed on them) */
   readonly errors: string[] = [];
   /** every request and what was done with it, for tests and the UI */
@@ -140,6 +147,7 @@ export class Acquirer {
     this.idleMs = opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.partialMs = opts.partialTimeoutMs ?? DEFAULT_PARTIAL_TIMEOUT_MS;
     this.log = opts.log ?? (() => {});
+    this.macKey = opts.macKey === undefined ? TEST_MAC_KEY : opts.macKey;
   }
 
   /** Listen on the simulator's virtual network. */
@@ -214,7 +222,7 @@ export class Acquirer {
       this.respond(req, nii, send, () => { if (!closed) { stopTimer(); closed = true; sock.end(); } }, {
         delayed: () => { replies++; },
         sent: () => { replies--; arm(); },
-      });
+      }, body);
     }, (reason) => reject(reason));
     sock.onData((d) => {
       if (closed) return;
@@ -224,9 +232,23 @@ export class Acquirer {
     arm();
   }
 
-  /** Process one request with the scripted faults; `send` gets latin1 frames. */
+  /** Process one request with the scripted faults; `send` gets latin1 frames. `wire`: the
+   *  request as received (MTI onwards), whose MAC is checked; without it (in-process callers)
+   *  the request is taken as authentic. */
   respond(req: IsoMessage, nii: string, send: (latin1: string) => void, close: () => void,
-    later?: { delayed(): void; sent(): void }): void {
+    later?: { delayed(): void; sent(): void }, wire?: Uint8Array): void {
+    const macked = this.macKey !== null && isMacked(req.mti);
+    const problem = macked && wire ? macProblem(req, wire, this.macKey!) : null;
+    if (problem) {
+      // a real host neither processes nor MACs a request it cannot authenticate: A0 (the CUP
+      // "MAC verification failed" code), the reply without DE 64
+      this.macFailures++;
+      const r = this.reply(req, "A0");
+      this.trace.push({ mti: req.mti, stan: String(req.f[11] ?? ""), tid: String(req.f[41] ?? ""), rc: "A0" });
+      this.log(`${req.mti}/${req.f[3] ?? ""} STAN ${req.f[11] ?? "?"} TID ${text(req, 41)}: ${problem} -> A0`);
+      send(frame(encode(r), tpdu("0000", nii)).toString("latin1"));
+      return;
+    }
     const fault = this.takeFault(req);
     const kind = fault?.fault;
     const processIt = fault?.process ?? !(kind === "drop" || kind === "rc");
@@ -239,7 +261,9 @@ export class Acquirer {
       (req.f[4] !== undefined ? ` amount ${Number(req.f[4])}` : "") + ` -> ${resp.f[39]}` + (kind ? ` [fault ${kind}]` : ""));
     if (kind === "noResponse" || kind === "drop") return;
     // jPOS swaps source and destination in replies; the terminal must accept it
-    const bytes = frame(encode(resp), tpdu("0000", nii));
+    const body = macked ? encodeMacked(resp, this.macKey!) : encode(resp);
+    if (kind === "badMac" && macked) body[body.length - 1]! ^= 0x01; // the response MAC no longer verifies
+    const bytes = frame(body, tpdu("0000", nii));
     const latin1 = bytes.toString("latin1");
     switch (kind) {
       case "late":

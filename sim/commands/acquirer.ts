@@ -8,7 +8,7 @@ export const summary = "run the acquirer simulator on TCP (--port N [--host 127.
 const USAGE = `usage: pos-sim acquirer --port <n> [--host 127.0.0.1] [--decline <suffix>:<rc>]... [--fault <mti>:<kind>[:<n>]]...
   --decline 51:51     amounts ending in 51 are declined with RC 51 (the default rule)
   --fault 0200:noResponse:2   the next 2 sale/void/refund requests get no reply
-  fault kinds: noResponse drop late garbled disconnectMid duplicate rc=<RC>
+  fault kinds: noResponse drop late garbled disconnectMid duplicate badMac rc=<RC>
 The ledger and its violations are printed on Ctrl-C; every check is logged as it happens.`;
 
 type Parsed = { port: number; host: string; declines: DeclineRule[]; faults: { mti: string; fault: FaultKind; rc?: string; count: number }[] };
@@ -28,7 +28,7 @@ export function parseArgs(args: string[]): Parsed | string {
 function check(p: { values: { port?: number; host?: string; decline?: string[]; fault?: string[] } }): Parsed {
   const declines: DeclineRule[] = [];
   const faults: Parsed["faults"] = [];
-  const kinds = ["noResponse", "drop", "late", "garbled", "disconnectMid", "duplicate"];
+  const kinds = ["noResponse", "drop", "late", "garbled", "disconnectMid", "duplicate", "badMac"];
   for (const v of p.values.decline ?? []) {
     const [suffix, rc, extra] = v.split(":");
     if (!suffix || !/^\d+$/.test(suffix) || !rc || rc.length !== 2 || extra !== undefined) throw new UsageError(`--decline wants <digits>:<2-char RC>, got '${v}'`);

@@ -10,9 +10,11 @@ import { VirtualNetworkImpl } from "../../sim/bus/network";
 import { pack } from "../../firmware/host/iso8583";
 import { frame } from "../../firmware/host/frame";
 import { fromHex } from "../../firmware/host/hex";
+import { packMacked } from "../../firmware/host/link";
+import { TEST_MAC } from "./world";
 
 const latin1 = (b: Uint8Array) => Buffer.from(b).toString("latin1");
-const sale = (stan: number) => frame(pack({ mti: "0200", f: { 3: "000000", 4: "000000001000", 11: String(stan).padStart(6, "0"), 41: "TERM0001", 62: "000001" } }), "001");
+const sale = (stan: number) => frame(packMacked({ mti: "0200", f: { 3: "000000", 4: "000000001000", 11: String(stan).padStart(6, "0"), 41: "TERM0001", 62: "000001" } }, TEST_MAC), "001");
 
 function rig(opts: AcquirerOptions = {}) {
   const clock = new VirtualClock();

@@ -8,7 +8,7 @@ import { frame } from "../../firmware/host/frame";
 import { pack, IsoMsg } from "../../firmware/host/iso8583";
 import { bytesToStr } from "../../firmware/host/hex";
 import { Brand, TxnKind, TxnState, TxnRecord } from "../../firmware/txn";
-import { makeWorld, espruinoNet, timersOf, HOST, PORT, SETTINGS } from "./world";
+import { makeWorld, espruinoNet, timersOf, HOST, PORT, SETTINGS, TEST_MAC } from "./world";
 
 function saleMsg(stan: number): IsoMsg {
   const rec: TxnRecord = {
@@ -50,7 +50,7 @@ describe("host link failure classes", () => {
     const w = makeWorld();
     let writes = 0;
     const silent: NetModule = { connect: () => ({ write: () => { writes++; return true; }, end: () => {}, on: () => {} }) as any };
-    const link = createLink({ net: silent, host: HOST, port: PORT, nii: "123", io: timersOf(w.clock), connectTimeoutMs: 5000 });
+    const link = createLink({ net: silent, host: HOST, port: PORT, nii: "123", io: timersOf(w.clock), connectTimeoutMs: 5000, mac: TEST_MAC });
     const r = exchange(w, saleMsg(1), link);
     assert.equal(r.err.code, "NOT_SENT");
     assert.ok(Math.abs(r.took - 5) < 0.01, "after the connect timeout: " + r.took);
@@ -129,7 +129,7 @@ describe("host link failure classes", () => {
     const w = makeWorld();
     const base = espruinoNet(w.net, w.clock);
     const sync: NetModule = { connect: (o, cb) => { const s = base.connect(o, () => {}); cb(s); return s; } };
-    const link = createLink({ net: sync, host: HOST, port: PORT, nii: "123", io: timersOf(w.clock) });
+    const link = createLink({ net: sync, host: HOST, port: PORT, nii: "123", io: timersOf(w.clock), mac: TEST_MAC });
     assert.equal(exchange(w, saleMsg(1), link).err, null);
   });
 });

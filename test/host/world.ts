@@ -10,6 +10,12 @@ import type { HostSettings, HostStore, PaymentRequest } from "../../firmware/hos
 import type { TxnRecord } from "../../firmware/txn";
 import type { VirtualNetwork } from "../../sim/bus/types";
 import { PowerCutError } from "../../sim/parts/nor-flash";
+import { TEST_MAC_KEY } from "../../sim/acquirer/mac";
+import { macFunction } from "../../firmware/app/hmac";
+import { sha256Latin1 } from "../support/fake-ports";
+
+/** the terminal's MAC with the simulator's test key */
+export const TEST_MAC = macFunction(sha256Latin1, TEST_MAC_KEY)!;
 
 export const HOST = "10.0.0.2";
 export const PORT = 5000;
@@ -87,7 +93,7 @@ export function makeWorld(opts: { acquirer?: AcquirerOptions; engine?: Partial<E
     reboot() {
       net.resetAll((label) => label === "client");
       const first = !w.link;
-      w.link = createLink({ net: espruinoNet(net, clock), host: HOST, port: PORT, nii: SETTINGS.nii, io, connectTimeoutMs: 5000, responseTimeoutMs: 30000 });
+      w.link = createLink({ net: espruinoNet(net, clock), host: HOST, port: PORT, nii: SETTINGS.nii, io, connectTimeoutMs: 5000, responseTimeoutMs: 30000, mac: TEST_MAC });
       if (opts.openStore && !first) w.store = opts.openStore() as MemoryStore;
       w.engine = createEngine({ store: w.store, link: w.link, settings: SETTINGS, io, ...opts.engine });
     },

@@ -52,7 +52,7 @@ export function defaultSettings(): Settings {
     pinSalt: "", pinHash: "", pinFails: 0, minAmount: 100, maxAmount: 500000,
     deviceKey: "",
     // TEST ONLY: the acquirer simulator's key (sim/acquirer/mac.ts); provision a real one
-    macKey: "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
+    macKey: "000102030405060708090a0b0c0d0e0f",
     shiftBatch: 0, shiftFrom: 0, receiptOpen: 0,
   };
 }

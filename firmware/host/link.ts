@@ -45,7 +45,8 @@ export interface HostLink {
   onStatus(fn: (text: string) => void): void;
 }
 
-/** packs m with DE 64 = the MAC of the bytes before it (DE 64 is the last element) */
+/** packs m with DE 64 = the MAC of the bytes before it (DE 64 is the last element); for
+ *  tests and the memtest's loopback host (exchange() does the same inline) */
 export function packMacked(m: IsoMsg, mac: (data: string) => string): Uint8Array {
   m.f[64] = new Uint8Array(8);
   var b = pack(m);
@@ -63,7 +64,11 @@ export function createLink(o: LinkOptions): HostLink {
     var mac = o.mac, macked = req.mti.charAt(1) !== "8";
     if (macked && !mac) { cb({ code: LinkErr.NOT_SENT, message: "no MAC key" }); return; }
     try {
-      bytes = frame(macked ? packMacked(req, mac!) : pack(req), o.nii);
+      // as packMacked, inline: a top-level function the bundle would keep costs RAM for life
+      if (macked) req.f[64] = new Uint8Array(8);
+      var packed = pack(req);
+      if (macked) packed.set(strToBytes(mac!(bytesToStr(packed.subarray(0, packed.length - 8)))), packed.length - 8);
+      bytes = frame(packed, o.nii);
     } catch (e) {
       cb({ code: LinkErr.NOT_SENT, message: "pack: " + (e as Error).message });
       return;

@@ -35,7 +35,7 @@ describe("host MAC (DE 64, HMAC-SHA-256 truncated to 8 bytes)", () => {
       const want = nodeMac(TEST_MAC_KEY, Buffer.from(data, "latin1"));
       assert.equal(Buffer.from(mac(data), "latin1").toString("hex"), want.toString("hex"));
     }
-    // RFC 4231 test case 2 ("Jefe"), truncated
+    // another key and message (RFC 4231 case 2's message; the key repeated to 16 bytes)
     const jefe = macFunction(sha256Latin1, Buffer.from("Jefe".repeat(4)).toString("hex"))!;
     assert.equal(Buffer.from(jefe("what do ya want for nothing?"), "latin1").toString("hex"),
       nodeMac(Buffer.from("Jefe".repeat(4)).toString("hex"), Buffer.from("what do ya want for nothing?")).toString("hex"));

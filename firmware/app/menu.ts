@@ -6,6 +6,7 @@ import { formatAmount, parseDigits } from "../util/money";
 import { amountEntry, voidEntry } from "./sale";
 import { requirePin, changePin } from "./supervisor";
 import { printReceipt, printReport } from "./printing";
+import { serviceMenu } from "./service-menu";
 
 export function idleState(app: App): State {
   return {
@@ -39,7 +40,7 @@ export function salesPaused(app: App): string | null {
 
 /** 4 lines a page (the screen toolkit fits 4 lines above the hint), pages split by "|" and
  *  lines by "," when shown: one string in RAM instead of 14 */
-const PAGES = "1 VOID,2 REFUND,3 REPRINT,4 X REPORT|5 Z REPORT,6 SETTLEMENT,7 ECHO TEST,8 LOGON|9 SETTINGS";
+const PAGES = "1 VOID,2 REFUND,3 REPRINT,4 X REPORT|5 Z REPORT,6 SETTLEMENT,7 ECHO TEST,8 LOGON|9 SETTINGS,0 SERVICE";
 const PAGE_COUNT = 3;
 
 export function menu(app: App, page: number): State {
@@ -49,7 +50,7 @@ export function menu(app: App, page: number): State {
     key: function (k) {
       if (k === "CANCEL") app.idle();
       else if (k === "MENU" || k === "FUNC") app.go(menu(app, (page + 1) % PAGE_COUNT));
-      else if (k.length === 1 && k >= "1" && k <= "9") choose(app, k);
+      else if (k.length === 1 && k >= "0" && k <= "9") choose(app, k);
       else if (k === "ENTER") app.go(menu(app, (page + 1) % PAGE_COUNT));
     },
   };
@@ -68,6 +69,7 @@ function choose(app: App, k: string): void {
   else if (k === "7") hostCheck(app, "ECHO TEST", false);
   else if (k === "8") hostCheck(app, "LOGON", true);
   else if (k === "9") requirePin(app, "for SETTINGS", function () { app.go(settingsMenu(app)); }, back);
+  else if (k === "0") app.go(serviceMenu(app, back));
 }
 
 function batchOf(app: App): number {

@@ -34,7 +34,7 @@ export interface Board {
   parts: { [role: string]: PartEntry };
   /** flash regions, each inside a raw partition (free or flash): the journal, and the
    *  A/B settings store */
-  flashRegions: { journal: FlashRegionSpec; audit: FlashRegionSpec; health: FlashRegionSpec; settings: FlashRegionSpec; [name: string]: FlashRegionSpec };
+  flashRegions: { journal: FlashRegionSpec; audit: FlashRegionSpec; health: FlashRegionSpec; boot: FlashRegionSpec; settings: FlashRegionSpec; [name: string]: FlashRegionSpec };
   /** pins documented but not driven by the firmware (LEDs, spare); checked for double use */
   reserved?: { [pin: string]: string };
 }

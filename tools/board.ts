@@ -90,7 +90,7 @@ function checkPartitions(c: Checker, b: Record<string, any>): void {
 
 function checkRegions(c: Checker, b: Record<string, any>): void {
   if (!c.obj(b.flashRegions, "flashRegions")) return;
-  for (const need of ["journal", "audit", "health", "settings"]) if (!(need in b.flashRegions)) c.err("flashRegions." + need, "missing");
+  for (const need of ["journal", "audit", "health", "boot", "settings"]) if (!(need in b.flashRegions)) c.err("flashRegions." + need, "missing");
   const raw: [string, any][] = [];
   const parts = b.partitions || {};
   for (const name of ["free", "flash"]) if (parts[name] && typeof parts[name].base === "number") raw.push([name, parts[name]]);

@@ -43,6 +43,9 @@ export interface PartSpec<F extends Fields = Fields> {
   what: string;
   /** the factory's export name in the folder's part.ts */
   factory: string;
+  /** a part that works on more than one kind of bus: the factory the build binds when the
+   *  entry's bus is of that kind, so a bundle carries only its board's bus code */
+  factoryOnBus?: { [busKind: string]: string };
   /** the board entry's fields besides `type` (the board types derive from these: EntryOf) */
   fields: F;
   /** the virtual part standing in for it in the simulator (sim/parts/<virtual>.ts); default: type */

@@ -32,12 +32,14 @@ const PARTS_ID = "\0parts";
  *  (drivers/<folder>/part.spec.ts names the export of drivers/<folder>/part.ts); undefined
  *  for a role the board leaves empty. Only the board's own factories are imported, so a
  *  bundle carries no code for parts its board does not have, and no table at all. */
-export function partsModule(board: { parts?: { [role: string]: { type?: unknown } } }): string {
+export function partsModule(board: { parts?: { [role: string]: { type?: unknown; bus?: unknown } }; buses?: { [id: string]: { kind?: unknown } } }): string {
   const lines: string[] = [];
   for (const role of ROLES) {
     const entry = board.parts && board.parts[role];
     const spec = entry && typeof entry.type === "string" ? partOfType(entry.type) : undefined;
-    if (spec) lines.push("export { " + spec.factory + " as " + role + " } from " + JSON.stringify(spec.factoryFile) + ";");
+    const bus = entry && typeof entry.bus === "string" && board.buses ? board.buses[entry.bus] : undefined;
+    const onBus = spec && spec.factoryOnBus && bus && typeof bus.kind === "string" ? spec.factoryOnBus[bus.kind] : undefined;
+    if (spec) lines.push("export { " + (onBus || spec.factory) + " as " + role + " } from " + JSON.stringify(spec.factoryFile) + ";");
     else lines.push("export var " + role + " = void 0;");
   }
   return lines.join("\n") + "\n";

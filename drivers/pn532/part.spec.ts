@@ -4,6 +4,7 @@ import { part, EntryOf } from "../parts";
 
 export const PN532 = part({
   type: "pn532", role: "nfc", what: "PN532 NFC reader on I2C or HSU (UART)", factory: "pn532",
+  factoryOnBus: { i2c: "pn532OnI2c", uart: "pn532OnUart" },
   fields: {
     bus: { kind: "bus", of: ["i2c", "uart"] },
     address: { kind: "address", default: 0x24 },

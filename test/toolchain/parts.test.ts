@@ -50,6 +50,7 @@ describe("parts described once", function () {
         assert.ok((ROLES as readonly string[]).indexOf(p.role) >= 0, `${p.type}: role ${p.role}`);
         assert.ok(fs.existsSync(p.factoryFile), `${rel(p.factoryFile)} missing`);
         assert.equal(typeof require(p.factoryFile)[p.factory], "function", `${rel(p.factoryFile)} exports no ${p.factory}`);
+        for (const f of Object.values(p.factoryOnBus || {})) assert.equal(typeof require(p.factoryFile)[f], "function", `${rel(p.factoryFile)} exports no ${f}`);
         assert.ok(p.what.length > 10);
         for (const name of Object.keys(p.fields)) assert.notEqual(name, "type", `${p.type}: "type" is not a field`);
         if (p.model) assert.ok(p.virtual, `${p.type}: a model's constants go to a virtual part`);
@@ -119,7 +120,12 @@ describe("parts described once", function () {
       assert.match(v1, /export \{ ssd1306 as display \} from ".*drivers\/ssd1306\/part\.ts";/);
       assert.match(v1, /export \{ escpos as printer \} from ".*drivers\/escpos\/part\.ts";/);
       assert.match(v1, /export \{ magstripeTtl as msr \}/);
-      assert.match(v1, /export \{ pn532 as nfc \}/);
+      // a part on either bus: the factory for the board's bus only (I2C here; HSU on a UART)
+      assert.match(v1, /export \{ pn532OnI2c as nfc \}/);
+      const hsu = loadBoard("pos-esp32-v1") as any;
+      delete hsu.parts.printer;
+      hsu.parts.nfc = { type: "pn532", bus: "uart2" };
+      assert.match(partsModule(hsu), /export \{ pn532OnUart as nfc \}/);
       const uartMsr = partsModule(loadBoard("pos-esp32-uart-msr"));
       assert.match(uartMsr, /export \{ magstripeUart as msr \}/);
       assert.match(uartMsr, /export var nfc = void 0;/);

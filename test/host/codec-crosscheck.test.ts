@@ -408,7 +408,9 @@ describe("codec cross-check: firmware/host vs sim/acquirer (independent codecs)"
       assert.equal(refuse({ 62: "\u00e9" }), "BAD_VALUE");
       assert.equal(refuse({ 2: 4111 }), "BAD_VALUE");
       assert.equal(refuse({ 8: "1" }), "UNKNOWN_FIELD");
-      assert.equal(refuse({ 70: "301" }), "UNKNOWN_FIELD");
+      assert.equal(refuse({ 71: "301" }), "UNKNOWN_FIELD");
+      assert.equal(refuse({ 70: "3011" }), "BAD_VALUE");                  // n3
+      assert.equal(refuse({ 70: "801" }), "OK");                          // the health report
       assert.equal(refuse({}, "02X0"), "BAD_MTI");
       assert.equal(refuse({}, "200"), "BAD_MTI");
     });

@@ -15,6 +15,9 @@ import { openJournal } from "./journal/journal";
 import { createCardService } from "./cards/service";
 import { zeroPad } from "./util/money";
 import { platformFault } from "./app/platform";
+import { openHealth } from "./health/store";
+import { wireHealth } from "./health/wire";
+import { H } from "./health/record";
 
 var started = false;
 
@@ -40,25 +43,31 @@ function main(): void {
   connectWifi(v.ssid, v.wifiPass, p.log);
   var journal = openJournal(p.flash, p.board().flashRegions.journal, { crc32: p.crc32 });
   if (journal.state === "fault") p.log("journal: fault: " + journal.reason);
+  var health = openHealth({ flash: p.flash, region: p.board().flashRegions.health, journal: p.board().flashRegions.journal, crc32: p.crc32 });
+  // the boot, with the cut the journal recovered and the numbers it skipped (bootInfo(): the
+  // audit item's; connect it here at merge)
+  health.note(H.BOOTS, (journal as any).bootInfo ? (journal as any).bootInfo() : null);
   var store = createJournalStore(journal);
   var mac = macFunction(p.sha256, v.macKey);
   if (!mac) p.log("host: no valid MAC key: financial messages refused (posConfig macKey)");
   var link = createLink({ net: p.net as NetModule, host: v.host, port: v.port, nii: zeroPad(v.nii, 3), io: p.io, mac: mac });
   var engine = createEngine({ store: store, link: link, settings: { tid: v.tid, mid: v.mid, nii: zeroPad(v.nii, 3) },
     io: { setTimeout: p.io.setTimeout, clearTimeout: p.io.clearTimeout, now: localStamp } });
+  wireHealth(health, link, engine);
   var cards = cardsHub();
   var service: any = null;
   var readers = makeReaders(p, function () { return service.terminal(); });
-  service = createCardService({ msr: readers.msr, nfc: readers.nfc, date: function () { return "26" + localStamp().date; }, log: p.log },
+  service = createCardService({ msr: readers.msr, nfc: readers.nfc, date: function () { return "26" + localStamp().date; }, log: p.log, count: health.note },
     cards.onCard, cards.onError);
   cards.attach(service);
-  var status = statusHub();
+  var status = statusHub(health.note);
   var printer = makePrinter(p, status.emit);
   var display = makeDisplay(p);
   var keypad = makeKeypad(p);
   var ports = buildPorts(p, settings, engine, store, journal, {
     graphics: display || undefined, keypad: keypad || undefined, printer: printer ? { driver: printer, status: status } : undefined,
   }, cards);
+  ports.health = health;
   startApp(ports, settings);
   // provisioning from the console (USB): posConfig("ssid", "shop-wifi"), then reboot
   global.posConfig = function (name: string, value: any): void {

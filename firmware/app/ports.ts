@@ -5,6 +5,8 @@
 // transaction is firmware/txn.ts's TxnRecord everywhere: as the engine answers it, as the
 // journal reads it back, as it is printed.
 import { CardData, TxnKind, TxnRecord, Totals, SettleResult } from "../txn";
+import { PrintJob } from "../../drivers/print-doc";
+import { Health } from "../health/store";
 
 /** An error handed to the flow: `code` decides the screen, `message` is shown as is. */
 export interface AppError { code: string; message: string; }
@@ -101,6 +103,8 @@ export interface PrinterPort {
   onStatus(fn: (what: string) => void): void;
   /** give up the current job: its callback gets code CANCELLED */
   cancel(): void;
+  /** a ready layout (service receipts: health); absent: no printer */
+  job?(job: PrintJob, cb: (err: AppError | null) => void): void;
 }
 
 export interface Ports {
@@ -117,6 +121,8 @@ export interface Ports {
   randomByte: () => number;
   /** the interpreter is low on memory: refuse new sales (firmware/board.ts memoryLow) */
   memoryLow?: () => boolean;
+  /** the health counters (firmware/health); absent in tests that do not need them */
+  health?: Health;
   log: (line: string) => void;
 }
 

@@ -5,7 +5,8 @@
 // screen says so and CANCEL gives up (the receipt can be reprinted from the menu). If the
 // driver gives up itself (offline, no paper for too long) ENTER retries as a REPRINT.
 import { App, State, screen } from "./flow";
-import { ReceiptCopy, ReportDoc, AppError } from "./ports";
+import { ReceiptCopy, ReportDoc, AppError, appError } from "./ports";
+import { PrintJob } from "../../drivers/print-doc";
 import { TxnRecord } from "../txn";
 
 export function printReceipt(app: App, txn: TxnRecord, copy: ReceiptCopy, reprint: boolean, head: string[], then: () => void): void {
@@ -41,6 +42,14 @@ export function printReport(app: App, doc: ReportDoc, then: () => void): void {
   runJob(app, doc.title, ["Printing..."], function (go) { go(); }, function (cb) { app.ports.printer.report(doc, cb); }, function () {
     printReport(app, doc, then);
   }, then);
+}
+
+/** a ready layout (service receipts), with the same screens as a report */
+export function printJob(app: App, title: string, job: PrintJob, then: () => void): void {
+  var printer = app.ports.printer;
+  runJob(app, title, ["Printing..."], function (go) { go(); }, function (cb) {
+    if (printer.job) printer.job(job, cb); else cb(appError("PRINTER", "No printer"));
+  }, function () { printJob(app, title, job, then); }, then);
 }
 
 /** One print job with its screens: printing, paper out (driver waiting), and a retry/skip

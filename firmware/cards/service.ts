@@ -22,6 +22,8 @@ export interface CardServiceDeps {
   country?: number;
   currency?: number;
   log?: (line: string) => void;
+  /** every read error, for the health counters (firmware/health) */
+  count?: (source: string, reason: string, fault: boolean) => void;
 }
 
 var MESSAGES: { [source: string]: string } = { swipe: "Swipe again", tap: "Tap again" };
@@ -55,6 +57,7 @@ export function createCardService(deps: CardServiceDeps, onCard: (card: CardEven
 
   function fail(source: "swipe" | "tap", reason: string, fault: boolean): void {
     stats.errors[reason] = (stats.errors[reason] || 0) + 1;
+    if (deps.count) deps.count(source, reason, fault);
     log("card: " + source + " error " + reason);
     if (!active) return;
     onError({ code: fault ? "READER_FAULT" : "CARD_ERROR", source: source, reason: reason, message: fault ? "Reader fault" : MESSAGES[source]! });

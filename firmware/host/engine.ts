@@ -30,7 +30,8 @@ export interface Engine {
   refund(req: PaymentRequest, cb: Cb<TxnResult>): void;
   voidByInvoice(invoice: number, cb: Cb<TxnResult>): void;
   settle(cb: Cb<SettleResult>): void;
-  echo(cb: Cb<AdminResult>): void;
+  /** extra: more elements for the 0800 (the health message: DE 48 and 70, docs/health.md) */
+  echo(cb: Cb<AdminResult>, extra?: { [de: number]: string }): void;
   logon(cb: Cb<AdminResult>): void;
   flush(cb: Cb<{ reversalPending: boolean; advices: number }>): void;
   pendingWork(): { reversal: boolean; advices: number };
@@ -365,7 +366,13 @@ export function createEngine(o: EngineOptions): Engine {
     refund: function (req, cb) { payment(TxnKind.REFUND, PC_REFUND, req, cb); },
     voidByInvoice: voidByInvoice,
     settle: settle,
-    echo: function (cb) { network("ECHO", function (stan) { return buildEcho(stan, s); }, cb); },
+    echo: function (cb, extra) {
+      network("ECHO", function (stan) {
+        var m = buildEcho(stan, s);
+        if (extra) for (var de in extra) m.f[de as any] = extra[de as any]!;
+        return m;
+      }, cb);
+    },
     logon: function (cb) { network("LOGON", function (stan) { return buildLogon(stan, s); }, cb); },
     flush: function (cb) {
       exclusive(cb, function (done) {

@@ -47,8 +47,8 @@ def(2, FT.LLN, 19); def(3, FT.N, 6); def(4, FT.N, 12); def(7, FT.N, 10);
 def(11, FT.N, 6); def(12, FT.N, 6); def(13, FT.N, 4); def(14, FT.N, 4);
 def(22, FT.N, 3); def(24, FT.N, 3); def(25, FT.N, 2); def(35, FT.LLZ, 37);
 def(37, FT.AN, 12); def(38, FT.AN, 6); def(39, FT.AN, 2); def(41, FT.AN, 8);
-def(42, FT.AN, 15); def(52, FT.B, 8); def(54, FT.LLLA, 120); def(55, FT.LLLB, 255);
-def(60, FT.LLLA, 999); def(62, FT.LLLA, 999); def(63, FT.LLLA, 999); def(64, FT.B, 8);
+def(42, FT.AN, 15); def(48, FT.LLLA, 999); def(52, FT.B, 8); def(54, FT.LLLA, 120); def(55, FT.LLLB, 255);
+def(60, FT.LLLA, 999); def(62, FT.LLLA, 999); def(63, FT.LLLA, 999); def(64, FT.B, 8); def(70, FT.N, 3);
 
 export function fieldType(de: number): FT { return (TYPES[de] || 0) as FT; }
 export function fieldMax(de: number): number { return MAXLEN[de] || 0; }

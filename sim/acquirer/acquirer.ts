@@ -9,6 +9,7 @@ import { IsoMessage, decode, encode, responseMti, text, zeroPad as digits } from
 import { Deframer, frame, niiOf, tpdu } from "./framing";
 import { encodeMacked, isMacked, macProblem, TEST_MAC_KEY } from "./mac";
 import { emptyTotals, formatTotals, parseTotals, sameTotals, Totals } from "./totals";
+import { HealthBook } from "./health";
 import type { VirtualNetwork, VirtualSocket } from "../bus/types";
 
 export type FaultKind = "noResponse" | "drop" | "late" | "garbled" | "disconnectMid" | "duplicate" | "rc" | "badMac";
@@ -101,6 +102,8 @@ export interface AcquirerOptions {
   /** MAC key, hex (docs/host-protocol.md §1.4); default TEST_MAC_KEY; null: no MACs at all
    *  (requests not checked, responses not MACed) */
   macKey?: string | null;
+  /** a terminal's health report arrived (0800, DE 70 801): its table (./health.ts) */
+  onHealth?: (tid: string, table: string) => void;
 }
 
 export const DEFAULT_IDLE_TIMEOUT_MS = 60000;
@@ -134,6 +137,8 @@ export class Acquirer {
   readonly errors: string[] = [];
   /** every request and what was done with it, for tests and the UI */
   readonly trace: { mti: string; stan: string; tid: string; rc: string; fault?: FaultKind }[] = [];
+  /** terminal health reports, the latest per TID (docs/health.md) */
+  readonly health: HealthBook;
 
   constructor(opts: AcquirerOptions = {}) {
     this.declineRules = opts.declineRules ?? [{ endsWith: "51", rc: "51" }];
@@ -148,6 +153,7 @@ export class Acquirer {
     this.partialMs = opts.partialTimeoutMs ?? DEFAULT_PARTIAL_TIMEOUT_MS;
     this.log = opts.log ?? (() => {});
     this.macKey = opts.macKey === undefined ? TEST_MAC_KEY : opts.macKey;
+    this.health = new HealthBook(opts.onHealth);
   }
 
   /** Listen on the simulator's virtual network. */
@@ -356,7 +362,7 @@ export class Acquirer {
         l.uploads.push({ stan, origStan: Number(String(req.f[60] ?? "").slice(4, 10)), invoice, amount, procCode });
         break;
       case "0500": this.settlement(l, req, r, procCode); break;
-      case "0800": break;
+      case "0800": r.f[39] = this.health.take(tid, req.f[70], req.f[48], this.log); break;
       default: r.f[39] = "12"; // invalid transaction
     }
     seen.rc = String(r.f[39]);

@@ -47,6 +47,7 @@ export const FIELDS: ReadonlyMap<number, FieldSpec> = new Map(([
   [39, "Response code", "ans", 2],
   [41, "TID", "ans", 8],
   [42, "MID", "ans", 15],
+  [48, "Additional data (private: health report)", "LLLVAR ans", 999],
   [52, "PIN block", "b", 8],
   [54, "Additional amounts", "LLLVAR ans", 120],
   [55, "ICC data", "LLLVAR b", 255],
@@ -54,6 +55,7 @@ export const FIELDS: ReadonlyMap<number, FieldSpec> = new Map(([
   [62, "Invoice", "LLLVAR ans", 999],
   [63, "Private 63 (totals)", "LLLVAR ans", 999],
   [64, "MAC", "b", 8],
+  [70, "Network management information code", "n", 3],
 ] as const).map(([de, name, format, max]) => [de, { de, name, format, max }]));
 
 export function isBinary(format: FieldFormat): boolean { return format === "b" || format === "LLLVAR b"; }

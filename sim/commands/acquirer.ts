@@ -9,7 +9,9 @@ const USAGE = `usage: pos-sim acquirer --port <n> [--host 127.0.0.1] [--decline 
   --decline 51:51     amounts ending in 51 are declined with RC 51 (the default rule)
   --fault 0200:noResponse:2   the next 2 sale/void/refund requests get no reply
   fault kinds: noResponse drop late garbled disconnectMid duplicate badMac rc=<RC>
-The ledger and its violations are printed on Ctrl-C; every check is logged as it happens.`;
+The ledger and its violations are printed on Ctrl-C; every check is logged as it happens.
+Each terminal health report (0800, DE 70 801) prints that terminal's health table as it
+arrives; all terminals' tables are printed again on Ctrl-C (docs/health.md).`;
 
 type Parsed = { port: number; host: string; declines: DeclineRule[]; faults: { mti: string; fault: FaultKind; rc?: string; count: number }[] };
 const SPEC = {
@@ -50,7 +52,8 @@ export async function run(args: string[]): Promise<number> {
   const c = cliArgs("pos-sim acquirer", args, SPEC, USAGE, { max: 0 }, (x) => { check(x); });
   if (typeof c === "number") return c;
   const p = check(c);
-  const acq = new Acquirer({ declineRules: p.declines.length ? p.declines : undefined, log: (l) => console.log(l) });
+  const acq = new Acquirer({ declineRules: p.declines.length ? p.declines : undefined, log: (l) => console.log(l),
+    onHealth: (_tid, table) => console.log(table) });
   for (const f of p.faults) acq.inject({ mti: f.mti, fault: f.fault, rc: f.rc, count: f.count });
   try {
     await serveTcp(acq, p.port, p.host, (l) => console.log(l));
@@ -66,6 +69,7 @@ export async function run(args: string[]): Promise<number> {
         `${l.doubleCharges} double charges, ${l.violations.length} violations`);
       for (const v of l.violations) console.log(`  ${v.type} STAN ${v.stan}: ${v.detail}`);
     }
+    if (acq.health.tids().length) console.log(acq.health.tables());
   };
   return await new Promise<number>((resolve) => {
     process.once("SIGINT", () => { report(); resolve(0); process.exit(0); });

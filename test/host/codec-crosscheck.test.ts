@@ -125,6 +125,7 @@ function terminalMessages(): [string, fw.IsoMsg][] {
     ["0800 echo", fwMsg.buildEcho(28, S)],
     ["0800 logon", fwMsg.buildLogon(29, S)],
     ["0800 echo, short TID and NII 1", fwMsg.buildEcho(30, { ...S, tid: "T1", nii: "1" })],
+    ["0800 health (DE 48, DE 70: a secondary bitmap)", { ...fwMsg.buildEcho(31, S), f: { ...fwMsg.buildEcho(31, S).f, 48: "H1BT013CR010SK010FW050.1.0", 70: "801" } }],
   ];
 }
 
@@ -138,7 +139,7 @@ describe("codec cross-check: firmware/host vs sim/acquirer (independent codecs)"
       assert.equal(spec?.format, fmt[fw.fieldType(de)], `DE ${de} format`);
       if (spec) assert.equal(spec.max, fw.fieldMax(de), `DE ${de} maximum`);
     }
-    assert.equal(acq.FIELDS.size, 24);
+    assert.equal(acq.FIELDS.size, 26);
   });
 
   describe("every message the terminal sends: same bytes, same fields", () => {
@@ -407,7 +408,9 @@ describe("codec cross-check: firmware/host vs sim/acquirer (independent codecs)"
       assert.equal(refuse({ 62: "\u00e9" }), "BAD_VALUE");
       assert.equal(refuse({ 2: 4111 }), "BAD_VALUE");
       assert.equal(refuse({ 8: "1" }), "UNKNOWN_FIELD");
-      assert.equal(refuse({ 70: "301" }), "UNKNOWN_FIELD");
+      assert.equal(refuse({ 71: "301" }), "UNKNOWN_FIELD");
+      assert.equal(refuse({ 70: "3011" }), "BAD_VALUE");                  // n3
+      assert.equal(refuse({ 70: "801" }), "OK");                          // the health report
       assert.equal(refuse({}, "02X0"), "BAD_MTI");
       assert.equal(refuse({}, "200"), "BAD_MTI");
     });

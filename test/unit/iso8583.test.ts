@@ -151,12 +151,17 @@ describe("iso8583 codec", () => {
   });
 
   it("uses a secondary bitmap only when a DE above 64 is present", () => {
-    // no DE > 64 is defined, so packing one is UNKNOWN_FIELD; a received secondary bitmap
-    // with no fields beyond 64 still decodes
+    // DE 70 (the health report's network management code) is the only DE > 64 defined:
+    // packing another is UNKNOWN_FIELD; a received secondary bitmap with no fields beyond 64
+    // still decodes
     const hex = "0800" + "A000000000000000" + "0000000000000000" + "990000";
     const m = unpack(fromHex(hex)!);
     assert.equal(m.f[3], "990000");
-    assert.throws(() => pack({ mti: "0800", f: { 70: "301" } }), (e: any) => e.code === "UNKNOWN_FIELD");
+    assert.throws(() => pack({ mti: "0800", f: { 71: "301" } }), (e: any) => e.code === "UNKNOWN_FIELD");
+    assert.equal(toHex(pack({ mti: "0800", f: { 3: "990000" } })).length, 2 * (2 + 8 + 3), "no DE > 64: one bitmap");
+    const h = pack({ mti: "0800", f: { 3: "990000", 70: "801" } });
+    assert.equal(toHex(h).toUpperCase(), "0800" + "A000000000000000" + "0400000000000000" + "990000" + "0801");
+    assert.deepEqual(unpack(h).f, { 3: "990000", 70: "801" });
   });
 
   it("random corruption of every fixture: decoded or rejected with a known code, never anything else", () => {

@@ -24,17 +24,19 @@ function done(cb: (err: AppError | null) => void) {
   };
 }
 
-/** statusHub: give its `emit` to the driver's onStatus option */
+/** statusHub: give its `emit` to the driver's onStatus option; `tap` sees every status too
+ *  (the health counters count "paper out") */
 export interface StatusHub { emit: (what: string) => void; listen: (fn: (what: string) => void) => void; }
-export function statusHub(): StatusHub {
+export function statusHub(tap?: (what: string) => void): StatusHub {
   var fn: ((what: string) => void) | null = null;
-  return { emit: function (w) { if (fn) fn(w); }, listen: function (f) { fn = f; } };
+  return { emit: function (w) { if (tap) tap(w); if (fn) fn(w); }, listen: function (f) { fn = f; } };
 }
 
 export function printerPort(printer: PrinterLike, status: StatusHub, settings: () => Settings, now: () => string): PrinterPort {
   return {
     onStatus: status.listen,
     cancel: function () { printer.cancel(); },
+    job: function (j, cb) { printer.print(j, done(cb)); },
     receipt: function (t, copy, reprint, cb) {
       printer.print(receiptJob(merchantOf(settings()), t, copy === "customer" ? 1 : 0, reprint), done(cb));
     },

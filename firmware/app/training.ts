@@ -53,7 +53,7 @@ export function trainingMenu(app: App, back: () => void): void {
         a.f[39] = req.mti === "0200" && amount && amount.substr(amount.length - 2) === "51" ? "51" : "00";
         if (amount) a.f[4] = amount;
         if (req.mti === "0200") { a.f[38] = "TR" + stan.substr(2); a.f[37] = "TRAIN" + digits(+stan, 7); }
-        req = null as any; // the request may hold card data: not kept
+        req = f = null as any; // the request may hold card data: the timer's closure keeps this scope
         app.ports.timers.setTimeout(function () { cb(null, a); }, Training.AnswerMs);
       },
       onStatus: function () {},

@@ -15,7 +15,13 @@ export function startApp(ports: Ports, settings: SettingsStore): App {
   if (!settings.load()) ports.log("settings: no valid copy, using defaults");
   var app = new App(ports, settings, idleState);
   provision(app);
-  checkJournal(app);
+  // a restart during training (docs/training.md) comes back live: say so before anything
+  if (settings.values.training) {
+    settings.values.training = 0;
+    var err = settings.save();
+    if (err) ports.log("settings: " + err);
+    app.go(message(app, "TRAINING OFF", ["Restarted: LIVE", "Cards are charged", "for real now"], 30, function () { checkJournal(app); }));
+  } else checkJournal(app);
   return app;
 }
 

@@ -2,6 +2,7 @@
 // is one key here and one module; each asks for the role it needs before it does anything.
 import { App, State, screen } from "./flow";
 import { healthMenu } from "../health/menu";
+import { trainingMenu } from "./training";
 
 /** one string in RAM, split when shown (see menu.ts PAGES) */
 const ITEMS = "1 AUDIT   2 HEALTH,3 TRAINING 4 UPDATE,5 CLOCK";
@@ -13,6 +14,7 @@ export function serviceMenu(app: App, back: () => void): State {
     key: function (k) {
       if (k === "CANCEL") back();
       else if (k === "2") healthMenu(app, function () { app.go(serviceMenu(app, back)); });
+      else if (k === "3") trainingMenu(app, function () { app.go(serviceMenu(app, back)); });
     },
   };
 }

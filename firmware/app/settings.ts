@@ -42,6 +42,9 @@ export interface Settings {
   shiftFrom: number;
   /** STAN of the transaction whose merchant receipt was started and not finished (0 = none) */
   receiptOpen: number;
+  /** 1 while training mode is on (firmware/app/training.ts): documents print the TRAINING
+   *  mark; found set at boot (a restart during training), it is cleared and the operator told */
+  training: number;
 }
 
 /** Simulator defaults; a real terminal is provisioned over these. */
@@ -53,7 +56,7 @@ export function defaultSettings(): Settings {
     deviceKey: "",
     // TEST ONLY: the acquirer simulator's key (sim/acquirer/mac.ts); provision a real one
     macKey: "000102030405060708090a0b0c0d0e0f",
-    shiftBatch: 0, shiftFrom: 0, receiptOpen: 0,
+    shiftBatch: 0, shiftFrom: 0, receiptOpen: 0, training: 0,
   };
 }
 

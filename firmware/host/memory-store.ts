@@ -1,6 +1,8 @@
 // A HostStore in RAM: the reference semantics of the journal port (firmware/host/types.ts),
-// for tests and for bring-up before the flash journal is wired. `beforeCommit` lets a test
-// cut the power at any commit: return false and the commit is neither applied nor answered.
+// for tests, and the training mode's store (firmware/app/training.ts: its own numbers, never
+// the journal's). `beforeCommit` lets a test cut the power at any commit: return false and
+// the commit is neither applied nor answered. Only createMemoryStore is top level: it is in
+// the bundle for training, and a top-level function costs RAM for the terminal's life.
 import { Cb, HostStore, StanPurpose } from "./types";
 import { TxnKind, TxnRecord, TxnState } from "../txn";
 
@@ -11,15 +13,6 @@ export interface MemoryStoreState {
   records: TxnRecord[];
 }
 
-function copy(r: TxnRecord): TxnRecord {
-  var c: any = {};
-  for (var k in r) c[k] = (r as any)[k];
-  return c as TxnRecord;
-}
-
-/** 1..999999, wraps to 1, never 0 */
-export function nextSerial(n: number): number { return n >= 999999 ? 1 : n + 1; }
-
 export interface MemoryStore extends HostStore {
   state: MemoryStoreState;
   /** called with the operation name before each commit; false = power cut (nothing happens) */
@@ -28,6 +21,13 @@ export interface MemoryStore extends HostStore {
 
 export function createMemoryStore(initial?: MemoryStoreState): MemoryStore {
   var st: MemoryStoreState = initial || { stan: 0, invoice: 0, batch: 1, records: [] };
+  function copy(r: TxnRecord): TxnRecord {
+    var c: any = {};
+    for (var k in r) c[k] = (r as any)[k];
+    return c as TxnRecord;
+  }
+  /** 1..999999, wraps to 1, never 0 */
+  function nextSerial(n: number): number { return n >= 999999 ? 1 : n + 1; }
 
   var nextSlot = 0; // slots are never reused: they name records across a batch close
   for (var n = 0; n < st.records.length; n++) if (st.records[n]!.slot >= nextSlot) nextSlot = st.records[n]!.slot + 1;

@@ -183,6 +183,7 @@ function run(script: string, done: (why: string | null) => void): void {
     else if (t === "S" || t === "T") card(t === "T");
     else if (t === "I") { var last = app.ports.journal.last(); sample(); press(last ? "" + last.invoice : "1"); }
     else if (t === "q") probeQueries();
+    else if (t === "g") process.memory(); // a garbage collection (peak kept)
     else if (t.charAt(0) !== "x") press(t);
     setTimeout(step, 5);
   }
@@ -213,6 +214,8 @@ function recover(then: () => void): void {
   again();
 }
 
+var TRAINING_SALES = "";
+for (var ts = 0; ts < 7; ts++) TRAINING_SALES += " g 1999 E w:card S w:customer-copy C w:idle";
 var FLOWS = [
   "journal-probe q",
   "sale-swipe 1999 E w:card S w:customer-copy E w:idle",
@@ -227,6 +230,16 @@ var FLOWS = [
   "logon M 8 w:message x:LOGON_OK E w:idle",
   "supervisor M 9 P w:settings 2 100 E w:message E w:settings C w:idle",
   "settlement M 6 P E w:message x:SETTLED E w:idle",
+  // training mode (docs/training.md): on and a sale; a decline (ends 51) and a void; 7 more
+  // sales (the training store full: 10 records; g: a garbage collection between sales, as
+  // between flows); X report; local settlement; off. Each flow after the first holds the
+  // training store the earlier ones filled.
+  "training-on M M M 0 3 P w:message x:TRAINING_ON E w:idle 1999 E w:card S w:customer-copy C w:idle",
+  "training-decline-void 1051 E w:card S w:message x:TRAINING_DECLINED E w:idle g M 1 w:entry P 1 E w:confirm E w:customer-copy C w:idle",
+  "training-full" + TRAINING_SALES,
+  "training-x-report M 4 w:idle",
+  "training-settlement M 6 P E w:message x:TRAINING_SETTLED E w:idle",
+  "training-off M M M 0 3 w:confirm E w:message x:LIVE_MODE E w:idle",
 ];
 
 /** the journal refused: NOT SENT, NOT NOW (a void or refund while sales are paused), or READY

@@ -16,6 +16,8 @@ export interface MerchantInfo {
   tid: string;
   /** ISO 4217 letters, e.g. "USD" */
   currency: string;
+  /** training mode (docs/training.md): TRAINING / NOT A TRANSACTION at the head and the foot */
+  training?: boolean;
 }
 
 /** the card type as printed ("CARD" when not known) */
@@ -41,6 +43,7 @@ export function txnReference(m: MerchantInfo, t: TxnRecord): string {
 export function renderHeader(e: PrintDoc, m: MerchantInfo, reprint: boolean): void {
   var COLUMNS = e.columns; // the printer's characters per line (its board part, via the driver)
   e.init().align(Align.Center);
+  if (m.training) e.bold(true).line("*** TRAINING ***").line("NOT A TRANSACTION").bold(false);
   if (reprint) e.bold(true).line("***** REPRINT *****").bold(false);
   if (m.name.length <= COLUMNS / 2) e.size(2, 2).line(m.name).size(1, 1);
   else e.bold(true).line(m.name.substr(0, COLUMNS)).bold(false);
@@ -50,9 +53,11 @@ export function renderHeader(e: PrintDoc, m: MerchantInfo, reprint: boolean): vo
   e.line(pair("TID:", m.tid, COLUMNS));
 }
 
-export function renderFooter(e: PrintDoc, label: string, reprint: boolean): void {
+/** training: pass the MerchantInfo's flag (every layout's footer carries the mark too) */
+export function renderFooter(e: PrintDoc, label: string, reprint: boolean, training?: boolean): void {
   e.align(Align.Center).line(label);
   if (reprint) e.bold(true).line("***** REPRINT *****").bold(false);
+  if (training) e.bold(true).line("*** TRAINING ***").line("NOT A TRANSACTION").bold(false);
   e.align(Align.Left).feed(3).cut();
 }
 
@@ -101,7 +106,7 @@ export function renderReceipt(e: PrintDoc, m: MerchantInfo, t: TxnRecord, copy: 
     for (var i = 0; i < agree.length; i++) e.line(agree[i]!);
   }
   e.newline();
-  renderFooter(e, copy === Copy.Merchant ? "--- MERCHANT COPY ---" : "--- CUSTOMER COPY ---", reprint);
+  renderFooter(e, copy === Copy.Merchant ? "--- MERCHANT COPY ---" : "--- CUSTOMER COPY ---", reprint, m.training);
 }
 
 /** the job the printer driver takes (re-rendered with reprint = true after paper out) */

@@ -54,7 +54,7 @@ export function renderBatchReport(e: PrintDoc, m: MerchantInfo, r: BatchReport, 
   });
   e.line(rule("-", COLUMNS));
   totalsBlock(e, m.currency, r.totals);
-  renderFooter(e, r.kind === "Z" ? "--- SHIFT CLOSED ---" : "--- SHIFT OPEN ---", reprint);
+  renderFooter(e, r.kind === "Z" ? "--- SHIFT CLOSED ---" : "--- SHIFT OPEN ---", reprint, m.training);
 }
 
 /** the settlement as the engine answered it (uploaded: a batch upload reconciled it), at `time` */
@@ -70,7 +70,7 @@ export function renderSettlement(e: PrintDoc, m: MerchantInfo, s: SettleResult, 
   if (s.uploaded) e.line("BATCH UPLOADED");
   if (!s.approved && (s.rc || s.outcome)) e.line("RESPONSE CODE " + (s.rc || s.outcome));
   e.align(Align.Left);
-  renderFooter(e, "--- END OF SETTLEMENT ---", reprint);
+  renderFooter(e, "--- END OF SETTLEMENT ---", reprint, m.training);
 }
 
 export function batchReportJob(m: MerchantInfo, r: BatchReport): PrintJob {

@@ -14,7 +14,7 @@ export interface PrinterLike {
 }
 
 export function merchantOf(v: Settings): MerchantInfo {
-  return { name: v.merchantName, address: [v.merchantAddr], mid: v.mid, tid: v.tid, currency: "USD" };
+  return { name: v.merchantName, address: [v.merchantAddr], mid: v.mid, tid: v.tid, currency: "USD", training: v.training === 1 };
 }
 
 function done(cb: (err: AppError | null) => void) {

@@ -34,7 +34,8 @@ export class App {
     this.ports = ports;
     this.settings = settings;
     this.idleFactory = idleFactory;
-    this.pinLock = new PinLock(settings.values.pinFails, ports.timers.getTime());
+    var v = settings.values;
+    this.pinLock = new PinLock(Math.max(v.pinFails, v.cashierFails, v.techFails), ports.timers.getTime());
     var self = this;
     ports.keypad.onKey(function (k) { self.onKey(k); });
   }

@@ -174,10 +174,11 @@ function settingsMenu(app: App, who: number): State {
       return screen("SETTINGS", ["1 CASHIER PIN", "2 SUPERVISOR PIN", "3 MIN " + formatAmount(v.minAmount), "4 MAX " + formatAmount(v.maxAmount)], "CANCEL=exit");
     },
     key: function (k) {
+      // one call of changePin (a second would keep it apart from this function, in RAM)
+      var pin = tech ? (k === "1" ? Role.Technician : 0) : k === "1" ? Role.Cashier : k === "2" ? Role.Supervisor : 0;
       if (k === "CANCEL") app.idle();
-      else if (tech) { if (k === "1") app.go(changePin(app, Role.Technician, back)); }
-      else if (k === "1") app.go(changePin(app, Role.Cashier, back));
-      else if (k === "2") app.go(changePin(app, Role.Supervisor, back));
+      else if (pin) app.go(changePin(app, pin, back));
+      else if (tech) return;
       else if (k === "3") app.go(limit("MIN AMOUNT", function (n) { if (n < 1 || n > v.maxAmount) return "1.." + v.maxAmount; v.minAmount = n; return null; }));
       else if (k === "4") app.go(limit("MAX AMOUNT", function (n) { if (n < v.minAmount || n > 999999999) return "Too small/large"; v.maxAmount = n; return null; }));
     },

@@ -42,24 +42,37 @@ export const enum Role { System = 0, Cashier = 1, Supervisor = 2, Technician = 3
  *  16 bytes (32 hex) of the same hash, in one string. */
 export interface RolePins { pinSalt: string; pinHash: string; rolePins: string; pinFails: number; cashierFails: number; techFails: number; }
 
-/** a role's stored hash ("" when not provisioned) */
-export function roleHash(v: RolePins, role: number): string {
-  return role === Role.Supervisor ? v.pinHash : v.rolePins.substr(role === Role.Cashier ? 0 : 32, 32);
+export interface RoleTools {
+  /** a role's stored hash ("" when not provisioned) */
+  hash(role: number): string;
+  /** a role's failure count (wrong PINs since that role's last right one) */
+  fails(role: number): number;
+  /** the role (1..3) whose stored hash h (a full hashPin) matches, among the roles in mask
+   *  (bit 1 << role); 0 for none. PINs of different roles never match each other. */
+  match(h: string, mask: number): number;
 }
 
-/** a role's failure count (wrong PINs since that role's last right one) */
-export function failsOf(v: RolePins, role: number): number {
-  return role === Role.Cashier ? v.cashierFails : role === Role.Technician ? v.techFails : v.pinFails;
-}
-
-/** The role (1..3) whose stored hash h (a full hashPin) matches, among the roles in mask
- *  (bit 1 << role); 0 for none. PINs of different roles never match each other. */
-export function matchRole(v: RolePins, h: string, mask: number): number {
-  for (var r = 1; r <= 3; r++) {
-    var s = roleHash(v, r);
-    if ((mask & (1 << r)) && s.length >= 32 && sameHash(h.substr(0, s.length), s)) return r;
-  }
-  return 0;
+/** The role helpers over the settings values, built when a gate or a PIN change runs: one
+ *  function object at idle instead of three (docs/roles.md, RAM). */
+export function pinsOf(v: RolePins): RoleTools {
+  var hash = function (role: number): string {
+    return role === Role.Supervisor ? v.pinHash : v.rolePins.substr(role === Role.Cashier ? 0 : 32, 32);
+  };
+  return {
+    hash: hash,
+    fails: function (role) { return role === Role.Cashier ? v.cashierFails : role === Role.Technician ? v.techFails : v.pinFails; },
+    match: function (h, mask) {
+      for (var r = 1; r <= 3; r++) {
+        var s = hash(r);
+        if (!(mask & (1 << r)) || s.length < 32) continue;
+        // sameHash, inlined: a module-level function would stay in RAM
+        var d = 0;
+        for (var i = 0; i < s.length; i++) d |= h.charCodeAt(i) ^ s.charCodeAt(i);
+        if (!d) return r;
+      }
+      return 0;
+    },
+  };
 }
 
 /** The lock window: locked while fails >= MAX_FAILS and now < lockEnd. */

@@ -3,7 +3,7 @@
 // Cashier duties: reprint, X and Z reports; supervisor: void, refund, settlement, settings and
 // the journal-fault recovery; technician: the service functions (MENU 0) that call for it.
 import { App, State, numberEntry, message } from "./flow";
-import { hashPin, validPinFormat, matchRole, failsOf, Role, MAX_FAILS, PIN_MAX } from "./pin";
+import { hashPin, validPinFormat, pinsOf, Role, MAX_FAILS, PIN_MAX } from "./pin";
 import { randomHex } from "./hmac";
 
 /** First boot: a per-device salt, the default PINs' hashes (cashier 1111, supervisor 1234,
@@ -25,7 +25,7 @@ export function provision(app: App): void {
     // gets no PIN (a hash nothing matches) until the supervisor sets one
     var role = function (pin: string): string {
       var h = hashPin(sha, v.pinSalt, pin);
-      return matchRole(v, h, 1 << Role.Supervisor) ? "--------------------------------" : h.substr(0, 32);
+      return pinsOf(v).match(h, 1 << Role.Supervisor) ? "--------------------------------" : h.substr(0, 32);
     };
     v.rolePins = role("1111") + role("5678");
     changed = true;
@@ -44,13 +44,14 @@ export function provision(app: App): void {
  *  refused ("Needs SUPERVISOR PIN"): a technician gets no money functions. */
 export function requireRole(app: App, role: number, purpose: string, next: (who: number) => void, back?: () => void, also?: number): void {
   var v = app.settings.values;
+  var pins = pinsOf(v);
   var lock = app.pinLock;
   var name = role === Role.Cashier ? "CASHIER" : role === Role.Technician ? "TECHNICIAN" : "SUPERVISOR";
   var mask = (1 << role) | (role === Role.Cashier ? 1 << Role.Supervisor : 0) | (also ? 1 << also : 0);
   var locked = function (): void {
-    app.go(message(app, "PIN LOCKED", ["Too many wrong PINs", "Try again in " + lock.remaining(failsOf(v, role), app.ports.timers.getTime()) + "s"], 10, back));
+    app.go(message(app, "PIN LOCKED", ["Too many wrong PINs", "Try again in " + lock.remaining(pins.fails(role), app.ports.timers.getTime()) + "s"], 10, back));
   };
-  if (lock.remaining(failsOf(v, role), app.ports.timers.getTime()) > 0) { locked(); return; }
+  if (lock.remaining(pins.fails(role), app.ports.timers.getTime()) > 0) { locked(); return; }
   app.go(numberEntry(app, {
     title: name + " PIN", prompt: purpose, maxDigits: PIN_MAX, masked: true, cancel: back,
     done: function (pin) {
@@ -63,8 +64,8 @@ export function requireRole(app: App, role: number, purpose: string, next: (who:
       // never tested), so the attempt counts against every role unless it was one's PIN
       var now = app.ports.timers.getTime();
       var can = 0;
-      for (var r = 1; r <= 3; r++) if (!lock.remaining(failsOf(v, r) - 1, now)) can |= 1 << r;
-      var who = validPinFormat(pin) ? matchRole(v, hashPin(app.ports.sha256, v.pinSalt, pin), can) : 0;
+      for (var r = 1; r <= 3; r++) if (!lock.remaining(pins.fails(r) - 1, now)) can |= 1 << r;
+      var who = validPinFormat(pin) ? pins.match(hashPin(app.ports.sha256, v.pinSalt, pin), can) : 0;
       if (who) {
         err = app.settings.attemptOk(who);
         if (err) app.ports.log("settings: " + err);
@@ -72,8 +73,8 @@ export function requireRole(app: App, role: number, purpose: string, next: (who:
         return "Needs " + name + " PIN";
       }
       lock.failed(Math.max(v.pinFails, v.cashierFails, v.techFails), now);
-      if (failsOf(v, role) >= MAX_FAILS) { locked(); return null; }
-      return "Wrong PIN, " + (MAX_FAILS - failsOf(v, role)) + " left";
+      if (pins.fails(role) >= MAX_FAILS) { locked(); return null; }
+      return "Wrong PIN, " + (MAX_FAILS - pins.fails(role)) + " left";
     },
   }));
 }
@@ -93,15 +94,16 @@ export function changePin(app: App, role: number, then: () => void): State {
         done: function (second) {
           if (second !== first) return done(["PINs differ,", "not changed"]);
           var v = app.settings.values;
+          var pins = pinsOf(v);
           var now = app.ports.timers.getTime();
           for (var r = 1; r <= 3; r++) {
-            var left = app.pinLock.remaining(failsOf(v, r), now);
+            var left = app.pinLock.remaining(pins.fails(r), now);
             if (r !== role && left > 0) return done(["PINs locked,", "try again in " + left + "s"]);
           }
           var err = app.settings.countAttempt();
           if (err) return done(["Not saved: " + err]);
           var h = hashPin(app.ports.sha256, v.pinSalt, first);
-          var other = matchRole(v, h, 14 & ~(1 << role));
+          var other = pins.match(h, 14 & ~(1 << role));
           if (other) {
             err = app.settings.attemptOk(other);
             if (err) app.ports.log("settings: " + err);

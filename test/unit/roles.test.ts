@@ -6,11 +6,11 @@
 import { strict as assert } from "assert";
 import * as zlib from "zlib";
 import { createHash } from "crypto";
-import { hashPin, matchRole, roleHash, failsOf, RolePins } from "../../firmware/app/pin";
+import { hashPin, pinsOf, RolePins } from "../../firmware/app/pin";
 import { SettingsStore } from "../../firmware/app/settings";
 import { NorFlash, PowerCutError, CutFault } from "../../sim/parts/nor-flash";
 
-const sha = (d: string) => createHash("sha256").update(d, "latin1").digest("latin1");
+const sha = (d: string) => createHash("sha256").update(d, "latin1").digest().toString("latin1");
 const SALT = "00112233445566778899aabbccddeeff";
 const REGION = { base: 0xe000, sectors: 2, sectorSize: 4096 };
 const crc32 = (d: Uint8Array) => zlib.crc32(d) >>> 0;
@@ -18,6 +18,9 @@ const mkFlash = () => new NorFlash({ ranges: [{ base: 0xe000, size: 8192 }] });
 const mk = (flash: NorFlash) => { const s = new SettingsStore({ flash, region: REGION, crc32 }); s.load(); return s; };
 const counts = (s: SettingsStore) => [s.values.cashierFails, s.values.pinFails, s.values.techFails];
 const C = 1, S = 2, T = 3;
+const matchRole = (v: RolePins, h: string, mask: number) => pinsOf(v).match(h, mask);
+const roleHash = (v: RolePins, r: number) => pinsOf(v).hash(r);
+const failsOf = (v: RolePins, r: number) => pinsOf(v).fails(r);
 
 function pins(cashier: string, supervisor: string, tech: string): RolePins {
   return {

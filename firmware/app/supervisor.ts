@@ -22,12 +22,14 @@ export function provision(app: App): void {
   }
   if (v.rolePins.length !== 64) {
     // a default equal to a migrated supervisor PIN would be two roles on one PIN: that role
-    // gets no PIN (a hash nothing matches) until the supervisor sets one
-    var role = function (pin: string): string {
-      var h = hashPin(sha, v.pinSalt, pin);
-      return pinsOf(v).match(h, 1 << Role.Supervisor) ? "--------------------------------" : h.substr(0, 32);
-    };
-    v.rolePins = role("1111") + role("5678");
+    // gets no PIN (a hash nothing matches) until the supervisor sets one. No closure here: a
+    // boot-time closure is a reference cycle that stays in RAM until a garbage collection.
+    var pins = "";
+    for (var i = 0; i < 2; i++) {
+      var h = hashPin(sha, v.pinSalt, i ? "5678" : "1111");
+      pins += h === v.pinHash ? "--------------------------------" : h.substr(0, 32);
+    }
+    v.rolePins = pins;
     changed = true;
   }
   if (v.deviceKey.length < 32) { v.deviceKey = randomHex(app.ports.randomByte, 32); changed = true; }

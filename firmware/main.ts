@@ -68,6 +68,9 @@ function main(): void {
     graphics: display || undefined, keypad: keypad || undefined, printer: printer ? { driver: printer, status: status } : undefined,
   }, cards);
   ports.health = health;
+  // startApp loads the settings again: drop this first copy, which the closures below
+  // (posConfig) would otherwise keep for the terminal's life (48-69 JsVars on the twin)
+  v = null as any;
   startApp(ports, settings);
   // provisioning from the console (USB): posConfig("ssid", "shop-wifi"), then reboot
   global.posConfig = function (name: string, value: any): void {

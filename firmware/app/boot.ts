@@ -5,7 +5,8 @@
 import { App, State, screen, busy, message, numberEntry } from "./flow";
 import { Ports } from "./ports";
 import { SettingsStore } from "./settings";
-import { provision, requirePin } from "./supervisor";
+import { provision, requireRole } from "./supervisor";
+import { Role } from "./pin";
 import { idleState } from "./menu";
 
 import { printReceipt } from "./printing";
@@ -55,7 +56,7 @@ function faultState(app: App, why: string): State {
     key: function (k) {
       if (k !== "MENU" && k !== "FUNC") return;
       var back = function () { app.go(faultState(app, why)); };
-      requirePin(app, "to RECOVER", function () { recoverEntry(app, back); }, back);
+      requireRole(app, Role.Supervisor, "to RECOVER", function () { recoverEntry(app, back); }, back);
     },
   };
 }

@@ -34,7 +34,7 @@ export class App {
     this.ports = ports;
     this.settings = settings;
     this.idleFactory = idleFactory;
-    this.pinLock = new PinLock(settings.values.pinFails, ports.timers.getTime());
+    this.pinLock = new PinLock(Math.max(settings.values.pinFails, settings.values.cashierFails, settings.values.techFails), ports.timers.getTime());
     var self = this;
     ports.keypad.onKey(function (k) { self.onKey(k); });
   }

@@ -1,10 +1,11 @@
 // Idle screen and the function menu (MENU/FUNC): void, refund, reprint, X/Z reports,
-// settlement, echo, logon, settings. Supervisor functions go through the PIN gate.
+// settlement, echo, logon, settings. Each function asks for its role's PIN (docs/roles.md).
 import { App, State, screen, isDigitKey, message, confirm, busy, numberEntry } from "./flow";
 import { Totals, TxnKind, TxnRecord, TxnState } from "../txn";
 import { formatAmount, parseDigits } from "../util/money";
 import { amountEntry, voidEntry } from "./sale";
-import { requirePin, changePin } from "./supervisor";
+import { requireRole, changePin } from "./supervisor";
+import { Role } from "./pin";
 import { printReceipt, printReport } from "./printing";
 import { serviceMenu } from "./service-menu";
 
@@ -60,15 +61,15 @@ function choose(app: App, k: string): void {
   var back = function () { app.go(menu(app, 0)); };
   var paused = (k === "1" || k === "2") && salesPaused(app);
   if (paused) app.go(message(app, "NOT NOW", [paused, "Settle first (MENU 6)"], 5, back));
-  else if (k === "1") requirePin(app, "for VOID", function () { app.go(voidEntry(app)); }, back);
-  else if (k === "2") requirePin(app, "for REFUND", function () { app.go(amountEntry(app, TxnKind.REFUND)); }, back);
-  else if (k === "3") app.go(reprintMenu(app));
-  else if (k === "4") printReport(app, { title: "X REPORT", batch: batchOf(app), totals: app.ports.journal.shiftTotals(), eachLine: app.ports.journal.eachShiftLine }, function () { app.idle(); });
-  else if (k === "5") zReport(app);
-  else if (k === "6") requirePin(app, "for SETTLEMENT", function () { settleConfirm(app); }, back);
+  else if (k === "1") requireRole(app, Role.Supervisor, "for VOID", function () { app.go(voidEntry(app)); }, back);
+  else if (k === "2") requireRole(app, Role.Supervisor, "for REFUND", function () { app.go(amountEntry(app, TxnKind.REFUND)); }, back);
+  else if (k === "3") requireRole(app, Role.Cashier, "for REPRINT", function () { app.go(reprintMenu(app)); }, back);
+  else if (k === "4") requireRole(app, Role.Cashier, "for X REPORT", function () { printReport(app, { title: "X REPORT", batch: batchOf(app), totals: app.ports.journal.shiftTotals(), eachLine: app.ports.journal.eachShiftLine }, function () { app.idle(); }); }, back);
+  else if (k === "5") requireRole(app, Role.Cashier, "for Z REPORT", function () { zReport(app); }, back);
+  else if (k === "6") requireRole(app, Role.Supervisor, "for SETTLEMENT", function () { settleConfirm(app); }, back);
   else if (k === "7") hostCheck(app, "ECHO TEST", false);
   else if (k === "8") hostCheck(app, "LOGON", true);
-  else if (k === "9") requirePin(app, "for SETTINGS", function () { app.go(settingsMenu(app)); }, back);
+  else if (k === "9") requireRole(app, Role.Supervisor, "for SETTINGS", function (who) { app.go(settingsMenu(app, who)); }, back, Role.Technician);
   else if (k === "0") app.go(serviceMenu(app, back));
 }
 
@@ -148,9 +149,12 @@ function hostCheck(app: App, title: string, logon: boolean): void {
   if (logon) app.ports.host.logon(done); else app.ports.host.echo(done);
 }
 
-function settingsMenu(app: App): State {
-  var back = function () { app.go(settingsMenu(app)); };
+/** the supervisor sets the cashier and supervisor PINs and the amount limits; the technician
+ *  only the technician PIN */
+function settingsMenu(app: App, who: number): State {
+  var back = function () { app.go(settingsMenu(app, who)); };
   var v = app.settings.values;
+  var tech = who === Role.Technician;
   var limit = function (title: string, set: (n: number) => string | null): State {
     return numberEntry(app, {
       title: title, prompt: "Amount in cents:", maxDigits: 9, cancel: back,
@@ -166,13 +170,17 @@ function settingsMenu(app: App): State {
   return {
     name: "settings", timeout: 30,
     screen: function () {
-      return screen("SETTINGS", ["1 CHANGE PIN", "2 MIN " + formatAmount(v.minAmount), "3 MAX " + formatAmount(v.maxAmount), "TID " + v.tid], "CANCEL=exit");
+      if (tech) return screen("SETTINGS", ["1 TECHNICIAN PIN", "TID " + v.tid], "CANCEL=exit");
+      return screen("SETTINGS", ["1 CASHIER PIN", "2 SUPERVISOR PIN", "3 MIN " + formatAmount(v.minAmount), "4 MAX " + formatAmount(v.maxAmount)], "CANCEL=exit");
     },
     key: function (k) {
+      // one call of changePin (a second would keep it apart from this function, in RAM)
+      var pin = tech ? (k === "1" ? Role.Technician : 0) : k === "1" ? Role.Cashier : k === "2" ? Role.Supervisor : 0;
       if (k === "CANCEL") app.idle();
-      else if (k === "1") app.go(changePin(app, back));
-      else if (k === "2") app.go(limit("MIN AMOUNT", function (n) { if (n < 1 || n > v.maxAmount) return "1.." + v.maxAmount; v.minAmount = n; return null; }));
-      else if (k === "3") app.go(limit("MAX AMOUNT", function (n) { if (n < v.minAmount || n > 999999999) return "Too small/large"; v.maxAmount = n; return null; }));
+      else if (pin) app.go(changePin(app, pin, back));
+      else if (tech) return;
+      else if (k === "3") app.go(limit("MIN AMOUNT", function (n) { if (n < 1 || n > v.maxAmount) return "1.." + v.maxAmount; v.minAmount = n; return null; }));
+      else if (k === "4") app.go(limit("MAX AMOUNT", function (n) { if (n < v.minAmount || n > 999999999) return "Too small/large"; v.maxAmount = n; return null; }));
     },
   };
 }

@@ -7,13 +7,18 @@
 // 2 pad | 16 payload (JSON, ASCII) | ... 0xFF ... | the last 64 bytes: the PIN attempt tally.
 //
 // PIN attempt tally (outside the CRC; erased with its copy, so a save starts a fresh one):
-// 256 slots of 2 bits, slot k in byte k>>2 at bits 2*(k&3) ("attempt", cleared BEFORE the
-// PIN is compared) and 2*(k&3)+1 ("that attempt was the right PIN", cleared after). Counting
-// an attempt is one word program, read back; the failure count is the JSON's pinFails plus
-// the attempts after the last right one. Slots are scanned whole (a slot torn by a power cut
-// is an attempt whose PIN was never compared, counted or not; load programs the last used
-// word again as read, so weak bits settle the way they were counted). A full tally, or no
-// valid copy, falls back to a save carrying the count.
+// 128 slots of 4 bits, slot k in byte k>>1 at bits 4*(k&1): bit 0 "attempt" (cleared BEFORE
+// the PIN is compared), then "that attempt was the right PIN of" the supervisor (bit 1), the
+// cashier (bit 2) or the technician (bit 3), cleared after. A wrong attempt counts against
+// every role (it was compared with every role's hash); a right one clears only its own role's
+// count, so knowing one PIN never buys guesses at another (docs/roles.md). Counting an
+// attempt is one word program, read back; a role's failure count is its count in the JSON
+// plus the wrong attempts after its last right one. Slots are scanned whole (a slot torn by a
+// power cut is an attempt whose PIN was never compared, counted or not; load programs the
+// last used word again as read, so weak bits settle the way they were counted). A full tally,
+// or no valid copy, falls back to a save carrying the counts. A copy written before roles
+// (no rolePins in its JSON) has 256 slots of 2 bits (attempt, right supervisor PIN): the same
+// bits at half the width, read as such and replaced by a save at the next attempt.
 import { FlashDevice } from "../../drivers/hal";
 import { fromHex } from "./hmac";
 
@@ -27,9 +32,14 @@ export interface Settings {
   nii: number;
   ssid: string;
   wifiPass: string;
+  /** role PINs (firmware/app/pin.ts RolePins): one salt; the supervisor's hash and count
+   *  keep their pre-roles names; cashier + technician hashes (32 hex each) and counts */
   pinSalt: string;
   pinHash: string;
   pinFails: number;
+  rolePins: string;
+  cashierFails: number;
+  techFails: number;
   /** amount limits, minor units */
   minAmount: number;
   maxAmount: number;
@@ -52,7 +62,7 @@ export function defaultSettings(): Settings {
   return {
     tid: "POS00001", mid: "000000000000001", merchantName: "DEMO STORE", merchantAddr: "1 MAIN ST",
     host: "acquirer.local", port: 5000, nii: 1, ssid: "pos-lab", wifiPass: "",
-    pinSalt: "", pinHash: "", pinFails: 0, minAmount: 100, maxAmount: 500000,
+    pinSalt: "", pinHash: "", pinFails: 0, rolePins: "", cashierFails: 0, techFails: 0, minAmount: 100, maxAmount: 500000,
     deviceKey: "",
     // TEST ONLY: the acquirer simulator's key (sim/acquirer/mac.ts); provision a real one
     macKey: "000102030405060708090a0b0c0d0e0f",
@@ -81,6 +91,8 @@ export function configure(store: SettingsStore, name: string, value: any): strin
 const MAGIC0 = 0x53, MAGIC1 = 0x45, MAGIC2 = 0x54, MAGIC3 = 0x31;
 const HEADER = 16;
 const TALLY = 64;
+/** tally slots of 4 bits */
+const SLOTS = TALLY * 2;
 
 export interface SettingsRegion { base: number; sectors: number; sectorSize: number; }
 
@@ -115,53 +127,67 @@ export class SettingsStore {
     var v = defaultSettings() as any;
     if (bestValues) for (var k in v) if (bestValues[k] !== undefined && typeof bestValues[k] === typeof v[k]) v[k] = bestValues[k];
     this.values = v;
-    this.readTally();
+    this.readTally(bestValues && typeof bestValues.rolePins !== "string" ? 2 : 4);
     return best >= 0;
   }
 
   /** Counts a PIN attempt in flash; call it BEFORE comparing the PIN and compare only on
-   *  null (the count is in flash and read back). values.pinFails includes the attempt. */
+   *  null (the count is in flash and read back). Every role's count includes the attempt. */
   countAttempt(): string | null {
-    this.values.pinFails++;
-    if (this.current < 0 || this.slot >= TALLY * 4) return this.save();
+    var v = this.values;
+    v.pinFails++; v.cashierFails++; v.techFails++;
+    if (this.current < 0 || this.slot >= SLOTS) return this.save();
     var k = this.slot++;
     return this.mark(k, 0) ? null : "settings write failed";
   }
 
-  /** The attempt just counted was the right PIN: the count goes back to 0 in flash. */
-  attemptOk(): string | null {
-    this.values.pinFails = 0;
-    if (this.current >= 0 && this.slot > 0 && this.mark(this.slot - 1, 1)) return null;
+  /** The attempt just counted was the right PIN of role (1..3): that role's count goes back
+   *  to 0 in flash, and the others' lose the attempt (PINs differ: it was no guess at theirs). */
+  attemptOk(role: number): string | null {
+    var v = this.values;
+    v.pinFails--; v.cashierFails--; v.techFails--;
+    if (role === 1) v.cashierFails = 0; else if (role === 3) v.techFails = 0; else v.pinFails = 0;
+    if (this.current >= 0 && this.slot > 0 && this.mark(this.slot - 1, role === 2 ? 1 : role === 1 ? 2 : 3)) return null;
     return this.save();
   }
 
   private tallyAddr(): number { return this.region.base + (this.current + 1) * this.region.sectorSize - TALLY; }
 
-  private readTally(): void {
+  /** width: bits per slot, 4 (roles) or 2 (a copy written before roles) */
+  private readTally(width: number): void {
     this.slot = 0;
     if (this.current < 0) return;
     var t = this.flash.read(TALLY, this.tallyAddr());
-    var fails = this.values.pinFails;
-    for (var k = 0; k < TALLY * 4; k++) {
-      var b = t[k >> 2]! >> ((k & 3) * 2);
+    var v = this.values;
+    for (var k = 0; k < TALLY * 8 / width; k++) {
+      var b = t[(k * width) >> 3]! >> ((k * width) & 7);
       if (b & 1) continue;
-      fails = b & 2 ? fails + 1 : 0;
+      // an attempt no right mark followed counts against every role (before roles: against
+      // the one PIN, the supervisor's); a right PIN clears its role's count (bit 1
+      // supervisor, 2 cashier, 3 technician)
+      if (width === 2 ? b & 2 : (b & 14) === 14) {
+        v.pinFails++;
+        if (width === 4) { v.cashierFails++; v.techFails++; }
+      } else if (!(b & 2)) v.pinFails = 0;
+      else if (!(b & 4)) v.cashierFails = 0;
+      else v.techFails = 0;
       this.slot = k + 1;
     }
-    this.values.pinFails = fails;
     // a power cut during a tally program can leave weak bits that read 0 or 1 at random:
     // program the last used slot's word again as it was just read, so the count taken now
     // is the one every later boot reads (a count never goes down without a right PIN)
     if (this.slot > 0) {
-      var w = ((this.slot - 1) >> 2) & ~3;
+      var w = (((this.slot - 1) * width) >> 3) & ~3;
       this.flash.write(t.subarray(w, w + 4), this.tallyAddr() + w);
     }
+    // the next attempt starts a copy with the roles' layout
+    if (width !== 4) this.slot = SLOTS;
   }
 
-  /** clears one tally bit (slot k, bit 0 attempt / 1 right) with a one-word program */
+  /** clears one tally bit (slot k, bit 0 attempt / 1..3 right) with a one-word program */
   private mark(k: number, bit: number): boolean {
-    var off = (k >> 2) & 3, addr = this.tallyAddr() + ((k >> 2) - off);
-    var m = 1 << ((k & 3) * 2 + bit);
+    var byte = k >> 1, off = byte & 3, addr = this.tallyAddr() + byte - off;
+    var m = 1 << ((k & 1) * 4 + bit);
     var w = new Uint8Array([255, 255, 255, 255]);
     w[off] = 255 & ~m;
     this.flash.write(w, addr);

@@ -9,7 +9,8 @@
 // training off this file costs one function and one variable.
 import { App, message, confirm } from "./flow";
 import { Screen } from "./ports";
-import { requirePin } from "./supervisor";
+import { requireRole } from "./supervisor";
+import { Role } from "./pin";
 import { hostPort } from "./adapt/host";
 import { journalPort } from "./adapt/journal";
 import { SettingsStore } from "./settings";
@@ -115,5 +116,5 @@ export function trainingMenu(app: App, back: () => void): void {
     return;
   }
   if (app.ports.memoryLow && app.ports.memoryLow()) { app.go(message(app, "TRAINING", ["Low memory:", "restart first"], 15, back)); return; }
-  requirePin(app, "for TRAINING", enter, back);
+  requireRole(app, Role.Supervisor, "for TRAINING", enter, back);
 }

@@ -2,7 +2,8 @@
 // once roles land), 1 prints the health receipt, 2 sends the 0800 health message now. All of
 // it is built here when the menu opens: nothing but this one function stays in RAM.
 import { App, State, screen, busy, message } from "../app/flow";
-import { requirePin } from "../app/supervisor";
+import { requireRole } from "../app/supervisor";
+import { Role } from "../app/pin";
 import { printJob } from "../app/printing";
 import { merchantOf } from "../app/adapt/printer";
 import { PrintDoc, Align } from "../../drivers/print-doc";
@@ -59,5 +60,6 @@ export function healthMenu(app: App, back: () => void): void {
       },
     };
   };
-  requirePin(app, "for HEALTH", function () { app.go(menu()); }, back);
+  // a technician duty; the supervisor may read the figures too
+  requireRole(app, Role.Technician, "for HEALTH", function () { app.go(menu()); }, back, Role.Supervisor);
 }

@@ -5,7 +5,9 @@ import { Step } from "../../sim/scenario/format";
 import { SimTarget } from "../../sim/scenario/target-sim";
 
 export const R: Step = { expectScreen: "READY", within: 20 };
+/** the default supervisor PIN, then the cashier's (docs/roles.md) */
 export const PIN: Step[] = [{ keys: "1234" }, { press: "ENTER" }];
+export const CASHIER_PIN: Step[] = [{ keys: "1111" }, { press: "ENTER" }];
 
 /** a sale from READY to READY: amount, card, approved, merchant copy, no customer copy */
 export function sale(amount: string, card: Step = { swipe: "visa-good" }): Step[] {

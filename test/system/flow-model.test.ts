@@ -211,9 +211,9 @@ describe("app flow (fake ports)", () => {
     boot(w);
     sale(w, "100"); w.key("CANCEL");
     sale(w, "200"); w.key("CANCEL");
-    w.key("MENU"); w.key("3"); w.key("1");
+    w.key("MENU"); w.key("3"); w.keys("1111"); w.key("ENTER"); w.key("1");
     assert.deepEqual(w.printed[w.printed.length - 1], { invoice: 2, copy: "merchant", reprint: true });
-    w.key("MENU"); w.key("3"); w.key("2"); w.keys("1"); w.key("ENTER");
+    w.key("MENU"); w.key("3"); w.keys("1111"); w.key("ENTER"); w.key("2"); w.keys("1"); w.key("ENTER");
     assert.deepEqual(w.printed[w.printed.length - 1], { invoice: 1, copy: "merchant", reprint: true });
   });
 
@@ -221,14 +221,14 @@ describe("app flow (fake ports)", () => {
     const w = new FakeWorld();
     boot(w);
     sale(w, "100"); w.key("CANCEL");
-    w.key("MENU"); w.key("4");
+    w.key("MENU"); w.key("4"); w.keys("1111"); w.key("ENTER");
     assert.equal(w.reports[0]!.title, "X REPORT");
     assert.equal(w.reports[0]!.totals.saleAmount, 100);
-    w.key("MENU"); w.key("5"); w.key("ENTER");
+    w.key("MENU"); w.key("5"); w.keys("1111"); w.key("ENTER"); w.key("ENTER");
     assert.equal(w.reports[1]!.title, "Z REPORT");
     assert.match(w.screenText(), /Shift closed/);
     w.key("ENTER");
-    w.key("MENU"); w.key("4");
+    w.key("MENU"); w.key("4"); w.keys("1111"); w.key("ENTER");
     assert.equal(w.reports[2]!.totals.saleCount, 0);
   });
 

@@ -6,7 +6,7 @@ import { Step } from "../../sim/scenario/format";
 import { SimTarget } from "../../sim/scenario/target-sim";
 import * as zlib from "zlib";
 import { SettingsStore } from "../../firmware/app/settings";
-import { R, PIN, sale, play } from "../support/flows";
+import { R, PIN, CASHIER_PIN, sale, play } from "../support/flows";
 
 /** every flash byte the terminal owns, as latin1 text and as hex (BCD digits show up in hex) */
 function flashDump(t: SimTarget): { latin1: string; hex: string } {
@@ -86,7 +86,7 @@ describe("app flows on the bundle", function () {
     assert.ok(!t.acquirer.trace.some((x) => x.mti === "0320"), "no batch upload");
     // the last receipt of the closed batch can still be reprinted
     const before = (t.receipt().match(/REPRINT/g) || []).length;
-    play(t, [{ press: "MENU" }, { press: "3" }, { press: "1" }, { expectReceipt: "REPRINT", within: 30 }, R]);
+    play(t, [{ press: "MENU" }, { press: "3" }, ...CASHIER_PIN, { press: "1" }, { expectReceipt: "REPRINT", within: 30 }, R]);
     assert.ok((t.receipt().match(/REPRINT/g) || []).length > before, "reprint after settlement");
     play(t, [...sale("500")]);
     assert.match(t.receipt(), /BATCH: 000002/);
@@ -103,7 +103,7 @@ describe("app flows on the bundle", function () {
 
   it("reprint of the last receipt is marked REPRINT", () => {
     const t = new SimTarget();
-    play(t, [R, ...sale("1300"), { press: "MENU" }, { press: "3" }, { press: "1" }, { expectReceipt: "REPRINT", within: 30 }, R]);
+    play(t, [R, ...sale("1300"), { press: "MENU" }, { press: "3" }, ...CASHIER_PIN, { press: "1" }, { expectReceipt: "REPRINT", within: 30 }, R]);
     assert.equal(t.ledger().charges.length, 1, "a reprint is not a transaction");
     assert.equal((t.receipt().match(/MERCHANT COPY/g) || []).length, 2);
   });

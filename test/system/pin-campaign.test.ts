@@ -1,4 +1,4 @@
-// Supervisor PIN attempts under power cuts, on the built bundle in the simulator: an attacker
+// PIN attempts under power cuts (supervisor, and role PINs: docs/roles.md), on the built bundle in the simulator: an attacker
 // types wrong PINs and cuts the power at any flash operation after ENTER (the moment a flash
 // write starts is visible on a board: current draw, timing). Whatever the cut points, the
 // PIN must be compared at most MAX_FAILS (3) times without a correct PIN in between, and the
@@ -21,15 +21,18 @@ let shaCount = 0;
 const MAX_FAILS = 3;
 const WRONG = "9999";
 const RIGHT = "1234";
+/** the cashier's default PIN (docs/roles.md): right, but for cashier duties only */
+const CASHIER = "1111";
 const FLAVOURS: { name: string; fault: CutFault }[] = [
   { name: "clean", fault: { program: "clean", erase: "old" } },
   { name: "torn", fault: { program: "torn", erase: "mixed" } },
   { name: "weak", fault: { program: "weak", erase: "weakff" } },
 ];
 
-interface Entry { pin: string; cutAt?: number; fault?: CutFault }
+interface Entry { pin: string; cutAt?: number; fault?: CutFault; /** at the cashier gate (MENU 3, reprint) */ cashier?: boolean }
 interface Outcome {
-  /** wrong PINs compared since the last compared right PIN, at its highest */
+  /** wrong PINs compared since the last compared right supervisor PIN, at its highest (a
+   *  right cashier PIN does not end the run: it says nothing about the supervisor's PIN) */
   maxWrongRun: number;
   /** cut points that fell after the entry's last flash operation (did not fire) */
   unfired: number;
@@ -50,12 +53,13 @@ function boot(t: SimTarget): void {
   assert.ok(waitFor(t, 20, () => text(t).includes("READY")), "boot: " + text(t) + " / " + t.world.console.slice(-4).join(" / "));
 }
 
-/** opens the PIN gate (MENU 6, settlement); false when it says PIN LOCKED */
-function openGate(t: SimTarget): boolean {
-  press(t, ["MENU", "6"]);
+/** opens the PIN gate (MENU 6, settlement; or MENU 3, reprint, the cashier's); false when
+ *  it says PIN LOCKED */
+function openGate(t: SimTarget, cashier = false): boolean {
+  press(t, ["MENU", cashier ? "3" : "6"]);
   const s = text(t);
   if (s.includes("PIN LOCKED")) return false;
-  assert.ok(s.includes("SUPERVISOR PIN"), "PIN gate: " + s);
+  assert.ok(s.includes(cashier ? "CASHIER PIN" : "SUPERVISOR PIN"), "PIN gate: " + s);
   return true;
 }
 
@@ -69,7 +73,7 @@ function runSchedule(image: Record<number, Uint8Array>, entries: Entry[]): Outco
     const ops0 = t.world.flash.ops, sha0 = shaCount;
     if (e.cutAt !== undefined) t.world.flash.armCut(ops0 + e.cutAt, e.fault ?? {});
     t.press("ENTER");
-    waitFor(t, 5, () => !t.world.powered || /Wrong PIN|PIN LOCKED|SETTLE|Flash error/.test(text(t)));
+    waitFor(t, 5, () => !t.world.powered || /Wrong PIN|PIN LOCKED|SETTLE|LAST RECEIPT|Flash error/.test(text(t)));
     t.run(0.5);
     const compared = shaCount > sha0;
     const cut = !t.world.powered;
@@ -78,15 +82,16 @@ function runSchedule(image: Record<number, Uint8Array>, entries: Entry[]): Outco
     if (e.cutAt === undefined) out.ops.push(t.world.flash.ops - ops0);
     // a right PIN that was compared may clear the count (whether a cut kept the clearing or
     // not): the wrong PINs that count are those since the last compared right one
-    if (compared && e.pin !== RIGHT) run++;
+    if (compared && e.pin === WRONG) run++;
     if (compared && e.pin === RIGHT) run = 0;
     if (e.pin === RIGHT && !cut) assert.ok(text(t).includes("SETTLE"), "the right PIN was refused: " + text(t));
+    if (e.pin === CASHIER && !cut) assert.ok(text(t).includes("LAST RECEIPT"), "the cashier PIN was refused: " + text(t));
     out.maxWrongRun = Math.max(out.maxWrongRun, run);
-    out.trace.push(`${e.pin === RIGHT ? "right" : "wrong"}${e.cutAt !== undefined ? "@" + e.cutAt : ""}:${compared ? "compared" : "not compared"}${cut ? ",cut" : ""}:${text(t).replace(/\s+/g, " ").slice(0, 60)}`);
+    out.trace.push(`${e.pin === RIGHT ? "right" : e.pin === CASHIER ? "cashier" : "wrong"}${e.cutAt !== undefined ? "@" + e.cutAt : ""}:${compared ? "compared" : "not compared"}${cut ? ",cut" : ""}:${text(t).replace(/\s+/g, " ").slice(0, 60)}`);
     if (cut) { t.run(1); t.powerOn(); boot(t); } else toIdle(t);
   };
   for (const e of entries) {
-    if (!openGate(t)) { out.trace.push("locked"); toIdle(t); continue; }
+    if (!openGate(t, e.cashier)) { out.trace.push("locked"); toIdle(t); continue; }
     enter(e);
   }
   // then, without cuts, wrong PINs until the gate locks: it must lock within MAX_FAILS
@@ -191,14 +196,29 @@ describe("supervisor PIN: power cut at every flash operation of a PIN entry", fu
     assert.match(o.trace[4]!, /Wrong PIN, 1 left/);
   });
 
-  it("every PIN gate (void, refund, settlement, settings, journal recovery) counts before comparing, in one shared count", () => {
+  it("role PINs: a right cashier PIN between wrong ones, cut at every flash operation, buys no supervisor guess", () => {
+    const cashierAt = (cutAt?: number, fault?: CutFault): Entry => ({ pin: CASHIER, cashier: true, cutAt, fault });
+    // uncut: 2 wrong, the cashier's right PIN, 1 wrong: the supervisor is locked
+    const o = check("2 wrong, cashier, 1 wrong", [...wrong(2), cashierAt(), ...wrong(1)]);
+    assert.match(o.trace[2]!, /^cashier:compared:.*LAST RECEIPT/);
+    assert.match(o.trace[3]!, /PIN LOCKED/);
+    assert.equal(o.maxWrongRun, MAX_FAILS);
+    const n = o.ops[2]!;
+    assert.ok(n >= 2, "a right PIN after failures writes its mark");
+    for (const fl of FLAVOURS) {
+      for (let op = 0; op < n + 1; op++) check(`2 wrong, cashier cut at op ${op} (${fl.name})`, [...wrong(2), cashierAt(op, fl.fault), ...wrong(MAX_FAILS)]);
+    }
+  });
+
+  it("every PIN gate (void, refund, settlement, settings, reprint, journal recovery) counts before comparing, and a wrong PIN at any counts against the supervisor", () => {
     const gates: { name: string; open: string[] }[] = [
       { name: "void", open: ["MENU", "1"] }, { name: "refund", open: ["MENU", "2"] },
       { name: "settlement", open: ["MENU", "6"] }, { name: "settings", open: ["MENU", "9"] },
+      { name: "reprint (cashier)", open: ["MENU", "3"] },
     ];
     const attempt = (t: SimTarget, open: string[], cut: boolean): { compared: boolean; ops: number; screen: string } => {
       press(t, open);
-      assert.ok(text(t).includes("SUPERVISOR PIN"), "PIN gate: " + text(t));
+      assert.ok(/SUPERVISOR PIN|CASHIER PIN/.test(text(t)), "PIN gate: " + text(t));
       press(t, WRONG.split(""));
       const ops0 = t.world.flash.ops, sha0 = shaCount;
       if (cut) t.world.flash.armCut(ops0, { program: "clean" });
@@ -218,10 +238,10 @@ describe("supervisor PIN: power cut at every flash operation of a PIN entry", fu
       assert.ok(u.compared && u.ops === 1 && /Wrong PIN, 2 left/.test(u.screen), g.name + ": " + JSON.stringify(u));
       cases++;
     }
-    // one count for all gates: wrong at void, refund and settings locks settlement
+    // a wrong PIN counts against every role: wrong at void, refund and reprint locks settlement
     const t = new SimTarget({ flashImage: image });
     boot(t);
-    for (const g of [gates[0]!, gates[1]!, gates[3]!]) { attempt(t, g.open, false); toIdle(t); }
+    for (const g of [gates[0]!, gates[1]!, gates[4]!]) { attempt(t, g.open, false); toIdle(t); }
     assert.equal(openGate(t), false, "settlement after 3 wrong PINs at other gates: " + text(t));
     // the journal-fault recovery gate (MENU on the JOURNAL FAULT screen)
     const j = t.world.board.flashRegions.journal;

@@ -4,7 +4,7 @@
 import { strict as assert } from "assert";
 import { Step } from "../../sim/scenario/format";
 import { SimTarget } from "../../sim/scenario/target-sim";
-import { R, sale, play } from "../support/flows";
+import { R, CASHIER_PIN, sale, play } from "../support/flows";
 
 /** the paper printed while `steps` ran */
 function printed(t: SimTarget, steps: Step[]): string {
@@ -18,7 +18,7 @@ function lines(paper: string): string[] {
   return paper.split("\n").filter((l) => l.trim() !== "***** REPRINT *****");
 }
 
-const REPRINT_LAST: Step[] = [{ press: "MENU" }, { press: "3" }, { press: "1" }, { expectReceipt: "REPRINT", within: 30 }, R];
+const REPRINT_LAST: Step[] = [{ press: "MENU" }, { press: "3" }, ...CASHIER_PIN, { press: "1" }, { expectReceipt: "REPRINT", within: 30 }, R];
 
 /** one card per entry mode the terminal offers (no keyed entry: the keypad only takes amounts
  *  and PINs), and the card line each must print: card type on the left, entry mode right */

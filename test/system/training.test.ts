@@ -10,7 +10,7 @@ import { SimTarget } from "../../sim/scenario/target-sim";
 import { SettingsStore } from "../../firmware/app/settings";
 import { openJournal } from "../../firmware/journal/journal";
 import { allRecords } from "../support/journal-records";
-import { R, PIN, sale, play } from "../support/flows";
+import { R, PIN, CASHIER_PIN, sale, play } from "../support/flows";
 
 const SERVICE: Step[] = [{ press: "MENU" }, { press: "MENU" }, { press: "MENU" }, { expectScreen: "0 SERVICE" }, { press: "0" }, { expectScreen: "3 TRAINING" }];
 const ENTER_TRAINING: Step[] = [...SERVICE, { press: "3" }, { expectScreen: "for TRAINING" }, ...PIN, { expectScreen: "TRAINING ON" }, { press: "ENTER" },
@@ -46,7 +46,7 @@ const TRAINING_WORK: Step[] = [
   { press: "MENU" }, { press: "1" }, ...PIN, { expectScreen: "Invoice no" }, { keys: "1" }, { press: "ENTER" }, { expectScreen: "VOID?" }, { press: "ENTER" },
   { expectScreen: "APPROVED", within: 40 }, { expectScreen: "Customer copy?", within: 30 }, { press: "CANCEL" }, R,
   // an X report of the training shift
-  { press: "MENU" }, { press: "4" }, { expectReceipt: "X REPORT", within: 30 }, R,
+  { press: "MENU" }, { press: "4" }, ...CASHIER_PIN, { expectReceipt: "X REPORT", within: 30 }, R,
 ];
 
 describe("training mode on the bundle", function () {

@@ -8,7 +8,7 @@ import { startApp } from "./app/boot";
 import { buildPorts, cardsHub, localStamp } from "./app/wiring";
 import { statusHub } from "./app/adapt/printer";
 import { createEngine } from "./host/engine";
-import { createLink } from "./host/link";
+import { createLink, LinkOptions } from "./host/link";
 import { macFunction } from "./app/hmac";
 import { createJournalStore } from "./host/journal-store";
 import { openJournal } from "./journal/journal";
@@ -43,7 +43,18 @@ function main(): void {
   var store = createJournalStore(journal);
   var mac = macFunction(p.sha256, v.macKey);
   if (!mac) p.log("host: no valid MAC key: financial messages refused (posConfig macKey)");
-  var link = createLink({ net: p.net as NetModule, host: v.host, port: v.port, nii: zeroPad(v.nii, 3), io: p.io, mac: mac });
+  var linkOpts: LinkOptions = { net: p.net as NetModule, host: v.host, port: v.port, nii: zeroPad(v.nii, 3), io: p.io, mac: mac };
+  if (p.board().hostLink.transport === "tls") {
+    // TLS to the acquirer (docs/host-protocol.md §1.5): the CA certificate is a Storage file,
+    // read (memory-mapped, no RAM) at each connect; without it the link refuses to connect
+    // never plain TCP instead: without the module connect() throws and nothing is sent
+    linkOpts.net = null as any;
+    try { linkOpts.net = require("tls"); } catch (e) { p.log("host: no tls module: " + e); }
+    linkOpts.tlsCa = function () { return require("Storage").read("acq-ca.der"); };
+    linkOpts.log = p.log;
+    if (!linkOpts.tlsCa()) p.log("host: TLS: no CA certificate in Storage (acq-ca.der): host link refused");
+  }
+  var link = createLink(linkOpts);
   var engine = createEngine({ store: store, link: link, settings: { tid: v.tid, mid: v.mid, nii: zeroPad(v.nii, 3) },
     io: { setTimeout: p.io.setTimeout, clearTimeout: p.io.clearTimeout, now: localStamp } });
   var cards = cardsHub();

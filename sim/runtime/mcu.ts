@@ -91,6 +91,9 @@ export interface McuHost {
   runaway?: RunawayLimits;
   /** harness messages (world.log) */
   log?(line: string): void;
+  /** tls checks the server certificate against the `ca` given (default true); false is
+   *  Espruino 2v29, which never does (docs/host-protocol.md §1.5) */
+  tlsVerify?: boolean;
 }
 
 export type IoEvent =

@@ -136,6 +136,7 @@ export function createLink(o: LinkOptions): HostLink {
       startTimer(responseMs || defaultResponseMs, function () { fail(LinkErr.SENT_NO_RESPONSE, "no response"); });
     }
     function onGone(why: string): void {
+      if (finished) return; // error, end and close all come
       if (written && !unsent) fail(LinkErr.DISCONNECTED, why + (deframer.pending() ? " mid-message" : ""));
       else if (!written) fail(LinkErr.NOT_SENT, why + " before connecting");
       else {

@@ -13,6 +13,9 @@ import { checkServer, parseCa, record, RecordReader, Rec } from "../bus/tls";
 /** NOR timing (typical, 4 MB SPI flash): sector erase 45 ms, page program 0.7 ms per 256 B */
 export const FLASH_ERASE_SECONDS = 0.045;
 export const FLASH_PROGRAM_SECONDS_PER_BYTE = 0.0007 / 256;
+/** JsVars a TLS socket's mbedTLS context takes from the store: tls.connect() on the ESP32 twin
+ *  (docs/host-protocol.md §1.5) */
+export const TLS_SOCKET_JSVARS = 2769;
 /** WiFi association time when the link is up */
 export const WIFI_CONNECT_SECONDS = 1.5;
 const FLASH_SIZE = 4 * 1024 * 1024;
@@ -156,6 +159,8 @@ export function installModules(mcu: Mcu): void {
     const sock = r.obj();
     let vs: VirtualSocket | null = null;
     let closed = false;
+    // mbedTLS's context and buffers come from the JsVar store until the socket closes
+    if (tls) mcu.nativeJsVars += TLS_SOCKET_JSVARS;
     // tls: the interpreter calls back at the TCP connect and holds what is written until the
     // handshake is done (measured on the ESP32 twin: docs/host-protocol.md §1.5)
     let secure = !tls, pending = "";
@@ -163,6 +168,7 @@ export function installModules(mcu: Mcu): void {
     const close = (hadError = false) => {
       if (closed) return;
       closed = true;
+      if (tls) mcu.nativeJsVars -= TLS_SOCKET_JSVARS;
       if (vs) sockets.delete(vs);
       emit(sock, "end");
       emit(sock, "close", hadError);
@@ -212,7 +218,13 @@ export function installModules(mcu: Mcu): void {
     }
     sockets.add(vs);
     vs.onData((d) => { if (closed) return; if (reader) reader.push(d); else emit(sock, "data", d); });
-    vs.onClose(() => close());
+    // tls: a peer that closes mid-handshake (not a TLS server) leaves the write unsent: -8
+    vs.onClose(() => {
+      if (closed || secure || !pending) { close(); return; }
+      pending = "";
+      emit(sock, "error", r.obj({ code: -8, message: "unsent data" }));
+      close(true);
+    });
     host.clock.after(host.net.latency * 2, () => {
       if (closed) return;
       if (tls) vs!.write(record(Rec.HELLO, nonce.toString("latin1")));

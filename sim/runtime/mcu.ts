@@ -130,6 +130,9 @@ export class Mcu {
   private lineBuf = "";
   /** Serial1's wire (nothing attached: the console is captured as text) */
   readonly consoleWire: UartWire;
+  /** JsVars taken from the store by native code the memory model cannot walk: mbedTLS's
+   *  context and buffers while a TLS socket is open (api-modules.ts) */
+  nativeJsVars = 0;
   /** time offset set by setTime() (getTime() = clock + offset) */
   timeOffset = 0;
   positions: PositionMapper | null = null;

@@ -100,6 +100,34 @@ describe("simulator: the tls module", () => {
     assert.ok(world({ ca: withNul }).w.console.includes("data PONG:HELLO"));
   });
 
+  it("a server that is not TLS closes on the hello: error -8 unsent data, nothing delivered", () => {
+    const w = createWorld({ board: "pos-esp32-v1", source: CLIENT, bundle: "/virtual/tls.js", storageFiles: { "acq-ca.der": testCert("ca.der") }, boot: false });
+    const got: string[] = [];
+    w.net.listen(HOST, PORT, (raw) => raw.onData((d) => { got.push(d); raw.end(); }));
+    w.powerOn();
+    w.run(2);
+    assert.deepEqual(w.console, ["connect", "callback", "error -8 unsent data", "end", "close true"]);
+    assert.equal(got.length, 1);
+    assert.equal(got[0]!.charCodeAt(0), Rec.HELLO, "only the hello left the terminal");
+  });
+
+  it("the JsVar model charges mbedTLS's context while a TLS socket is open (twin: 2,769)", () => {
+    const src = `
+var before = process.memory().usage;
+var s = require("tls").connect({ host: "${HOST}", port: ${PORT}, ca: require("Storage").read("acq-ca.der") }, function () {
+  console.log("open " + (process.memory().usage - before)); s.write("HI");
+});
+s.on("data", function () { s.end(); });
+s.on("close", function () { setTimeout(function () { console.log("closed " + (process.memory().usage - before)); }, 10); });
+`;
+    const { w } = world({ source: src });
+    const open = Number(w.console.find((l) => l.startsWith("open "))!.slice(5));
+    const closed = Number(w.console.find((l) => l.startsWith("closed "))!.slice(7));
+    assert.ok(open >= 2769 && open < 2769 + 100, `open: +${open}`);
+    assert.ok(closed < 50, `after close: +${closed}`);
+    assert.equal(w.mcu.nativeJsVars, 0);
+  });
+
   it("a network down before the handshake: error, close, as net does", () => {
     const w = createWorld({ board: "pos-esp32-v1", source: CLIENT, bundle: "/virtual/tls.js", boot: false, storageFiles: { "acq-ca.der": testCert("ca.der") } });
     w.net.setUp(false);

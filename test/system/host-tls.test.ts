@@ -4,7 +4,9 @@
 import { strict as assert } from "assert";
 import { SimTarget, ACQUIRER_HOST, ACQUIRER_PORT } from "../../sim/scenario/target-sim";
 import { Acquirer } from "../../sim/acquirer/acquirer";
-import { testServerCredentials } from "../../sim/bus/tls";
+import * as path from "path";
+import { testCert, testServerCredentials, TlsCredentials } from "../../sim/bus/tls";
+import { createWorld } from "../../sim/harness";
 import { waitFor } from "../support/flows";
 
 const BOARD = "pos-esp32-tls";
@@ -75,7 +77,7 @@ describe("host link over TLS on the built bundle", function () {
     const t = new SimTarget({ board: BOARD, acquirerTls: testServerCredentials("rogue-") });
     const s = sale(t, 1400);
     assert.ok(s.includes("NO CONNECTION") && s.includes("Host unreachable"), s);
-    assert.deepEqual(t.acquirer.trace, []);
+    assert.equal(t.acquirer.trace.length, 0);
     // no reversal is owed for a request that never left: the next sale on a trusted server goes alone
     serve(t, t.acquirer);
     const s2 = sale(t, 1500);
@@ -97,5 +99,24 @@ describe("host link over TLS on the built bundle", function () {
     const s = sale(t, 1700);
     assert.ok(s.includes("NO RESPONSE") && s.includes("Bad reply"), s);
     assert.equal(t.acquirer.trace[0]!.mti, "0200", "the request reached the rogue server: the PAN is exposed on 2v29");
+  });
+
+  it("probe-host.js: an echo over TLS with the link's steps and JsVars; an untrusted server fails the handshake", () => {
+    const run = (creds: TlsCredentials) => {
+      const w = createWorld({ board: BOARD, bundle: path.resolve(__dirname, "../../dist", BOARD, "probe-host.js"), boot: false,
+        storageFiles: { "acq-ca.der": testCert("ca.der") } });
+      const acq = new Acquirer({ after: (ms, fn) => w.clock.after(ms / 1000, fn) });
+      acq.attach(w.net, ACQUIRER_HOST, ACQUIRER_PORT, creds);
+      w.powerOn();
+      w.run(5);
+      return w.console.filter((l) => l.startsWith("host: "));
+    };
+    const ok = run(testServerCredentials());
+    assert.match(ok[0]!, /^host: echo to acquirer\.local:5000 over TLS, JsVars \d+$/);
+    assert.ok(ok.includes("host: echo answered, RC 00"), ok.join("\n"));
+    assert.ok(ok.some((l) => /^host: JsVars before \d+, highest \d+ \(\+\d+\), after \d+$/.test(l)), ok.join("\n"));
+    const rogue = run(testServerCredentials("rogue-"));
+    assert.ok(rogue.includes("host: FAILED NOT_SENT: TLS: handshake failed"), rogue.join("\n"));
+    assert.ok(rogue.includes("host: TLS: handshake failed (certificate not trusted?)"));
   });
 });

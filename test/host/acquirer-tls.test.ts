@@ -5,7 +5,11 @@ import { strict as assert } from "assert";
 import * as net from "net";
 import * as tls from "tls";
 import * as path from "path";
-import { spawn } from "child_process";
+import { spawn, execFileSync } from "child_process";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import { makeTestCerts } from "../../tools/make-test-certs";
 import { Acquirer } from "../../sim/acquirer/acquirer";
 import { serveTcp } from "../../sim/acquirer/tcp";
 import { parseArgs } from "../../sim/commands/acquirer";
@@ -34,6 +38,33 @@ function freePort(): Promise<number> {
 
 describe("acquirer simulator over TLS (real TCP)", function () {
   this.timeout(60000);
+
+  it("the committed TEST ONLY certificates: server and rogue chains, DER = PEM, valid 2000-2100", () => {
+    const ca = new crypto.X509Certificate(testCert("ca.pem"));
+    const server = new crypto.X509Certificate(testCert("server.pem"));
+    const rogueCa = new crypto.X509Certificate(testCert("rogue-ca.pem"));
+    const rogue = new crypto.X509Certificate(testCert("rogue-server.pem"));
+    assert.ok(ca.ca && server.checkIssued(ca) && server.verify(ca.publicKey));
+    assert.ok(rogue.checkIssued(rogueCa) && !rogue.checkIssued(ca) && !rogue.verify(ca.publicKey));
+    assert.ok(testCert("ca.der").equals(ca.raw));
+    assert.ok(server.checkPrivateKey(crypto.createPrivateKey(testCert("server.key"))));
+    assert.match(server.subject, /TEST ONLY/);
+    assert.equal(Date.parse(server.validFrom), Date.UTC(2000, 0, 1));
+    assert.equal(Date.parse(server.validTo), Date.UTC(2100, 0, 1));
+    assert.match(server.subjectAltName ?? "", /DNS:acquirer\.local/);
+  });
+
+  it("tools/make-test-certs.ts makes a fresh set with openssl (skipped without it)", function () {
+    try { execFileSync("openssl", ["version"], { stdio: "ignore" }); } catch { this.skip(); }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "certs-"));
+    try {
+      const files = makeTestCerts(dir);
+      assert.deepEqual(files.sort(), ["ca.der", "ca.pem", "rogue-ca.pem", "rogue-server.key", "rogue-server.pem", "server.key", "server.pem"]);
+      const ca = new crypto.X509Certificate(fs.readFileSync(path.join(dir, "ca.pem")));
+      assert.ok(new crypto.X509Certificate(fs.readFileSync(path.join(dir, "server.pem"))).verify(ca.publicKey));
+      assert.ok(!new crypto.X509Certificate(fs.readFileSync(path.join(dir, "rogue-server.pem"))).verify(ca.publicKey));
+    } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+  });
 
   it("serves TLS with the test certificate: a client trusting the test CA gets its echo", async () => {
     const acq = new Acquirer();

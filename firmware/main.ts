@@ -73,6 +73,20 @@ function main(): void {
   startApp(ports, settings);
   // provisioning from the console (USB): posConfig("ssid", "shop-wifi"), then reboot
   global.posConfig = function (name: string, value: any): void {
+    // the TLS CA (docs/host-protocol.md §1.5): base64 of its DER into Storage, read back
+    if (name === "acqCa") {
+      var der = "";
+      try { der = atob(String(value)); } catch (e) { /* not base64: refused below */ }
+      var n = der.length;
+      if (typeof value !== "string" || n < 4 || der.charCodeAt(0) !== 0x30 || der.charCodeAt(1) !== 0x82 || ((der.charCodeAt(2) << 8) | der.charCodeAt(3)) + 4 !== n) {
+        p.log("posConfig: acqCa: base64 of one DER certificate (openssl x509 -outform DER | base64 -w0)");
+        return;
+      }
+      var st = require("Storage");
+      st.write("acq-ca.der", der);
+      p.log(st.read("acq-ca.der") === der ? "posConfig: acqCa saved (" + n + " bytes, CRC32 " + (p.crc32(der as any) >>> 0).toString(16) + ")" : "posConfig: acqCa: Storage write failed");
+      return;
+    }
     var err = configure(settings, name, value);
     p.log(err ? "posConfig: " + err : "posConfig: " + name + " saved; reboot to apply");
   };

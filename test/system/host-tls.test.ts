@@ -5,6 +5,7 @@ import { strict as assert } from "assert";
 import { SimTarget, ACQUIRER_HOST, ACQUIRER_PORT } from "../../sim/scenario/target-sim";
 import { Acquirer } from "../../sim/acquirer/acquirer";
 import * as path from "path";
+import * as zlib from "zlib";
 import { testCert, testServerCredentials, TlsCredentials } from "../../sim/bus/tls";
 import { createWorld } from "../../sim/harness";
 import { waitFor } from "../support/flows";
@@ -91,6 +92,26 @@ describe("host link over TLS on the built bundle", function () {
     assert.ok(s.includes("NO CONNECTION"), s);
     assert.equal(t.world.net.stats.connects, 0, "never connected");
     assert.ok(t.consoleLines().some((l) => l.includes("host: TLS: no CA certificate in Storage (acq-ca.der): host link refused")));
+  });
+
+  it("posConfig(\"acqCa\", base64 of the DER) provisions the CA: checked, written, read back; the next sale connects", () => {
+    const t = new SimTarget({ board: BOARD, tlsCa: null });
+    assert.ok(waitFor(t, 60, () => has(t, ["READY"])));
+    const der = testCert("ca.der");
+    for (const bad of ["bm90IGEgY2VydA==", testCert("ca.pem").toString("base64")]) {
+      t.world.mcu.invoke(`posConfig("acqCa", "${bad}")`, undefined, []);
+    }
+    t.world.mcu.invoke(`posConfig("acqCa", "${der.toString("base64")}")`, undefined, []);
+    t.run(0.5);
+    const lines = t.consoleLines().filter((l) => l.startsWith("posConfig: acqCa"));
+    assert.deepEqual(lines, [
+      "posConfig: acqCa: base64 of one DER certificate (openssl x509 -outform DER | base64 -w0)",
+      "posConfig: acqCa: base64 of one DER certificate (openssl x509 -outform DER | base64 -w0)",
+      `posConfig: acqCa saved (${der.length} bytes, CRC32 ${zlib.crc32(der).toString(16)})`,
+    ]);
+    assert.ok(Buffer.from(t.world.storage.read("acq-ca.der")!).equals(der));
+    const s = sale(t, 1800);
+    assert.ok(s.includes("Customer copy?"), s);
   });
 
   it("Espruino 2v29 (tls does not verify): an untrusted server gets the request, and the MAC stops its approval", () => {

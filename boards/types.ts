@@ -35,6 +35,9 @@ export interface Board {
   /** flash regions, each inside a raw partition (free or flash): the journal, and the
    *  A/B settings store */
   flashRegions: { journal: FlashRegionSpec; audit: FlashRegionSpec; health: FlashRegionSpec; boot: FlashRegionSpec; settings: FlashRegionSpec; [name: string]: FlashRegionSpec };
+  /** the acquirer link (docs/host-protocol.md §1.5): "tls" = require("tls") with the CA in
+   *  Storage (acq-ca.der); "tcp" = plain TCP, only for simulator and test boards */
+  hostLink: { transport: "tls" | "tcp" };
   /** pins documented but not driven by the firmware (LEDs, spare); checked for double use */
   reserved?: { [pin: string]: string };
 }

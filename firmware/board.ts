@@ -64,7 +64,7 @@ function bytesToLatin1(buf: ArrayBuffer): string {
 }
 
 /** JsVars that must stay free for a sale to start: a sale's peak over idle, measured on the twin
- *  (make memtest), with room to spare */
+ *  (make memtest), with room to spare; 3,500 more on a TLS board (bringUp) */
 export var LOW_FREE = 2500;
 
 /** Only buses that some declared part uses are set up. */
@@ -95,6 +95,9 @@ export function bringUp(): Platform {
   };
   E.on("errorFlag", note);
   var buses = setupBuses(readBoard());
+  // a TLS exchange also needs mbedTLS's buffers, taken from the JsVar store: +3,329 at the
+  // highest sample on the twin (docs/host-protocol.md §1.5), rounded up
+  var lowFree = LOW_FREE + (readBoard().hostLink.transport === "tls" ? 3500 : 0);
   var net: NetModule | null = null;
   try { net = require("net"); } catch (e) { net = null; }
   var crypto = require("crypto");
@@ -110,7 +113,7 @@ export function bringUp(): Platform {
     errorFlags: function () { return note(E.getErrorFlags()); },
     // the quick figure counts cyclic garbage not yet collected: collect (process.memory())
     // before calling it low
-    memoryLow: function () { return low || (process.memory(false).free < LOW_FREE && process.memory().free < LOW_FREE); },
+    memoryLow: function () { return low || (process.memory(false).free < lowFree && process.memory().free < lowFree); },
     i2c: buses.i2c,
     uart: buses.uart,
     log: console.log,

@@ -8,7 +8,7 @@ import { startApp } from "./app/boot";
 import { buildPorts, cardsHub, localStamp } from "./app/wiring";
 import { statusHub } from "./app/adapt/printer";
 import { createEngine } from "./host/engine";
-import { createLink } from "./host/link";
+import { createLink, LinkOptions } from "./host/link";
 import { macFunction } from "./app/hmac";
 import { createJournalStore } from "./host/journal-store";
 import { openJournal } from "./journal/journal";
@@ -50,7 +50,18 @@ function main(): void {
   var store = createJournalStore(journal);
   var mac = macFunction(p.sha256, v.macKey);
   if (!mac) p.log("host: no valid MAC key: financial messages refused (posConfig macKey)");
-  var link = createLink({ net: p.net as NetModule, host: v.host, port: v.port, nii: zeroPad(v.nii, 3), io: p.io, mac: mac });
+  var linkOpts: LinkOptions = { net: p.net as NetModule, host: v.host, port: v.port, nii: zeroPad(v.nii, 3), io: p.io, mac: mac };
+  if (p.board().hostLink.transport === "tls") {
+    // TLS to the acquirer (docs/host-protocol.md §1.5): the CA certificate is a Storage file,
+    // read (memory-mapped, no RAM) at each connect; without it the link refuses to connect
+    // never plain TCP instead: without the module connect() throws and nothing is sent
+    linkOpts.net = null as any;
+    try { linkOpts.net = require("tls"); } catch (e) { p.log("host: no tls module: " + e); }
+    linkOpts.tlsCa = function () { return require("Storage").read("acq-ca.der"); };
+    linkOpts.log = p.log;
+    if (!linkOpts.tlsCa()) p.log("host: TLS: no CA certificate in Storage (acq-ca.der): host link refused");
+  }
+  var link = createLink(linkOpts);
   var engine = createEngine({ store: store, link: link, settings: { tid: v.tid, mid: v.mid, nii: zeroPad(v.nii, 3) },
     io: { setTimeout: p.io.setTimeout, clearTimeout: p.io.clearTimeout, now: localStamp } });
   wireHealth(health, link, engine);
@@ -74,6 +85,20 @@ function main(): void {
   startApp(ports, settings);
   // provisioning from the console (USB): posConfig("ssid", "shop-wifi"), then reboot
   global.posConfig = function (name: string, value: any): void {
+    // the TLS CA (docs/host-protocol.md §1.5): base64 of its DER into Storage, read back
+    if (name === "acqCa") {
+      var der = "";
+      try { der = atob(String(value)); } catch (e) { /* not base64: refused below */ }
+      var n = der.length;
+      if (typeof value !== "string" || n < 4 || der.charCodeAt(0) !== 0x30 || der.charCodeAt(1) !== 0x82 || ((der.charCodeAt(2) << 8) | der.charCodeAt(3)) + 4 !== n) {
+        p.log("posConfig: acqCa: base64 of one DER certificate (openssl x509 -outform DER | base64 -w0)");
+        return;
+      }
+      var st = require("Storage");
+      st.write("acq-ca.der", der);
+      p.log(st.read("acq-ca.der") === der ? "posConfig: acqCa saved (" + n + " bytes, CRC32 " + (p.crc32(der as any) >>> 0).toString(16) + ")" : "posConfig: acqCa: Storage write failed");
+      return;
+    }
     var err = configure(settings, name, value);
     p.log(err ? "posConfig: " + err : "posConfig: " + name + " saved; reboot to apply");
   };

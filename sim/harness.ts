@@ -44,6 +44,11 @@ export interface WorldOptions {
   /** runaway code: a callback is interrupted after this many loop iterations or this much wall
    *  time (default 1e7 iterations, 5,000 ms; docs/simulator.md "Runaway code and the watchdog") */
   runaway?: Partial<RunawayLimits>;
+  /** the tls module checks the server certificate against its CA (default true; false:
+   *  Espruino 2v29's tls, which does not: docs/host-protocol.md §1.5) */
+  tlsVerify?: boolean;
+  /** files in Storage before the first boot (provisioning: the TLS CA, acq-ca.der) */
+  storageFiles?: Record<string, Uint8Array>;
 }
 
 export interface WorldError { message: string; position?: string; time: number; }
@@ -148,6 +153,7 @@ export function createWorld(opts: WorldOptions): World {
   const flash = new NorFlash({ ranges: ranges.map((p) => ({ base: p.base, size: p.size })) });
   if (opts.flashImage) for (const [base, bytes] of Object.entries(opts.flashImage)) flash.load(Number(base), bytes);
   const storage = new StorageFs(board.partitions.storage.size);
+  for (const [name, data] of Object.entries(opts.storageFiles ?? {})) storage.write(name, data);
   const net = new VirtualNetworkImpl(clock);
   const consoleFns: ((line: string) => void)[] = [];
 
@@ -190,6 +196,7 @@ export function createWorld(opts: WorldOptions): World {
       flashPowerCut: () => world.powerCut(),
       runaway,
       log: (line) => world.log.push(line),
+      tlsVerify: opts.tlsVerify,
     });
     world.mcu = mcu;
     if (source !== undefined) {

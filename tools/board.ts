@@ -273,7 +273,7 @@ export function validateBoard(data: unknown, file: string): { errors: string[]; 
   const c = new Checker(file);
   if (!c.obj(data, "(top level)")) return { errors: c.errors, warnings: c.warnings };
   const b = data;
-  c.only(b, "(top level)", ["name", "description", "mcu", "partitions", "buses", "parts", "flashRegions", "reserved", "toolchain"]);
+  c.only(b, "(top level)", ["name", "description", "mcu", "partitions", "buses", "parts", "flashRegions", "hostLink", "reserved", "toolchain"]);
   const expected = path.basename(file).replace(/\.json$/, "");
   if (c.text(b.name, "name") && b.name !== expected) c.err("name", "is \"" + b.name + "\" but the file is " + expected + ".json");
   c.text(b.description, "description");
@@ -293,6 +293,11 @@ export function validateBoard(data: unknown, file: string): { errors: string[]; 
       if (!Array.isArray(b.toolchain.allowStrappingPins)) c.err("toolchain.allowStrappingPins", "must be a list of pins");
       else allow = new Set(b.toolchain.allowStrappingPins);
     }
+  }
+  // plain TCP to the acquirer only when a board says so (docs/host-protocol.md §1.5)
+  if (c.obj(b.hostLink, "hostLink")) {
+    c.only(b.hostLink, "hostLink", ["transport"]);
+    if (b.hostLink.transport !== "tls" && b.hostLink.transport !== "tcp") c.err("hostLink.transport", "must be \"tls\" or \"tcp\" (plain TCP: simulator and test boards only)");
   }
   checkPartitions(c, b);
   checkRegions(c, b);

@@ -8,6 +8,11 @@
 // Financial messages (MTI 02xx-05xx) carry a MAC in DE 64 (docs/host-protocol.md §1.4):
 // the first 8 bytes of HMAC-SHA-256 over the packed message up to, not including, DE 64.
 // Without a MAC function (no valid key) they are refused: NOT_SENT, nothing leaves.
+// TLS (docs/host-protocol.md §1.5): `net` is require("tls") and tlsCa gives the CA certificate
+// (DER); the interpreter calls back at the TCP connect, before the handshake, and keeps what
+// was written until the handshake is done. A connection that closes with the request still
+// unsent (Espruino's socket error -8 "unsent data": a failed handshake, or a drop before the
+// whole frame left) is NOT_SENT: the host cannot have a complete request.
 import { IsoMsg, pack, unpack } from "./iso8583";
 import { createDeframer, frame } from "./frame";
 import { bytesToStr, strToBytes } from "./hex";
@@ -37,6 +42,10 @@ export interface LinkOptions {
   responseTimeoutMs?: number;
   /** data (8-bit string) -> its 8-byte MAC (firmware/app/hmac.ts macFunction); null: no key */
   mac?: ((data: string) => string) | null;
+  /** TLS: the CA certificate (DER string) to connect with; undefined: none provisioned, the
+   *  link refuses to connect (NOT_SENT). Absent: plain TCP */
+  tlsCa?: () => string | undefined;
+  log?: (line: string) => void;
 }
 
 export interface HostLink {
@@ -63,6 +72,8 @@ export function createLink(o: LinkOptions): HostLink {
     var bytes: Uint8Array;
     var mac = o.mac, macked = req.mti.charAt(1) !== "8";
     if (macked && !mac) { cb({ code: LinkErr.NOT_SENT, message: "no MAC key" }); return; }
+    var ca = o.tlsCa ? o.tlsCa() : "";
+    if (o.tlsCa && !ca) { cb({ code: LinkErr.NOT_SENT, message: "TLS: no CA certificate (acq-ca.der)" }); return; }
     try {
       // as packMacked, inline: a top-level function the bundle would keep costs RAM for life
       if (macked) req.f[64] = new Uint8Array(8);
@@ -74,7 +85,7 @@ export function createLink(o: LinkOptions): HostLink {
       return;
     }
     var wantMti = responseMti(req.mti);
-    var written = false, finished = false;
+    var written = false, unsent = false, finished = false;
     var timer = 0, hasTimer = false;
     var sock: NetSocket | null = null;
 
@@ -125,21 +136,30 @@ export function createLink(o: LinkOptions): HostLink {
       startTimer(responseMs || defaultResponseMs, function () { fail(LinkErr.SENT_NO_RESPONSE, "no response"); });
     }
     function onGone(why: string): void {
-      if (written) fail(LinkErr.DISCONNECTED, why + (deframer.pending() ? " mid-message" : ""));
-      else fail(LinkErr.NOT_SENT, why + " before connecting");
+      if (finished) return; // error, end and close all come
+      if (written && !unsent) fail(LinkErr.DISCONNECTED, why + (deframer.pending() ? " mid-message" : ""));
+      else if (!written) fail(LinkErr.NOT_SENT, why + " before connecting");
+      else {
+        // with TLS the handshake failed: on the interpreter a certificate it rejects looks the same
+        if (ca && o.log) o.log("host: TLS: handshake failed (certificate not trusted?)");
+        fail(LinkErr.NOT_SENT, ca ? "TLS: handshake failed" : why);
+      }
     }
 
     status("CONNECTING");
     startTimer(connectMs, function () { fail(LinkErr.NOT_SENT, "connect timeout"); });
     try {
-      sock = o.net.connect({ host: o.host, port: o.port }, onConnected);
+      sock = o.net.connect(ca ? { host: o.host, port: o.port, ca: ca } : { host: o.host, port: o.port }, onConnected);
     } catch (e) {
       fail(LinkErr.NOT_SENT, "connect: " + (e as Error).message);
       return;
     }
     if (finished) { try { sock.end(); } catch (e) { /* closed */ } sock = null; return; }
     sock.on("data", function (d: string) { if (!finished) deframer.push(d); });
-    sock.on("error", function (e: any) { onGone("error " + (e && e.message ? e.message : String(e))); });
+    sock.on("error", function (e: any) {
+      if (e && e.code === -8) unsent = true;
+      onGone("error " + (e && e.message ? e.message : String(e)));
+    });
     sock.on("close", function () { onGone("closed"); });
     sock.on("end", function () { onGone("ended"); });
     if (connected) sendNow();

@@ -24,6 +24,8 @@ declare var process: { memory(gc?: boolean): MemoryInfo; env: any; version: stri
 declare function require(name: "Flash"): FlashModule;
 declare function require(name: "Storage"): StorageModule;
 declare function require(name: "net"): NetModule;
+/** the same socket API; connect also takes the CA certificate (DER) as `ca` */
+declare function require(name: "tls"): NetModule;
 declare function require(name: "Wifi"): WifiModule;
 declare function require(name: "crypto"): CryptoModule;
 

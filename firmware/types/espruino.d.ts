@@ -153,7 +153,7 @@ declare interface NetSocket {
   on(event: "error", fn: (err: any) => void): void;
 }
 declare interface NetModule {
-  connect(options: { host: string; port: number }, callback: (socket: NetSocket) => void): NetSocket;
+  connect(options: { host: string; port: number; ca?: string }, callback: (socket: NetSocket) => void): NetSocket;
 }
 declare interface WifiModule {
   connect(ssid: string, options: { password?: string }, callback: (err: string | null) => void): void;

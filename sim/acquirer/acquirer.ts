@@ -5,6 +5,7 @@
 // (sim/bus/types.ts); ./tcp.ts adapts real TCP sockets to it.
 // Its codec (./iso8583, ./framing, ./totals) is its own, written from the spec: it shares no
 // code with firmware/host, so a codec bug there cannot hide by agreeing with itself.
+import { tlsServerSocket, TlsCredentials } from "../bus/tls";
 import { IsoMessage, decode, encode, responseMti, text, zeroPad as digits } from "./iso8583";
 import { Deframer, frame, niiOf, tpdu } from "./framing";
 import { encodeMacked, isMacked, macProblem, TEST_MAC_KEY } from "./mac";
@@ -156,10 +157,16 @@ export class Acquirer {
     this.health = new HealthBook(opts.onHealth);
   }
 
-  /** Listen on the simulator's virtual network. */
-  attach(net: VirtualNetwork, host: string, port: number): void {
-    net.listen(host, port, (sock) => this.handle(sock));
+  /** Listen on the simulator's virtual network; with `tls`, behind the TLS model
+   *  (sim/bus/tls.ts) holding these credentials. */
+  attach(net: VirtualNetwork, host: string, port: number, tls?: TlsCredentials): void {
+    net.listen(host, port, (sock) => this.handle(tls ? tlsServerSocket(sock, tls, (l) => {
+      this.tlsFailures++;
+      this.log(`acquirer: ${l}`);
+    }) : sock));
   }
+  /** handshakes a client refused (TLS model on the virtual network) */
+  tlsFailures = 0;
 
   /** Script faults: rules are consumed in order, each for `count` matching messages. */
   inject(rule: FaultRule): void { this.faults.push({ ...rule, count: rule.count ?? 1 }); }

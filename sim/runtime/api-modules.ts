@@ -1,15 +1,21 @@
-// Built-in modules behind require(): Flash (over the NOR model), Storage, net, Wifi, crypto.
+// Built-in modules behind require(): Flash (over the NOR model), Storage, net, tls (a model of
+// the handshake: sim/bus/tls.ts), Wifi, crypto.
 // Graphics is a global (./graphics.ts). Anything else is not on the device build.
 import * as nodeCrypto from "crypto";
+import type { X509Certificate } from "crypto";
 import type { Mcu } from "./mcu";
 import { espruinoError } from "./realm";
 import { toBytes, latin1 } from "./bytes";
 import { PowerCutError } from "../parts/nor-flash";
 import type { VirtualSocket } from "../bus/types";
+import { checkServer, parseCa, record, RecordReader, Rec } from "../bus/tls";
 
 /** NOR timing (typical, 4 MB SPI flash): sector erase 45 ms, page program 0.7 ms per 256 B */
 export const FLASH_ERASE_SECONDS = 0.045;
 export const FLASH_PROGRAM_SECONDS_PER_BYTE = 0.0007 / 256;
+/** JsVars a TLS socket's mbedTLS context takes from the store: tls.connect() on the ESP32 twin
+ *  (docs/host-protocol.md §1.5) */
+export const TLS_SOCKET_JSVARS = 2769;
 /** WiFi association time when the link is up */
 export const WIFI_CONNECT_SECONDS = 1.5;
 const FLASH_SIZE = 4 * 1024 * 1024;
@@ -140,52 +146,96 @@ export function installModules(mcu: Mcu): void {
   });
   modules.set("Wifi", () => wifi);
 
-  // ---------- net ----------
+  // ---------- net and tls ----------
   const sockets = new Set<VirtualSocket>();
   // a dead MCU sends no FIN: its sockets just go silent (the peer finds out by its own timeout)
   mcu.onCut(() => sockets.clear());
-  modules.set("net", () => r.methods(r.obj(), {
-    connect: (opts: any, cb?: any) => {
-      const sock = r.obj();
-      let vs: VirtualSocket | null = null;
-      let closed = false;
-      const close = () => {
-        if (closed) return;
-        closed = true;
-        if (vs) sockets.delete(vs);
-        emit(sock, "end");
-        emit(sock, "close", false);
-      };
-      r.methods(sock, {
-        write: (data: any) => {
-          if (closed || !vs) return false;
-          vs.write(latin1(toBytes(data)));
-          return true;
-        },
-        end: () => { if (vs && !closed) { vs.end(); close(); } },
-      });
-      if (wifiState !== "connected" && !host.net.up) {
-        mcu.queueJs(() => { emit(sock, "error", r.obj({ code: -1, message: "not connected" })); close(); });
-        return sock;
-      }
-      try {
-        vs = host.net.connect(String(opts.host), Number(opts.port));
-      } catch (e) {
-        const msg = (e as Error).message;
-        host.clock.after(host.net.latency * 2, () => { emit(sock, "error", r.obj({ code: -1, message: msg })); close(); });
-        return sock;
-      }
-      sockets.add(vs);
-      vs.onData((d) => { if (!closed) emit(sock, "data", d); });
-      vs.onClose(() => close());
-      host.clock.after(host.net.latency * 2, () => {
-        if (closed) return;
-        emit(sock, "connect");
-        if (cb) mcu.queueJs(() => mcu.invoke(cb, undefined, [sock]));
-      });
+  const connect = (opts: any, cb: any, tls: boolean) => {
+    // tls: as Espruino, a CA it cannot parse throws from connect() (sim/bus/tls.ts)
+    let ca: X509Certificate | null = null;
+    if (tls && opts.ca !== undefined && opts.ca !== null) {
+      try { ca = parseCa(String(opts.ca)); } catch (e) { throw espruinoError((e as Error).message); }
+    }
+    const sock = r.obj();
+    let vs: VirtualSocket | null = null;
+    let closed = false;
+    // mbedTLS's context and buffers come from the JsVar store until the socket closes
+    if (tls) mcu.nativeJsVars += TLS_SOCKET_JSVARS;
+    // tls: the interpreter calls back at the TCP connect and holds what is written until the
+    // handshake is done (measured on the ESP32 twin: docs/host-protocol.md §1.5)
+    let secure = !tls, pending = "";
+    const nonce = Buffer.from(Array.from({ length: 32 }, () => Math.floor(host.random() * 256)));
+    const close = (hadError = false) => {
+      if (closed) return;
+      closed = true;
+      if (tls) mcu.nativeJsVars -= TLS_SOCKET_JSVARS;
+      if (vs) sockets.delete(vs);
+      emit(sock, "end");
+      emit(sock, "close", hadError);
+    };
+    // a failed handshake, as on the twin: "Uncaught InternalError: mbedtls_ssl_handshake
+    // returned ...", error -8 "unsent data" when a write is still held, end, close
+    const handshakeFailed = (why: string) => {
+      const code = why === "certificate not trusted" || why.startsWith("certificate") ? "-0x2700" : "-0x7200";
+      mcu.write(`Uncaught InternalError: mbedtls_ssl_handshake returned ${code} (sim: ${why})\n`);
+      const unsent = pending.length > 0;
+      pending = "";
+      if (unsent) emit(sock, "error", r.obj({ code: -8, message: "unsent data" }));
+      close(unsent);
+      try { vs!.write(record(Rec.ALERT, why)); vs!.end(); } catch { /* already closed */ }
+    };
+    const reader = tls ? new RecordReader((type, payload) => {
+      if (closed) return;
+      if (type === Rec.CERT && !secure) {
+        const why = checkServer(payload, nonce, ca, host.tlsVerify !== false);
+        if (why) { handshakeFailed(why); return; }
+        secure = true;
+        vs!.write(record(Rec.FINISHED, ""));
+        if (pending) { vs!.write(record(Rec.DATA, pending)); pending = ""; }
+      } else if (type === Rec.DATA && secure) emit(sock, "data", payload);
+      else handshakeFailed("unexpected record 0x" + type.toString(16));
+    }) : null;
+    r.methods(sock, {
+      write: (data: any) => {
+        if (closed || !vs) return false;
+        const d = latin1(toBytes(data));
+        if (!secure) pending += d;
+        else vs.write(tls ? record(Rec.DATA, d) : d);
+        return true;
+      },
+      end: () => { if (vs && !closed) { vs.end(); close(); } },
+    });
+    if (wifiState !== "connected" && !host.net.up) {
+      mcu.queueJs(() => { emit(sock, "error", r.obj({ code: -1, message: "not connected" })); close(); });
       return sock;
-    },
-  }));
+    }
+    try {
+      vs = host.net.connect(String(opts.host), Number(opts.port));
+    } catch (e) {
+      const msg = (e as Error).message;
+      host.clock.after(host.net.latency * 2, () => { emit(sock, "error", r.obj({ code: -1, message: msg })); close(); });
+      return sock;
+    }
+    sockets.add(vs);
+    vs.onData((d) => { if (closed) return; if (reader) reader.push(d); else emit(sock, "data", d); });
+    // tls: a peer that closes mid-handshake (not a TLS server) leaves the write unsent: -8
+    vs.onClose(() => {
+      if (closed || secure || !pending) { close(); return; }
+      pending = "";
+      emit(sock, "error", r.obj({ code: -8, message: "unsent data" }));
+      close(true);
+    });
+    host.clock.after(host.net.latency * 2, () => {
+      if (closed) return;
+      if (tls) vs!.write(record(Rec.HELLO, nonce.toString("latin1")));
+      emit(sock, "connect");
+      if (cb) mcu.queueJs(() => mcu.invoke(cb, undefined, [sock]));
+    });
+    return sock;
+  };
+  modules.set("net", () => r.methods(r.obj(), { connect: (opts: any, cb?: any) => connect(opts, cb, false) }));
+  // on the ESP32 build (espruino.md §3); the board file says whether the host link uses it
+  modules.set("tls", () => r.methods(r.obj(), { connect: (opts: any, cb?: any) => connect(opts, cb, true) }));
 
   // ---------- crypto (returns ArrayBuffers, as Espruino's does) ----------
   const buf = (d: any) => Buffer.from(toBytes(d));

@@ -91,6 +91,9 @@ export interface McuHost {
   runaway?: RunawayLimits;
   /** harness messages (world.log) */
   log?(line: string): void;
+  /** tls checks the server certificate against the `ca` given (default true); false is
+   *  Espruino 2v29, which never does (docs/host-protocol.md §1.5) */
+  tlsVerify?: boolean;
 }
 
 export type IoEvent =
@@ -127,6 +130,9 @@ export class Mcu {
   private lineBuf = "";
   /** Serial1's wire (nothing attached: the console is captured as text) */
   readonly consoleWire: UartWire;
+  /** JsVars taken from the store by native code the memory model cannot walk: mbedTLS's
+   *  context and buffers while a TLS socket is open (api-modules.ts) */
+  nativeJsVars = 0;
   /** time offset set by setTime() (getTime() = clock + offset) */
   timeOffset = 0;
   positions: PositionMapper | null = null;

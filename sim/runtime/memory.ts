@@ -308,6 +308,8 @@ export interface MemoryRoots {
   /** timers and watches held by the interpreter */
   timers(): Iterable<{ fn: unknown; args: unknown[]; interval: number }>;
   watches(): Iterable<{ fn: unknown }>;
+  /** JsVars native code holds from the store, outside what the model walks (mbedTLS) */
+  native?(): number;
 }
 
 interface Ctx { key: string; owner: FnInfo; values: Record<string, unknown>; alias: Ctx | null; read: number }
@@ -518,6 +520,9 @@ export class MemoryModel {
 
   /** the estimate: `full` re-reads every live scope's captured values (process.memory()),
    *  otherwise the values read last time are reused and only new functions are inspected */
+  /** JsVars held by native code (roots.native) */
+  native(): number { return this.roots.native ? this.roots.native() : 0; }
+
   estimate(full: boolean): Estimate {
     const parts: Record<string, number> = { baseline: BASELINE, globals: 0, objects: 0, arrays: 0, strings: 0, bytes: 0, functions: 0, scopes: 0, timers: 0, listeners: 0, classes: 0 };
     const r = this.roots;
@@ -713,6 +718,8 @@ export class MemoryModel {
     }
     parts.objects = objects;
     parts.classes = classes.size * CLASS_FIRST_USE;
+    const native = this.native();
+    if (native) parts.native = native;
     let usage = 0;
     for (const k of Object.keys(parts)) usage += parts[k]!;
     return { usage, parts, functions, scopes: ctxSeen.size, inspected: this.inspected };
@@ -807,8 +814,8 @@ export class MemoryMonitor {
     const key = this.mcu.stats.callbacks, t = this.mcu.now();
     const sameTurn = this.cached !== null && key === this.cacheKey && t === this.cacheTime;
     const last = this.last;
-    const stale = !last || t - this.lastAt >= checkInterval(last.usage, this.total) || this.bootStale(t);
-    if (fresh ? !sameTurn : stale) {
+    const stale = !last || t - this.lastAt >= checkInterval(last.usage, this.total) || this.bootStale(t) || this.nativeMoved(last);
+    if (fresh ? !sameTurn || this.nativeMoved(this.cached!) : stale) {
       const full = fresh || t - this.lastFull >= REFRESH_S;
       if (full) this.lastFull = t;
       this.cached = this.model.estimate(full);
@@ -819,6 +826,10 @@ export class MemoryMonitor {
     const usage = Math.min(this.total, e.usage);
     return { usage, free: this.total - usage, total: this.total, parts: e.parts };
   }
+
+  /** native code took or gave back JsVars since estimate e (a TLS socket opened or closed):
+   *  an estimate is due at once, as the interpreter's figure moves at once */
+  private nativeMoved(e: Estimate): boolean { return (e.parts.native ?? 0) !== this.model.native(); }
 
   /** the callback running at the top of the loop, and when its loops next check memory */
   private current: unknown = null;
@@ -848,7 +859,7 @@ export class MemoryMonitor {
     const now = this.mcu.now();
     if (this.outOfMemory) return;
     // any estimate younger than the interval will do (process.memory() makes them too)
-    if (this.last && now - this.lastAt < checkInterval(this.last.usage, this.total) && !this.bootStale(now)) return;
+    if (this.last && now - this.lastAt < checkInterval(this.last.usage, this.total) && !this.bootStale(now) && !this.nativeMoved(this.last)) return;
     const e = this.model.estimate(false);
     this.last = e; this.lastAt = now;
     this.checks++;
@@ -948,6 +959,7 @@ export function installMemory(mcu: Mcu): MemoryMonitor {
     dateProto: g.Date.prototype, errorProto: g.Error.prototype,
     timers: () => mcu.timers.values(),
     watches: () => mcu.watchList(),
+    native: () => mcu.nativeJsVars,
   };
   const monitor = new MemoryMonitor({
     stats: mcu.stats,

@@ -2,7 +2,8 @@
 // (sim/harness.ts) with the acquirer simulator in-process on the virtual network. The screen
 // is read back off the virtual SSD1306's RAM (screen-text.ts); the receipt is the virtual
 // printer's paper; the ledger is the acquirer's view of this terminal.
-import { createWorld, World, WorldOptions } from "../harness";
+import { createWorld, readBoard, World, WorldOptions } from "../harness";
+import { testCert, testServerCredentials, TlsCredentials } from "../bus/tls";
 import { Acquirer, AcquirerOptions } from "../acquirer/acquirer";
 import { Target } from "./runner";
 import { readScreen } from "./screen-text";
@@ -19,17 +20,31 @@ export const TAP_HOLD = 3;
 /** paper left on a "low" roll: less than one receipt */
 export const PAPER_LOW_MM = 40;
 
-export interface SimTargetOptions extends Partial<WorldOptions> { acquirer?: AcquirerOptions; }
+export interface SimTargetOptions extends Partial<WorldOptions> {
+  acquirer?: AcquirerOptions;
+  /** TLS boards (hostLink.transport "tls"): the CA certificate (DER) provisioned in Storage as
+   *  acq-ca.der (default: the TEST ONLY ca.der; null: none) */
+  tlsCa?: Uint8Array | null;
+  /** TLS boards: what the acquirer serves (default: the TEST ONLY server certificate) */
+  acquirerTls?: TlsCredentials;
+}
+
+/** the Storage file a TLS terminal reads its CA certificate from (firmware/main.ts) */
+export const CA_FILE = "acq-ca.der";
 
 export class SimTarget implements Target {
   world: World;
   acquirer: Acquirer;
 
   constructor(o: SimTargetOptions = {}) {
-    this.world = createWorld({ board: "pos-esp32-v1", ...o } as WorldOptions);
+    const board = typeof o.board === "object" ? o.board : readBoard(o.board ?? "pos-esp32-v1");
+    const tls = board.hostLink.transport === "tls";
+    const files = { ...o.storageFiles };
+    if (tls && o.tlsCa !== null) files[CA_FILE] = o.tlsCa ?? testCert("ca.der");
+    this.world = createWorld({ board: "pos-esp32-v1", ...o, storageFiles: files } as WorldOptions);
     const clock = this.world.clock;
     this.acquirer = new Acquirer({ ...o.acquirer, after: (ms, fn) => clock.after(ms / 1000, fn), cancel: (h) => clock.cancel(h as number) });
-    this.acquirer.attach(this.world.net, ACQUIRER_HOST, ACQUIRER_PORT);
+    this.acquirer.attach(this.world.net, ACQUIRER_HOST, ACQUIRER_PORT, tls ? o.acquirerTls ?? testServerCredentials() : undefined);
   }
 
   part(role: string): any {

@@ -17,7 +17,7 @@ describe("Makefile: BOARD= is checked before anything is built", () => {
       const t0 = Date.now();
       const r = make([target, "BOARD=pos-esp32-vl", "PORT=/dev/null"]);
       assert.equal(r.status, 2, r.stdout + r.stderr);
-      assert.match(r.stderr, /unknown board 'pos-esp32-vl'; known boards: pos-esp32-80mm pos-esp32-uart-msr pos-esp32-v1/);
+      assert.match(r.stderr, /unknown board 'pos-esp32-vl'; known boards: pos-esp32-80mm pos-esp32-tls pos-esp32-uart-msr pos-esp32-v1/);
       assert.equal(r.stdout, "", "no recipe ran (no install, no build)");
       assert.ok(Date.now() - t0 < 5000, "no build before the error");
     });

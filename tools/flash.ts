@@ -218,9 +218,12 @@ export function checkBoardInfo(info: BoardInfo, board: Board): string {
   const want: string[] = [];
   if (info.flash !== board.mcu.flashSize) want.push("flash " + info.flash + " bytes, board file " + board.mcu.flashSize);
   if (info.storage !== board.partitions.storage.size) want.push("Storage " + info.storage + " bytes, board file " + board.partitions.storage.size);
-  const j = board.flashRegions.journal, end = j.base + j.sectors * j.sectorSize;
-  if (!info.free.some((f) => j.base >= f.addr && end <= f.addr + f.length)) {
-    want.push("journal " + hex(j.base) + "-" + hex(end) + " not in require(\"Flash\").getFree() " + info.free.map((f) => hex(f.addr) + "+" + f.length).join(","));
+  // the regions in the raw `flash` partition (settings sit in `free`, which getFree does not list)
+  for (const name of ["journal", "audit", "health", "boot"]) {
+    const r = board.flashRegions[name]!, end = r.base + r.sectors * r.sectorSize;
+    if (!info.free.some((f) => r.base >= f.addr && end <= f.addr + f.length)) {
+      want.push(name + " " + hex(r.base) + "-" + hex(end) + " not in require(\"Flash\").getFree() " + info.free.map((f) => hex(f.addr) + "+" + f.length).join(","));
+    }
   }
   return want.length ? "the board's flash layout differs from boards/" + board.name + ".json: " + want.join("; ") : "";
 }

@@ -15,6 +15,8 @@ import { openJournal } from "./journal/journal";
 import { createCardService } from "./cards/service";
 import { zeroPad } from "./util/money";
 import { platformFault } from "./app/platform";
+import { AuditLog } from "./audit/log";
+import { AuditEvent, AuditRole } from "./audit/format";
 
 var started = false;
 
@@ -40,6 +42,11 @@ function main(): void {
   connectWifi(v.ssid, v.wifiPass, p.log);
   var journal = openJournal(p.flash, p.board().flashRegions.journal, { crc32: p.crc32 });
   if (journal.state === "fault") p.log("journal: fault: " + journal.reason);
+  var audit = new AuditLog(p.flash, p.board().flashRegions.audit, p.sha256);
+  var cut = journal.bootInfo();
+  audit.append(AuditEvent.Boot, AuditRole.System, journal.state === "fault" ? 1 : 0, 0);
+  if (cut.cut) audit.append(AuditEvent.CutRecovered, AuditRole.System, cut.skipped, 0);
+  if (journal.state === "fault") audit.append(AuditEvent.JournalFault, AuditRole.System, 0, 0);
   var store = createJournalStore(journal);
   var mac = macFunction(p.sha256, v.macKey);
   if (!mac) p.log("host: no valid MAC key: financial messages refused (posConfig macKey)");
@@ -59,10 +66,12 @@ function main(): void {
   var ports = buildPorts(p, settings, engine, store, journal, {
     graphics: display || undefined, keypad: keypad || undefined, printer: printer ? { driver: printer, status: status } : undefined,
   }, cards);
+  ports.audit = audit;
   startApp(ports, settings);
   // provisioning from the console (USB): posConfig("ssid", "shop-wifi"), then reboot
   global.posConfig = function (name: string, value: any): void {
     var err = configure(settings, name, value);
+    if (!err) audit.append(AuditEvent.SettingsChange, AuditRole.Technician, 4, 0);
     p.log(err ? "posConfig: " + err : "posConfig: " + name + " saved; reboot to apply");
   };
   p.log("POS firmware on " + p.board().name);

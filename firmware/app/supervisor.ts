@@ -4,6 +4,7 @@
 import { App, State, numberEntry, message } from "./flow";
 import { hashPin, sameHash, validPinFormat, MAX_FAILS, PIN_MAX } from "./pin";
 import { randomHex } from "./hmac";
+import { AuditEvent, AuditRole } from "../audit/format";
 
 export const DEFAULT_PIN = "1234";
 
@@ -42,10 +43,12 @@ export function requirePin(app: App, purpose: string, next: () => void, back?: (
       if (ok) {
         err = app.settings.attemptOk();
         if (err) app.ports.log("settings: " + err);
+        if (app.ports.audit) app.ports.audit.append(AuditEvent.AccessOk, AuditRole.Supervisor, 0, 0);
         next();
         return null;
       }
       app.pinLock.failed(v.pinFails, app.ports.timers.getTime());
+      if (app.ports.audit) app.ports.audit.append(v.pinFails >= MAX_FAILS ? AuditEvent.AccessLockout : AuditEvent.AccessFailed, AuditRole.Supervisor, v.pinFails, 0);
       if (v.pinFails >= MAX_FAILS) {
         app.go(message(app, "PIN LOCKED", ["Too many wrong PINs", "Locked " + app.pinLock.remaining(v.pinFails, app.ports.timers.getTime()) + "s"], 10, back));
         return null;
@@ -70,6 +73,7 @@ export function changePin(app: App, then: () => void): State {
           v.pinHash = hashPin(app.ports.sha256, v.pinSalt, first);
           v.pinFails = 0;
           var err = app.settings.save();
+          if (!err && app.ports.audit) app.ports.audit.append(AuditEvent.SettingsChange, AuditRole.Supervisor, 1, 0);
           app.go(message(app, "NEW PIN", [err ? "Not saved: " + err : "PIN changed"], 10, then));
           return null;
         },

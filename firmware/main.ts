@@ -43,9 +43,8 @@ function main(): void {
   var journal = openJournal(p.flash, p.board().flashRegions.journal, { crc32: p.crc32 });
   if (journal.state === "fault") p.log("journal: fault: " + journal.reason);
   var audit = new AuditLog(p.flash, p.board().flashRegions.audit, p.sha256);
-  var cut = journal.bootInfo();
   audit.append(AuditEvent.Boot, AuditRole.System, journal.state === "fault" ? 1 : 0, 0);
-  if (cut.cut) audit.append(AuditEvent.CutRecovered, AuditRole.System, cut.skipped, 0);
+  if (journal.bootInfo().cut) audit.append(AuditEvent.CutRecovered, AuditRole.System, journal.bootInfo().skipped, 0);
   if (journal.state === "fault") audit.append(AuditEvent.JournalFault, AuditRole.System, 0, 0);
   var store = createJournalStore(journal);
   var mac = macFunction(p.sha256, v.macKey);

@@ -129,8 +129,10 @@ export interface Ports {
 /** events: firmware/audit/format.ts AuditEvent, roles AuditRole; entries as on flash */
 export interface AuditPort {
   append(event: number, role: number, a: number, b: number): boolean;
-  each(from: number, fn: (e: Uint8Array) => void): number;
-  head(): { seq: number; chain: Uint8Array };
+  /** the read side, for firmware/audit/menu.ts eachEntry (only the menu reads the log) */
+  flash: { read(length: number, address: number): Uint8Array };
+  st: Uint32Array;
+  prev: Uint8Array;
 }
 
 export function appError(code: string, message: string): AppError {

@@ -4,157 +4,136 @@
 // write and erase is read back; a slot whose write did not take is burnt (programmed to zero)
 // and the next entry says how many burnt slots precede it, so a verifier can tell a power cut
 // from a deletion. Boot reads the headers and the newest sector, and checks only the tail.
-// RAM: two typed arrays and a 12-byte chain; nothing per entry.
+// RAM: one Uint32Array of state and the 12-byte chain; nothing per entry. The code is written
+// inline on purpose: each function of the bundle costs ~5 JsVars for the terminal's life, and
+// closures made during a call would be garbage until the next collection.
 import { FlashDevice } from "../../drivers/hal";
 import { Sha256 } from "../app/hmac";
-import * as F from "./format";
+import { Fmt, AuditEvent, getU32, digest, encodeEntry } from "./format";
 
 export interface AuditRegion { base: number; sectors: number; sectorSize: number; }
 
-// st[] indexes
-const NEWEST = 0, POS = 1, SEQ = 2, BURNS = 3, LOW = 4;
-const NONE = 0xffffffff;
-/** per sector in hv[]: flags (1 header valid, 2 retired), sector seq, erase count, first entry seq */
-const HV = 4;
-/** clock readings before 2020 are not a real time */
-const CLOCK_FROM = 1577836800;
-
-/** writes data, reads it back: true when it landed exactly */
-function program(flash: FlashDevice, addr: number, data: Uint8Array): boolean {
-  flash.write(data, addr);
-  var back = flash.read(data.length, addr);
-  for (var i = 0; i < data.length; i++) if (back[i] !== data[i]) return false;
-  return true;
-}
+/** st[] indexes; per sector from HV on, 4 words: flags (1 header valid, 2 retired for this
+ *  power-up), sector seq, erase count, first entry seq. NONE: no sector yet; CLOCK_FROM: clock
+ *  readings before 2020 are not a real time. */
+export const enum S { BASE, SECTORS, SIZE, NEWEST, POS, SEQ, BURNS, LOW, HV, NONE = 0xffffffff, CLOCK_FROM = 1577836800 }
 
 export class AuditLog {
-  /** why entries are no longer written ("" while healthy) */
-  fault = "";
-  private hv: Uint32Array;
-  private st: Uint32Array;
-  /** chain of the newest entry (or of the header before it) */
-  private prev: Uint8Array;
+  /** why entries are no longer written (unset while healthy) */
+  fault?: string;
+  /** the state (S): where the ring stands, per sector its header (read by eachEntry) */
+  st: Uint32Array;
+  /** chain of the newest entry (or, before the first entry of a sector, its header's) */
+  prev: Uint8Array;
 
-  constructor(private flash: FlashDevice, private region: AuditRegion, private sha: Sha256) {
-    var n = region.sectors, hv = new Uint32Array(n * HV), st = new Uint32Array(5), prev = new Uint8Array(F.CHAIN);
-    this.hv = hv; this.st = st; this.prev = prev;
-    var size = region.sectorSize, slots = size / F.SLOT, newest = -1, s: number;
-    st[NEWEST] = NONE; st[POS] = slots; st[SEQ] = 1;
+  constructor(public flash: FlashDevice, region: AuditRegion, private sha: Sha256) {
+    var n = region.sectors, size = region.sectorSize, slots = size / Fmt.SLOT, newest = -1;
+    var st = new Uint32Array(S.HV + n * 4), prev = new Uint8Array(Fmt.CHAIN), zero = new Uint8Array(Fmt.CHAIN);
+    var s: number, i: number, k: number;
+    this.st = st; this.prev = prev;
+    st[S.BASE] = region.base; st[S.SECTORS] = n; st[S.SIZE] = size;
+    st[S.NEWEST] = S.NONE; st[S.POS] = slots; st[S.SEQ] = 1;
     for (s = 0; s < n; s++) {
-      var h = flash.read(F.SLOT, region.base + s * size);
-      if (!F.headerValid(sha, h, 0)) continue;
-      hv[s * HV] = 1; hv[s * HV + 1] = F.getU32(h, 4); hv[s * HV + 2] = F.getU32(h, 8); hv[s * HV + 3] = F.getU32(h, 12);
-      if (newest < 0 || hv[s * HV + 1]! > hv[newest * HV + 1]!) newest = s;
+      var h = flash.read(Fmt.SLOT, region.base + s * size), o = S.HV + s * 4;
+      var d = digest(sha, zero, h, 0, Fmt.HEADER_BODY);
+      for (k = 0; k < 4 && (d.charCodeAt(k) & 255) === h[Fmt.HEADER_BODY + k]; k++);
+      if (getU32(h, 0) !== Fmt.MAGIC || k < 4) continue;
+      st[o] = 1; st[o + 1] = getU32(h, 4); st[o + 2] = getU32(h, 8); st[o + 3] = getU32(h, 12);
+      if (newest < 0 || st[o + 1]! > st[S.HV + newest * 4 + 1]!) newest = s;
     }
     if (newest < 0) return; // blank (or foreign) region: the first append formats a sector
     // the newest sector: entries were read back when written, so only the tail can be torn
-    var base = region.base + newest * size, b = flash.read(size, base), last = 0, i: number;
-    for (i = 1; i < slots; i++) if (!F.allAre(b, i * F.SLOT, F.SLOT, 255)) last = i;
-    for (i = 0; i < F.CHAIN; i++) prev[i] = b[16 + i]!;
-    st[NEWEST] = newest; st[SEQ] = F.getU32(b, 12);
-    var affirm = true;
+    var base = region.base + newest * size, b = flash.read(size, base), last = 0, affirm = true;
+    for (i = 1; i < slots; i++) {
+      for (k = 0; k < Fmt.SLOT && b[i * Fmt.SLOT + k] === 255; k++);
+      if (k < Fmt.SLOT) last = i;
+    }
+    prev.set(b.subarray(16, 16 + Fmt.CHAIN));
+    st[S.NEWEST] = newest; st[S.SEQ] = getU32(b, 12);
     for (i = 1; i <= last; i++) {
-      var o = i * F.SLOT;
-      if (F.allAre(b, o, F.SLOT, 0)) { st[BURNS] = st[BURNS]! + 1; continue; }
-      // before the tail, a slot that is not the next entry is a burn that did not take
-      var ok = i === last ? F.getU32(b, o) === st[SEQ] && F.entryValid(sha, b, o, prev) : F.getU32(b, o) === st[SEQ];
-      if (!ok) {
-        // torn by a cut: burn it so it reads the same forever (it may or may not have happened)
-        if (i === last) { program(flash, base + o, new Uint8Array(F.SLOT)); affirm = false; }
-        st[BURNS] = st[BURNS]! + 1;
-        continue;
+      var at = i * Fmt.SLOT;
+      for (k = 0; k < Fmt.SLOT && b[at + k] === 0; k++);
+      var ok = k < Fmt.SLOT && getU32(b, at) === st[S.SEQ];
+      if (ok && i === last) {
+        // the tail is checked against the chain; before it, a slot that is not the next
+        // entry is a burn that did not take
+        var dt = digest(sha, prev, b, at, Fmt.BODY);
+        for (k = 0; k < Fmt.CHAIN && (dt.charCodeAt(k) & 255) === b[at + Fmt.BODY + k]; k++);
+        ok = k === Fmt.CHAIN;
       }
-      st[SEQ] = F.getU32(b, o) + 1; st[BURNS] = 0;
-      for (var k = 0; k < F.CHAIN; k++) prev[k] = b[o + F.BODY + k]!;
+      // torn by a cut: burn it (a burn that does not take is burnt again at the next boot)
+      if (!ok && i === last) { flash.write(new Uint8Array(Fmt.SLOT), base + at); affirm = false; }
+      if (!ok) { st[S.BURNS] = st[S.BURNS]! + 1; continue; }
+      st[S.SEQ] = getU32(b, at) + 1; st[S.BURNS] = 0;
+      prev.set(b.subarray(at + Fmt.BODY, at + Fmt.SLOT));
     }
     // the last write may have been cut with all its bits in but some weak: program it again
-    var tail = b.subarray(last * F.SLOT, last * F.SLOT + F.SLOT);
-    if (affirm && !F.allAre(tail, 0, F.SLOT, 0)) program(flash, base + last * F.SLOT, new Uint8Array(tail));
-    st[POS] = last + 1;
+    // (what reads back does not matter here: the next append reads back its own slot)
+    if (affirm) flash.write(new Uint8Array(b.subarray(last * Fmt.SLOT, last * Fmt.SLOT + Fmt.SLOT)), base + last * Fmt.SLOT);
+    st[S.POS] = last + 1;
   }
 
   /** Appends one entry (event codes: format.ts AuditEvent; role: AuditRole). False when the
    *  flash refuses it (the log is then in the fault state and says why). LowMemory is kept
    *  once per boot. */
   append(event: number, role: number, a: number, b: number): boolean {
-    var st = this.st, hv = this.hv, flash = this.flash, g = this.region, self = this;
-    var slots = g.sectorSize / F.SLOT;
+    var st = this.st, flash = this.flash, size = st[S.SIZE]!, slots = size / Fmt.SLOT, n = st[S.SECTORS]!;
     if (this.fault) return false;
-    if (event === F.AuditEvent.LowMemory) { if (st[LOW]) return true; st[LOW] = 1; }
-    var now = Math.floor(Date.now() / 1000);
-    var e = new Uint8Array(F.SLOT);
-    /** erase the oldest (or an unused) sector, check it is blank, write its header */
-    var open = function (): boolean {
-      var maxSeq = 0, maxErase = 0, s: number, j: number;
-      for (s = 0; s < g.sectors; s++) if (hv[s * HV]! & 1) { maxSeq = Math.max(maxSeq, hv[s * HV + 1]!); maxErase = Math.max(maxErase, hv[s * HV + 2]!); }
-      for (;;) {
-        var v = -1;
-        for (s = 0; s < g.sectors; s++) {
-          if (s === st[NEWEST] || hv[s * HV]! & 2) continue;
-          if (!(hv[s * HV]! & 1)) { v = s; break; } // unused, or its header was torn
-          if (v < 0 || hv[s * HV + 1]! < hv[v * HV + 1]!) v = s; // else the oldest
-        }
-        if (v < 0) return false;
-        var at = g.base + v * g.sectorSize, blank = function (): boolean {
-          for (j = 0; j < g.sectorSize; j += 256) if (!F.allAre(flash.read(256, at + j), 0, 256, 255)) return false;
-          return true;
-        };
-        // a sector without a header never used before counts from 0, else from the highest known
-        var erases = hv[v * HV]! & 1 ? hv[v * HV + 2]! : blank() ? 0 : maxErase, ok = false;
-        hv[v * HV] = 0;
-        for (var t = 0; t < 3 && !ok; t++) {
-          flash.erasePage(at); // always, even when it reads blank: an erase cut late reads blank yet holds weak bits
-          erases++;
-          ok = blank();
-        }
-        var h = new Uint8Array(F.SLOT);
-        F.encodeHeader(self.sha, h, maxSeq + 1, erases, st[SEQ]!, self.prev);
-        if (ok && program(flash, at, h)) {
-          hv[v * HV] = 1; hv[v * HV + 1] = maxSeq + 1; hv[v * HV + 2] = erases; hv[v * HV + 3] = st[SEQ]!;
-          st[NEWEST] = v; st[POS] = 1; st[BURNS] = 0;
-          return true;
-        }
-        hv[v * HV] = 2; // worn out for this power-up: try another sector
-      }
-    };
+    if (event === AuditEvent.LowMemory) { if (st[S.LOW]) return true; st[S.LOW] = 1; }
+    var now = Math.floor(Date.now() / 1000), e = new Uint8Array(Fmt.SLOT), s: number, j: number, r: Uint8Array, ok: boolean;
     for (var attempt = 0; attempt < 6; attempt++) {
-      if (st[POS]! >= slots && !open()) break;
-      var addr = g.base + st[NEWEST]! * g.sectorSize + st[POS]! * F.SLOT;
-      F.encodeEntry(this.sha, e, st[SEQ]!, event, role, st[BURNS]!, a >>> 0, b >>> 0, now >= CLOCK_FROM ? now : F.NO_TIME, this.prev);
-      st[POS] = st[POS]! + 1;
-      if (program(flash, addr, e)) {
-        st[SEQ] = st[SEQ]! + 1; st[BURNS] = 0;
-        this.prev.set(e.subarray(F.BODY, F.SLOT));
+      while (st[S.POS]! >= slots) {
+        // open a sector: an unused one (or one whose header was torn), else the oldest; erase
+        // it (always: an erase cut late reads blank yet holds weak bits), check it is blank,
+        // write its header. A sector that will not erase or program is left for this power-up.
+        var v = -1, maxSeq = 0, maxErase = 0;
+        for (s = 0; s < n; s++) {
+          var f = S.HV + s * 4;
+          if (st[f]! & 1) { maxSeq = Math.max(maxSeq, st[f + 1]!); maxErase = Math.max(maxErase, st[f + 2]!); }
+          if (s === st[S.NEWEST] || st[f]! & 2 || (v >= 0 && !(st[S.HV + v * 4]! & 1))) continue;
+          if (v < 0 || !(st[f]! & 1) || st[f + 1]! < st[S.HV + v * 4 + 1]!) v = s;
+        }
+        if (v < 0) { this.fault = "audit flash: no sector takes an erase"; return false; }
+        var hv = S.HV + v * 4, at = st[S.BASE]! + v * size, blank = true, erases = st[hv + 2]!;
+        if (!(st[hv]! & 1)) {
+          // never erased before: 0; a sector whose header was lost: at least the highest known
+          for (j = 0; j < size && blank; j += 256) for (var r0 = flash.read(256, at + j), k = 0; k < 256; k++) if (r0[k] !== 255) blank = false;
+          erases = blank ? 0 : maxErase;
+        }
+        st[hv] = 0; ok = false;
+        for (var t = 0; t < 3 && !ok; t++) {
+          flash.erasePage(at);
+          erases++;
+          ok = true;
+          for (j = 0; j < size && ok; j += 256) for (var r2 = flash.read(256, at + j), k2 = 0; k2 < 256; k2++) if (r2[k2] !== 255) ok = false;
+        }
+        var h = new Uint8Array(Fmt.SLOT), w = [Fmt.MAGIC, maxSeq + 1, erases, st[S.SEQ]!];
+        for (j = 0; j < 16; j++) h[j] = (w[j >> 2]! >>> ((j & 3) * 8)) & 255;
+        h.set(this.prev, 16);
+        var d = digest(this.sha, new Uint8Array(Fmt.CHAIN), h, 0, Fmt.HEADER_BODY);
+        for (j = 0; j < 4; j++) h[Fmt.HEADER_BODY + j] = d.charCodeAt(j) & 255;
+        if (ok) flash.write(h, at);
+        for (j = 0, r = flash.read(Fmt.SLOT, at); ok && j < Fmt.SLOT; j++) ok = r[j] === h[j]; // read back
+        if (ok) {
+          st[hv] = 1; st[hv + 1] = maxSeq + 1; st[hv + 2] = erases; st[hv + 3] = st[S.SEQ]!;
+          st[S.NEWEST] = v; st[S.POS] = 1; st[S.BURNS] = 0;
+        } else st[hv] = 2;
+      }
+      var addr = st[S.BASE]! + st[S.NEWEST]! * size + st[S.POS]! * Fmt.SLOT;
+      encodeEntry(this.sha, e, [st[S.SEQ]!, event, role, st[S.BURNS]!, a >>> 0, b >>> 0, now >= S.CLOCK_FROM ? now : Fmt.NO_TIME], this.prev);
+      st[S.POS] = st[S.POS]! + 1;
+      flash.write(e, addr);
+      for (j = 0, r = flash.read(Fmt.SLOT, addr), ok = true; ok && j < Fmt.SLOT; j++) ok = r[j] === e[j]; // read back
+      if (ok) {
+        st[S.SEQ] = st[S.SEQ]! + 1; st[S.BURNS] = 0;
+        this.prev.set(e.subarray(Fmt.BODY, Fmt.SLOT));
         return true;
       }
-      program(flash, addr, new Uint8Array(F.SLOT)); // burn: never read as an entry
-      st[BURNS] = st[BURNS]! + 1;
-      if (attempt % 2 === 1) st[POS] = slots; // two failures in a row: leave this sector
+      flash.write(new Uint8Array(Fmt.SLOT), addr); // burn: never read as an entry (an entry declares it)
+      st[S.BURNS] = st[S.BURNS]! + 1;
+      if (attempt % 2 === 1) st[S.POS] = slots; // two failures in a row: leave this sector
     }
     this.fault = "audit flash does not take writes";
     return false;
   }
-
-  /** Visits the retained entries with seq >= from, oldest first, one 32-byte slot at a time
-   *  (the bytes as on flash: format.ts). Returns the next entry's seq. */
-  each(from: number, fn: (e: Uint8Array) => void): number {
-    var g = this.region, hv = this.hv, done = -1, slots = g.sectorSize / F.SLOT;
-    for (;;) {
-      var s = -1;
-      for (var t = 0; t < g.sectors; t++) {
-        if ((hv[t * HV]! & 1) && (done < 0 || hv[t * HV + 1]! > hv[done * HV + 1]!) && (s < 0 || hv[t * HV + 1]! < hv[s * HV + 1]!)) s = t;
-      }
-      if (s < 0) return this.st[SEQ]!;
-      done = s;
-      for (var i = 1; i < slots; i++) {
-        var e = this.flash.read(F.SLOT, g.base + s * g.sectorSize + i * F.SLOT);
-        if (F.allAre(e, 0, F.SLOT, 255)) continue;
-        var q = F.getU32(e, 0);
-        if (q >= from && q < this.st[SEQ]! && !F.allAre(e, 0, F.SLOT, 0)) fn(e);
-      }
-    }
-  }
-
-  /** the next entry's seq, and the newest chain (12 bytes) */
-  head(): { seq: number; chain: Uint8Array } { return { seq: this.st[SEQ]!, chain: new Uint8Array(this.prev) }; }
 }

@@ -10,9 +10,32 @@ import { PrintDoc, Align } from "../../drivers/print-doc";
 import { MerchantInfo } from "../receipt/receipt";
 import { toHex } from "../host/hex";
 import { zeroPad } from "../util/money";
-import { getU32, NO_TIME } from "./format";
+import { Fmt, getU32 } from "./format";
+import { S } from "./log";
+import { AuditPort } from "../app/ports";
 
 export const AUDIT_DEFAULT_ENTRIES = 20;
+
+/** Visits the log's retained entries with seq >= from, oldest first, one 32-byte slot at a
+ *  time (the bytes as on flash: format.ts). Returns the next entry's seq; chain (12 bytes), if
+ *  given, gets the newest chain. */
+export function eachEntry(log: AuditPort, from: number, fn: (e: Uint8Array) => void, chain?: Uint8Array): number {
+  var st = log.st, size = st[S.SIZE]!, n = st[S.SECTORS]!, done = -1;
+  if (chain) chain.set(log.prev);
+  for (;;) {
+    var s = -1;
+    for (var t = 0; t < n; t++) { // the next sector in seq order
+      var q = st[S.HV + t * 4 + 1]!;
+      if ((st[S.HV + t * 4]! & 1) && (done < 0 || q > st[S.HV + done * 4 + 1]!) && (s < 0 || q < st[S.HV + s * 4 + 1]!)) s = t;
+    }
+    if (s < 0) return st[S.SEQ]!;
+    done = s;
+    for (var i = 1; i < size / Fmt.SLOT; i++) {
+      var e = log.flash.read(Fmt.SLOT, st[S.BASE]! + s * size + i * Fmt.SLOT), seq = getU32(e, 0);
+      if (seq >= from && seq > 0 && seq < st[S.SEQ]!) fn(e);
+    }
+  }
+}
 
 export function auditMenu(app: App, back: () => void): void {
   var log = app.ports.audit;
@@ -33,22 +56,23 @@ export function auditMenu(app: App, back: () => void): void {
     };
     var print = function (n: number): void {
       var render = function (e: PrintDoc, m: MerchantInfo, time: string, reprint: boolean): void {
-        var W = e.columns, head = audit.head(), from = head.seq - n, shown = 0;
+        var W = e.columns, chain = new Uint8Array(12), from = audit.st[S.SEQ]! - n, shown = 0;
         var names = "BOOT,CUT RECOVERED,JOURNAL FAULT,JOURNAL RECOVER,PIN OK,PIN FAILED,PIN LOCKOUT,VOID,REFUND,REPRINT,SETTLEMENT,Z REPORT,SETTINGS,UPDATE STAGED,UPDATE APPLIED,ROLLBACK,LOW MEMORY,TRAINING ON,TRAINING OFF".split(",");
         var roles = "SYS,CASHIER,SUPERV,TECH".split(",");
         renderHeader(e, m, reprint);
         var dt = dateTime(time);
         e.line(pair("DATE: " + dt[0], "TIME: " + dt[1], W)).line(rule("=", W));
         e.align(Align.Center).size(2, 2).line("AUDIT LOG").size(1, 1).align(Align.Left).line(rule("-", W));
-        audit.each(from > 1 ? from : 1, function (b) {
-          var ev = b[4]!, t = getU32(b, 16);
+        var next = eachEntry(audit, from > 1 ? from : 1, function (b) {
+          var u = function (o: number) { return getU32(b, o); };
+          var ev = b[4]!, t = u(16);
           shown++;
-          e.line(pair(zeroPad(getU32(b, 0), 6) + " " + (names[ev - 1] || "EVENT " + ev), roles[b[5]!] || "ROLE " + b[5], W));
-          e.line(pair("  " + getU32(b, 8) + " " + getU32(b, 12) + (b[6] ? " (" + b[6] + " cut)" : ""), t === NO_TIME ? "no time" : dateTime(t).join(" "), W));
-        });
+          e.line(pair(zeroPad(u(0), 6) + " " + (names[ev - 1] || "EVENT " + ev), roles[b[5]!] || "ROLE " + b[5], W));
+          e.line(pair("  " + u(8) + " " + u(12) + (b[6] ? " (" + b[6] + " cut)" : ""), t === Fmt.NO_TIME ? "no time" : dateTime(t).join(" "), W));
+        }, chain);
         if (!shown) e.line("No entries");
         e.line(rule("-", W));
-        e.line("HEAD " + (head.seq - 1)).line(toHex(head.chain).toLowerCase().substr(0, W));
+        e.line("HEAD " + (next - 1)).line(toHex(chain).toLowerCase().substr(0, W));
         renderFooter(e, "--- END OF AUDIT ---", reprint);
       };
       printReport(app, { title: "AUDIT", batch: 0, totals: { saleCount: 0, saleAmount: 0, refundCount: 0, refundAmount: 0, voidCount: 0, voidAmount: 0 }, render: render }, back);

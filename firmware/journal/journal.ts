@@ -63,9 +63,9 @@ export class Journal {
   reason = "";
   /** flash bytes read by the constructor (boot) */
   bootBytesRead = 0;
-  /** -1: the previous session ended cleanly; else it ended mid-write and this many serial
-   *  numbers were passed over (bootInfo) */
-  private cut = -1;
+  /** set when the previous session ended mid-write: how many serial numbers recovery passed
+   *  over (bootInfo; unset otherwise, so a clean boot keeps no property) */
+  private cut?: number;
   private crc: F.Crc32;
   private fps: number;
   /** per sector, in typed arrays (16 header objects would cost ~150 JsVars on the device):
@@ -136,7 +136,7 @@ export class Journal {
 
   /** how the previous session ended: cut mid-write (a torn frame, state byte or answer was
    *  found at boot), and how many serial numbers the recovery passed over */
-  bootInfo(): { cut: boolean; skipped: number } { return { cut: this.cut >= 0, skipped: this.cut > 0 ? this.cut : 0 }; }
+  bootInfo(): { cut: boolean; skipped: number } { return { cut: this.cut !== undefined, skipped: this.cut || 0 }; }
 
   /** numbers, tail and torn status from the newest sector's bytes */
   private scanNewest(b: Uint8Array): { tail: number; torn: boolean; skipped: number } {

@@ -132,7 +132,6 @@ export interface AuditPort {
   /** the read side, for firmware/audit/menu.ts eachEntry (only the menu reads the log) */
   flash: { read(length: number, address: number): Uint8Array };
   st: Uint32Array;
-  prev: Uint8Array;
 }
 
 export function appError(code: string, message: string): AppError {

@@ -9,51 +9,54 @@
 // closures made during a call would be garbage until the next collection.
 import { FlashDevice } from "../../drivers/hal";
 import { Sha256 } from "../app/hmac";
-import { Fmt, AuditEvent, getU32, digest, encodeEntry } from "./format";
+import { Fmt, AuditEvent, digest, encodeEntry } from "./format";
 
 export interface AuditRegion { base: number; sectors: number; sectorSize: number; }
 
-/** st[] indexes; per sector from HV on, 4 words: flags (1 header valid, 2 retired for this
- *  power-up), sector seq, erase count, first entry seq. NONE: no sector yet; CLOCK_FROM: clock
- *  readings before 2020 are not a real time. */
-export const enum S { BASE, SECTORS, SIZE, NEWEST, POS, SEQ, BURNS, LOW, HV, NONE = 0xffffffff, CLOCK_FROM = 1577836800 }
+/** st[] indexes. PREV: 3 words, the chain of the newest entry (or, before the first entry of a
+ *  sector, its header's). Per sector from HV on, 4 words: flags (1 header valid, 2 retired for
+ *  this power-up), sector seq, erase count, first entry seq. NONE: no sector yet; CLOCK_FROM:
+ *  clock readings before 2020 are not a real time. Words of flash are read through Uint32Array
+ *  views: the format is little-endian, as the ESP32 and the simulator's hosts are. */
+export const enum S { BASE, SECTORS, SIZE, NEWEST, POS, SEQ, BURNS, LOW, PREV, HV = 11, NONE = 0xffffffff, CLOCK_FROM = 1577836800 }
 
 export class AuditLog {
   /** why entries are no longer written (unset while healthy) */
   fault?: string;
-  /** the state (S): where the ring stands, per sector its header (read by eachEntry) */
+  /** the state (S): where the ring stands, the newest chain, per sector its header (read by
+   *  menu.ts eachEntry) */
   st: Uint32Array;
-  /** chain of the newest entry (or, before the first entry of a sector, its header's) */
-  prev: Uint8Array;
 
   constructor(public flash: FlashDevice, region: AuditRegion, private sha: Sha256) {
     var n = region.sectors, size = region.sectorSize, slots = size / Fmt.SLOT, newest = -1;
-    var st = new Uint32Array(S.HV + n * 4), prev = new Uint8Array(Fmt.CHAIN), zero = new Uint8Array(Fmt.CHAIN);
+    var st = new Uint32Array(S.HV + n * 4), prev = new Uint8Array(st.buffer, S.PREV * 4, Fmt.CHAIN), zero = new Uint8Array(Fmt.CHAIN);
     var s: number, i: number, k: number;
-    this.st = st; this.prev = prev;
+    this.st = st;
     st[S.BASE] = region.base; st[S.SECTORS] = n; st[S.SIZE] = size;
     st[S.NEWEST] = S.NONE; st[S.POS] = slots; st[S.SEQ] = 1;
     for (s = 0; s < n; s++) {
-      var h = flash.read(Fmt.SLOT, region.base + s * size), o = S.HV + s * 4;
+      var h = new Uint8Array(flash.read(Fmt.SLOT, region.base + s * size)), hw = new Uint32Array(h.buffer, 0, 8), o = S.HV + s * 4;
       var d = digest(sha, zero, h, 0, Fmt.HEADER_BODY);
       for (k = 0; k < 4 && (d.charCodeAt(k) & 255) === h[Fmt.HEADER_BODY + k]; k++);
-      if (getU32(h, 0) !== Fmt.MAGIC || k < 4) continue;
-      st[o] = 1; st[o + 1] = getU32(h, 4); st[o + 2] = getU32(h, 8); st[o + 3] = getU32(h, 12);
+      if (hw[0] !== Fmt.MAGIC || k < 4) continue;
+      st[o] = 1; st[o + 1] = hw[1]!; st[o + 2] = hw[2]!; st[o + 3] = hw[3]!;
       if (newest < 0 || st[o + 1]! > st[S.HV + newest * 4 + 1]!) newest = s;
     }
     if (newest < 0) return; // blank (or foreign) region: the first append formats a sector
     // the newest sector: entries were read back when written, so only the tail can be torn
     var base = region.base + newest * size, b = flash.read(size, base), last = 0, affirm = true;
+    if (b.byteOffset & 3) b = new Uint8Array(b); // a word view needs an aligned start
+    var bw = new Uint32Array(b.buffer, b.byteOffset, size / 4);
     for (i = 1; i < slots; i++) {
       for (k = 0; k < Fmt.SLOT && b[i * Fmt.SLOT + k] === 255; k++);
       if (k < Fmt.SLOT) last = i;
     }
     prev.set(b.subarray(16, 16 + Fmt.CHAIN));
-    st[S.NEWEST] = newest; st[S.SEQ] = getU32(b, 12);
+    st[S.NEWEST] = newest; st[S.SEQ] = bw[3]!;
     for (i = 1; i <= last; i++) {
       var at = i * Fmt.SLOT;
       for (k = 0; k < Fmt.SLOT && b[at + k] === 0; k++);
-      var ok = k < Fmt.SLOT && getU32(b, at) === st[S.SEQ];
+      var ok = k < Fmt.SLOT && bw[at >> 2] === st[S.SEQ];
       if (ok && i === last) {
         // the tail is checked against the chain; before it, a slot that is not the next
         // entry is a burn that did not take
@@ -64,7 +67,7 @@ export class AuditLog {
       // torn by a cut: burn it (a burn that does not take is burnt again at the next boot)
       if (!ok && i === last) { flash.write(new Uint8Array(Fmt.SLOT), base + at); affirm = false; }
       if (!ok) { st[S.BURNS] = st[S.BURNS]! + 1; continue; }
-      st[S.SEQ] = getU32(b, at) + 1; st[S.BURNS] = 0;
+      st[S.SEQ] = bw[at >> 2]! + 1; st[S.BURNS] = 0;
       prev.set(b.subarray(at + Fmt.BODY, at + Fmt.SLOT));
     }
     // the last write may have been cut with all its bits in but some weak: program it again
@@ -78,6 +81,7 @@ export class AuditLog {
    *  once per boot. */
   append(event: number, role: number, a: number, b: number): boolean {
     var st = this.st, flash = this.flash, size = st[S.SIZE]!, slots = size / Fmt.SLOT, n = st[S.SECTORS]!;
+    var prev = new Uint8Array(st.buffer, S.PREV * 4, Fmt.CHAIN);
     if (this.fault) return false;
     if (event === AuditEvent.LowMemory) { if (st[S.LOW]) return true; st[S.LOW] = 1; }
     var now = Math.floor(Date.now() / 1000), e = new Uint8Array(Fmt.SLOT), s: number, j: number, r: Uint8Array, ok: boolean;
@@ -109,7 +113,7 @@ export class AuditLog {
         }
         var h = new Uint8Array(Fmt.SLOT), w = [Fmt.MAGIC, maxSeq + 1, erases, st[S.SEQ]!];
         for (j = 0; j < 16; j++) h[j] = (w[j >> 2]! >>> ((j & 3) * 8)) & 255;
-        h.set(this.prev, 16);
+        h.set(prev, 16);
         var d = digest(this.sha, new Uint8Array(Fmt.CHAIN), h, 0, Fmt.HEADER_BODY);
         for (j = 0; j < 4; j++) h[Fmt.HEADER_BODY + j] = d.charCodeAt(j) & 255;
         if (ok) flash.write(h, at);
@@ -120,13 +124,13 @@ export class AuditLog {
         } else st[hv] = 2;
       }
       var addr = st[S.BASE]! + st[S.NEWEST]! * size + st[S.POS]! * Fmt.SLOT;
-      encodeEntry(this.sha, e, [st[S.SEQ]!, event, role, st[S.BURNS]!, a >>> 0, b >>> 0, now >= S.CLOCK_FROM ? now : Fmt.NO_TIME], this.prev);
+      encodeEntry(this.sha, e, [st[S.SEQ]!, event, role, st[S.BURNS]!, a >>> 0, b >>> 0, now >= S.CLOCK_FROM ? now : Fmt.NO_TIME], prev);
       st[S.POS] = st[S.POS]! + 1;
       flash.write(e, addr);
       for (j = 0, r = flash.read(Fmt.SLOT, addr), ok = true; ok && j < Fmt.SLOT; j++) ok = r[j] === e[j]; // read back
       if (ok) {
         st[S.SEQ] = st[S.SEQ]! + 1; st[S.BURNS] = 0;
-        this.prev.set(e.subarray(Fmt.BODY, Fmt.SLOT));
+        prev.set(e.subarray(Fmt.BODY, Fmt.SLOT));
         return true;
       }
       flash.write(new Uint8Array(Fmt.SLOT), addr); // burn: never read as an entry (an entry declares it)

@@ -10,7 +10,7 @@ import { PrintDoc, Align } from "../../drivers/print-doc";
 import { MerchantInfo } from "../receipt/receipt";
 import { toHex } from "../host/hex";
 import { zeroPad } from "../util/money";
-import { Fmt, getU32 } from "./format";
+import { Fmt } from "./format";
 import { S } from "./log";
 import { AuditPort } from "../app/ports";
 
@@ -21,7 +21,7 @@ export const AUDIT_DEFAULT_ENTRIES = 20;
  *  given, gets the newest chain. */
 export function eachEntry(log: AuditPort, from: number, fn: (e: Uint8Array) => void, chain?: Uint8Array): number {
   var st = log.st, size = st[S.SIZE]!, n = st[S.SECTORS]!, done = -1;
-  if (chain) chain.set(log.prev);
+  if (chain) chain.set(new Uint8Array(st.buffer, S.PREV * 4, Fmt.CHAIN));
   for (;;) {
     var s = -1;
     for (var t = 0; t < n; t++) { // the next sector in seq order
@@ -31,7 +31,7 @@ export function eachEntry(log: AuditPort, from: number, fn: (e: Uint8Array) => v
     if (s < 0) return st[S.SEQ]!;
     done = s;
     for (var i = 1; i < size / Fmt.SLOT; i++) {
-      var e = log.flash.read(Fmt.SLOT, st[S.BASE]! + s * size + i * Fmt.SLOT), seq = getU32(e, 0);
+      var e = new Uint8Array(log.flash.read(Fmt.SLOT, st[S.BASE]! + s * size + i * Fmt.SLOT)), seq = new Uint32Array(e.buffer, 0, 8)[0]!;
       if (seq >= from && seq > 0 && seq < st[S.SEQ]!) fn(e);
     }
   }
@@ -64,7 +64,7 @@ export function auditMenu(app: App, back: () => void): void {
         e.line(pair("DATE: " + dt[0], "TIME: " + dt[1], W)).line(rule("=", W));
         e.align(Align.Center).size(2, 2).line("AUDIT LOG").size(1, 1).align(Align.Left).line(rule("-", W));
         var next = eachEntry(audit, from > 1 ? from : 1, function (b) {
-          var u = function (o: number) { return getU32(b, o); };
+          var w = new Uint32Array(b.buffer, b.byteOffset, 8), u = function (o: number) { return w[o >> 2]!; };
           var ev = b[4]!, t = u(16);
           shown++;
           e.line(pair(zeroPad(u(0), 6) + " " + (names[ev - 1] || "EVENT " + ev), roles[b[5]!] || "ROLE " + b[5], W));

@@ -46,6 +46,7 @@ function main(): void {
   audit.append(AuditEvent.Boot, AuditRole.System, journal.state === "fault" ? 1 : 0, 0);
   if (journal.bootInfo().cut) audit.append(AuditEvent.CutRecovered, AuditRole.System, journal.bootInfo().skipped, 0);
   if (journal.state === "fault") audit.append(AuditEvent.JournalFault, AuditRole.System, 0, 0);
+  if (audit.fault) p.log("audit: " + audit.fault);
   var store = createJournalStore(journal);
   var mac = macFunction(p.sha256, v.macKey);
   if (!mac) p.log("host: no valid MAC key: financial messages refused (posConfig macKey)");

@@ -130,7 +130,7 @@ describe("audit log ring", () => {
     flash.write = () => {};
     flash.erasePage = () => {};
     assert.equal(log.append(F.AuditEvent.ZReport, 2, 5, 6), false);
-    assert.match(log.fault, /^audit flash/);
+    assert.match(log.fault ?? "", /^audit flash/);
     assert.equal(log.append(F.AuditEvent.Boot, 0, 0, 0), false);
     rep = verifyAudit(image(flash, r));
     assert.equal(rep.entries.length, 3);

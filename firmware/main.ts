@@ -18,6 +18,8 @@ import { platformFault } from "./app/platform";
 import { openHealth } from "./health/store";
 import { wireHealth } from "./health/wire";
 import { H } from "./health/record";
+import { AuditLog } from "./audit/log";
+import { AuditEvent, AuditRole } from "./audit/format";
 
 var started = false;
 
@@ -44,9 +46,13 @@ function main(): void {
   var journal = openJournal(p.flash, p.board().flashRegions.journal, { crc32: p.crc32 });
   if (journal.state === "fault") p.log("journal: fault: " + journal.reason);
   var health = openHealth({ flash: p.flash, region: p.board().flashRegions.health, journal: p.board().flashRegions.journal, crc32: p.crc32 });
-  // the boot, with the cut the journal recovered and the numbers it skipped (bootInfo(): the
-  // audit item's; connect it here at merge)
-  health.note(H.BOOTS, (journal as any).bootInfo ? (journal as any).bootInfo() : null);
+  // the boot, with the cut the journal recovered and the numbers it skipped
+  health.note(H.BOOTS, journal.bootInfo());
+  var audit = new AuditLog(p.flash, p.board().flashRegions.audit, p.sha256);
+  audit.append(AuditEvent.Boot, AuditRole.System, journal.state === "fault" ? 1 : 0, 0);
+  if (journal.bootInfo().cut) audit.append(AuditEvent.CutRecovered, AuditRole.System, journal.bootInfo().skipped, 0);
+  if (journal.state === "fault") audit.append(AuditEvent.JournalFault, AuditRole.System, 0, 0);
+  if (audit.fault) p.log("audit: " + audit.fault);
   var store = createJournalStore(journal);
   var mac = macFunction(p.sha256, v.macKey);
   if (!mac) p.log("host: no valid MAC key: financial messages refused (posConfig macKey)");
@@ -82,6 +88,7 @@ function main(): void {
   // startApp loads the settings again: drop this first copy, which the closures below
   // (posConfig) would otherwise keep for the terminal's life (48-69 JsVars on the twin)
   v = null as any;
+  ports.audit = audit;
   startApp(ports, settings);
   // provisioning from the console (USB): posConfig("ssid", "shop-wifi"), then reboot
   global.posConfig = function (name: string, value: any): void {
@@ -100,6 +107,7 @@ function main(): void {
       return;
     }
     var err = configure(settings, name, value);
+    if (!err) audit.append(AuditEvent.SettingsChange, AuditRole.Technician, 4, 0);
     p.log(err ? "posConfig: " + err : "posConfig: " + name + " saved; reboot to apply");
   };
   p.log("POS firmware on " + p.board().name);

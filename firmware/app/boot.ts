@@ -11,6 +11,7 @@ import { idleState } from "./menu";
 
 import { printReceipt } from "./printing";
 import { parseDigits } from "../util/money";
+import { AuditEvent } from "../audit/format";
 
 export function startApp(ports: Ports, settings: SettingsStore): App {
   if (!settings.load()) ports.log("settings: no valid copy, using defaults");
@@ -76,6 +77,7 @@ function recoverEntry(app: App, back: () => void): void {
         var s = busy(app, "RECOVER", "Rebuilding journal...");
         app.go(s);
         app.ports.journal.recover(asked[0]!, asked[1]!, asked[2]!, function (err) {
+          if (!err && app.ports.audit) app.ports.audit.append(AuditEvent.JournalRecovered, app.who, asked[0]!, asked[1]!);
           if (!app.isCurrent(s)) return;
           if (err) { app.go(message(app, "RECOVER FAILED", [err.message], 15, back)); return; }
           app.go(message(app, "RECOVERED", ["STAN >= " + asked[0], "Invoice >= " + asked[1], "Batch >= " + asked[2]], 5, function () { checkJournal(app); }));

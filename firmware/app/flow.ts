@@ -29,6 +29,9 @@ export class App {
   private idleFactory: StateFactory;
   /** the last screen shown, for probes and tests */
   lastScreen: Screen = { title: "", lines: [], hint: "" };
+  /** the role whose PIN opened the current function (firmware/app/pin.ts Role), for the audit
+   *  trail; 0 (system) again at idle */
+  who = 0;
 
   constructor(ports: Ports, settings: SettingsStore, idleFactory: StateFactory) {
     this.ports = ports;
@@ -50,7 +53,7 @@ export class App {
     if (s.enter) s.enter();
   }
 
-  idle(): void { this.go(this.idleFactory(this)); }
+  idle(): void { this.who = 0; this.go(this.idleFactory(this)); }
 
   /** redraw the current state's screen (after its data changed) */
   render(): void {

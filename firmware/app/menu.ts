@@ -8,6 +8,7 @@ import { requireRole, changePin } from "./supervisor";
 import { Role } from "./pin";
 import { printReceipt, printReport } from "./printing";
 import { serviceMenu } from "./service-menu";
+import { AuditEvent, AuditRole } from "../audit/format";
 
 export function idleState(app: App): State {
   return {
@@ -35,7 +36,7 @@ export function idleState(app: App): State {
  *  interpreter is low on memory (a half-done sale must never be what runs out). Settlement,
  *  reports, reprints and reversals carry on; after settling, a restart frees the memory. */
 export function salesPaused(app: App): string | null {
-  if (app.ports.memoryLow && app.ports.memoryLow()) return "Low memory";
+  if (app.ports.memoryLow && app.ports.memoryLow()) { if (app.ports.audit) app.ports.audit.append(AuditEvent.LowMemory, AuditRole.System, 0, 0); return "Low memory"; }
   return app.ports.journal.saleRefusal ? app.ports.journal.saleRefusal() : null;
 }
 
@@ -86,6 +87,7 @@ function reprintMenu(app: App): State {
   var reprint = function (t: TxnRecord | null): string | null {
     if (!t) return "Not found";
     if (t.state !== TxnState.APPROVED && t.state !== TxnState.VOIDED) return "Not approved";
+    if (app.ports.audit) app.ports.audit.append(AuditEvent.Reprint, app.who, t.invoice, t.stan);
     printReceipt(app, t, "merchant", true, [], function () { app.idle(); });
     return null;
   };
@@ -114,6 +116,7 @@ function zReport(app: App): void {
       var s = busy(app, "Z REPORT", "Closing shift...");
       app.go(s);
       app.ports.journal.closeShift(function (err) {
+        if (!err && app.ports.audit) app.ports.audit.append(AuditEvent.ZReport, app.who, doc.batch, doc.totals.saleAmount);
         if (!app.isCurrent(s)) return;
         app.go(message(app, "Z REPORT", [err ? "Failed: " + err.message : "Shift closed"], 10));
       });
@@ -127,6 +130,7 @@ function settleConfirm(app: App): void {
     var s = busy(app, "SETTLEMENT", "Settling...");
     app.go(s);
     app.ports.host.settle(function (err, res) {
+      if (res && app.ports.audit) app.ports.audit.append(AuditEvent.Settlement, app.who, res.batch, res.approved ? 1 : 0);
       if (!app.isCurrent(s)) return;
       if (err || !res) { app.go(message(app, "SETTLE FAILED", [err ? err.message : "No result"], 15)); return; }
       var title = res.approved ? "SETTLED" : "SETTLE FAILED";
@@ -162,6 +166,7 @@ function settingsMenu(app: App, who: number): State {
         var err = set(parseDigits(d));
         if (err) return err;
         var saveErr = app.settings.save();
+        if (!saveErr && app.ports.audit) app.ports.audit.append(AuditEvent.SettingsChange, app.who, title === "MIN AMOUNT" ? 2 : 3, parseDigits(d));
         app.go(message(app, title, [saveErr ? "Not saved: " + saveErr : "Saved"], 10, back));
         return null;
       },

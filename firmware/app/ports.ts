@@ -7,6 +7,8 @@
 import { CardData, TxnKind, TxnRecord, Totals, SettleResult } from "../txn";
 import { PrintJob } from "../../drivers/print-doc";
 import { Health } from "../health/store";
+import { PrintDoc } from "../../drivers/print-doc";
+import { MerchantInfo } from "../receipt/receipt";
 
 /** An error handed to the flow: `code` decides the screen, `message` is shown as is. */
 export interface AppError { code: string; message: string; }
@@ -93,7 +95,9 @@ export interface JournalPort {
 
 export type ReceiptCopy = "merchant" | "customer";
 /** eachLine visits the detail lines one at a time (a batch may hold hundreds: never collected) */
-export interface ReportDoc { title: string; batch: number; totals: Totals; settled?: SettleResult; eachLine?: (fn: (t: TxnRecord) => void) => void; }
+/** render: a layout of its own (the audit log), given the merchant and the printer's time */
+export interface ReportDoc { title: string; batch: number; totals: Totals; settled?: SettleResult; eachLine?: (fn: (t: TxnRecord) => void) => void;
+  render?: (e: PrintDoc, m: MerchantInfo, time: string, reprint: boolean) => void; }
 export interface PrinterPort {
   /** err code PAPER_OUT: the flow offers a reprint of the whole receipt marked REPRINT */
   receipt(txn: TxnRecord, copy: ReceiptCopy, reprint: boolean, cb: (err: AppError | null) => void): void;
@@ -119,11 +123,21 @@ export interface Ports {
   sha256: (data: string) => string;
   /** a random byte 0..255 (E.hwRand on the device) */
   randomByte: () => number;
+  /** the audit trail (firmware/audit/log.ts AuditLog); absent on a board or test without it */
+  audit?: AuditPort;
   /** the interpreter is low on memory: refuse new sales (firmware/board.ts memoryLow) */
   memoryLow?: () => boolean;
   /** the health counters (firmware/health); absent in tests that do not need them */
   health?: Health;
   log: (line: string) => void;
+}
+
+/** events: firmware/audit/format.ts AuditEvent, roles AuditRole; entries as on flash */
+export interface AuditPort {
+  append(event: number, role: number, a: number, b: number): boolean;
+  /** the read side, for firmware/audit/menu.ts eachEntry (only the menu reads the log) */
+  flash: { read(length: number, address: number): Uint8Array };
+  st: Uint32Array;
 }
 
 export function appError(code: string, message: string): AppError {

@@ -8,6 +8,7 @@ import { formatAmount, parseDigits } from "../util/money";
 import { maskedPan } from "../util/mask";
 import { tokenizePan } from "./token";
 import { printReceipt } from "./printing";
+import { AuditEvent } from "../audit/format";
 
 export const CARD_TIMEOUT = 30;
 
@@ -115,6 +116,7 @@ export function result(app: App, err: AppError | null, txn?: TxnRecord): void {
     app.go(message(app, "DECLINED", [txn.kind + " " + formatAmount(txn.amount), "RC " + txn.rc, "STAN " + txn.stan], 15));
     return;
   }
+  if (app.ports.audit && (txn.kind === TxnKind.VOID || txn.kind === TxnKind.REFUND)) app.ports.audit.append(txn.kind === TxnKind.VOID ? AuditEvent.Void : AuditEvent.Refund, app.who, txn.invoice, txn.amount);
   receipts(app, txn);
 }
 

@@ -5,6 +5,7 @@
 import { App, State, numberEntry, message } from "./flow";
 import { hashPin, validPinFormat, pinsOf, Role, MAX_FAILS, PIN_MAX } from "./pin";
 import { randomHex } from "./hmac";
+import { AuditEvent, AuditRole } from "../audit/format";
 
 /** First boot: a per-device salt, the default PINs' hashes (cashier 1111, supervisor 1234,
  *  technician 5678) and the token key. A copy from before roles keeps its supervisor PIN,
@@ -71,12 +72,22 @@ export function requireRole(app: App, role: number, purpose: string, next: (who:
       if (who) {
         err = app.settings.attemptOk(who);
         if (err) app.ports.log("settings: " + err);
-        if (mask & (1 << who)) { next(who); return null; }
+        if (mask & (1 << who)) {
+          if (app.ports.audit) app.ports.audit.append(AuditEvent.AccessOk, who, role, 0);
+          app.who = who;
+          next(who);
+          return null;
+        }
+        // that person's own PIN, not a guess: no attempt spent, but the refusal is recorded
+        if (app.ports.audit) app.ports.audit.append(AuditEvent.AccessRefused, who, role, 0);
         return "Needs " + name + " PIN";
       }
       lock.failed(Math.max(v.pinFails, v.cashierFails, v.techFails), now);
-      if (pins.fails(role) >= MAX_FAILS) { locked(); return null; }
-      return "Wrong PIN, " + (MAX_FAILS - pins.fails(role)) + " left";
+      var fails = pins.fails(role);
+      // nobody's PIN: the role is unknown (System); a: failures in a row for the duty's role
+      if (app.ports.audit) app.ports.audit.append(fails >= MAX_FAILS ? AuditEvent.AccessLockout : AuditEvent.AccessFailed, AuditRole.System, fails, role);
+      if (fails >= MAX_FAILS) { locked(); return null; }
+      return "Wrong PIN, " + (MAX_FAILS - fails) + " left";
     },
   }));
 }
@@ -115,6 +126,7 @@ export function changePin(app: App, role: number, then: () => void): State {
           else if (role === Role.Cashier) { v.rolePins = h.substr(0, 32) + v.rolePins.substr(32); v.cashierFails = 0; }
           else { v.rolePins = v.rolePins.substr(0, 32) + h.substr(0, 32); v.techFails = 0; }
           err = app.settings.save();
+          if (!err && app.ports.audit) app.ports.audit.append(AuditEvent.SettingsChange, app.who, 1, role);
           return done([err ? "Not saved: " + err : name + " PIN changed"]);
         },
       }));

@@ -11,6 +11,7 @@ import { App, message, confirm } from "./flow";
 import { Screen } from "./ports";
 import { requireRole } from "./supervisor";
 import { Role } from "./pin";
+import { AuditEvent } from "../audit/format";
 import { hostPort } from "./adapt/host";
 import { journalPort } from "./adapt/journal";
 import { SettingsStore } from "./settings";
@@ -104,8 +105,10 @@ export function trainingMenu(app: App, back: () => void): void {
       var e = app.settings.save();
       if (e) log("settings: " + e);
       log("training: off");
+      if (ports.audit) ports.audit.append(AuditEvent.TrainingOff, app.who, 0, 0);
     };
     log("training: on");
+    if (ports.audit) ports.audit.append(AuditEvent.TrainingOn, app.who, 0, 0);
     app.go(message(app, "TRAINING ON", ["Practice: no card", "is charged, nothing", "is sent"], 10));
   }
 

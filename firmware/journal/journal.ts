@@ -63,6 +63,9 @@ export class Journal {
   reason = "";
   /** flash bytes read by the constructor (boot) */
   bootBytesRead = 0;
+  /** set when the previous session ended mid-write: how many serial numbers recovery passed
+   *  over (bootInfo; unset otherwise, so a clean boot keeps no property) */
+  private cut?: number;
   private crc: F.Crc32;
   private fps: number;
   /** per sector, in typed arrays (16 header objects would cost ~150 JsVars on the device):
@@ -127,11 +130,16 @@ export class Journal {
     }
     this.newest = best;
     this.buf = this.read(this.region.sectorSize, this.addr(best, 0));
-    this.scanNewest(this.buf);
+    var scan = this.scanNewest(this.buf);
+    if (scan.torn || scan.skipped) this.cut = scan.skipped;
   }
 
+  /** how the previous session ended: cut mid-write (a torn frame, state byte or answer was
+   *  found at boot), and how many serial numbers the recovery passed over */
+  bootInfo(): { cut: boolean; skipped: number } { return { cut: this.cut !== undefined, skipped: this.cut || 0 }; }
+
   /** numbers, tail and torn status from the newest sector's bytes */
-  private scanNewest(b: Uint8Array): { tail: number; torn: boolean } {
+  private scanNewest(b: Uint8Array): { tail: number; torn: boolean; skipped: number } {
     var h = this.hdr(this.newest)!, crc = this.crc;
     var stan = h.stan, inv = h.invoice, batch = h.batch, tail = -1, torn = false, extra = 0;
     for (var f = 0; f < this.fps; f++) {
@@ -158,7 +166,7 @@ export class Journal {
     stan = F.advance(stan, extra); inv = F.advance(inv, extra);
     if (!this.session) { this.stan = stan; this.inv = inv; this.batch = batch; }
     else { this.stan = this.furthest(this.stan, stan, h.stan); this.inv = this.furthest(this.inv, inv, h.invoice); this.batch = batch; }
-    return { tail: tail, torn: torn };
+    return { tail: tail, torn: torn, skipped: extra };
   }
 
   /** of two numbers counted from base, the one further along the ring */

@@ -42,7 +42,11 @@ export function printerPort(printer: PrinterLike, status: StatusHub, settings: (
     },
     report: function (doc, cb) {
       var m = merchantOf(settings());
-      if (doc.settled) {
+      var own = doc.render;
+      if (own) {
+        var time = now();
+        printer.print({ render: function (e, reprint) { own!(e, m, time, reprint); } }, done(cb));
+      } else if (doc.settled) {
         printer.print(settlementJob(m, doc.settled, now()), done(cb));
       } else {
         printer.print(batchReportJob(m, { kind: doc.title.charAt(0) === "Z" ? "Z" : "X", batch: doc.batch, time: now(), totals: doc.totals, eachLine: doc.eachLine }), done(cb));

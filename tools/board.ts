@@ -16,7 +16,7 @@ export class BoardError extends Error {
 }
 
 /** Bundle size budget when the board file sets none (see docs/toolchain.md for why). */
-export const DEFAULT_BUDGET = 131072;
+export const DEFAULT_BUDGET = 163840;
 
 /** Optional toolchain settings a board file may carry next to boards/types.ts's fields. */
 export interface ToolchainSettings { budgetBytes?: number; allowStrappingPins?: number[] }

@@ -42,19 +42,20 @@ describe("system: audit trail on the built bundle", function () {
     const events = r.out.split("\n").filter((l) => /^\s+\d+ [A-Z-]+/.test(l)).map((l) => l.trim().split(/\s+/).slice(0, 5).join(" "));
     assert.deepEqual(events, [
       "1 BOOT system a=0 b=0",
-      "2 ACCESS-OK supervisor a=0 b=0",
+      "2 ACCESS-OK supervisor a=2 b=0",
       "3 VOID supervisor a=1 b=1999",
-      "4 Z-REPORT cashier a=1 b=0",
+      "4 ACCESS-OK cashier a=1 b=0",
+      "5 Z-REPORT cashier a=1 b=0",
     ]);
-    assert.match(r.out, /audit: INTACT: 4 entries, seq 1\.\.4, head 4:[0-9a-f]{24}/);
+    assert.match(r.out, /audit: INTACT: 5 entries, seq 1\.\.5, head 5:[0-9a-f]{24}/);
 
     // power cut and reboot: a second BOOT chained after the first session
     t.powerCut(); t.run(1); t.powerOn(); t.run(5);
     fs.writeFileSync(dump, t.world.flash.image(part.base));
     r = cli(auditCommand, ["--list", dump]);
     assert.equal(r.code, 0, r.out);
-    assert.match(r.out, /\n\s+5 BOOT\s+system/);
-    assert.match(r.out, /INTACT: 5 entries/);
+    assert.match(r.out, /\n\s+6 BOOT\s+system/);
+    assert.match(r.out, /INTACT: 6 entries/);
 
     // one bit of the void's amount changed in the dump: exit 1, where and why
     const bytes = new Uint8Array(fs.readFileSync(dump));
@@ -73,7 +74,7 @@ describe("system: audit trail on the built bundle", function () {
     assert.match(r.out, /flash: .*scenario\.bin: 65536 bytes of the raw flash partition at 0x310000/);
     const a = cli(auditCommand, [out]);
     assert.equal(a.code, 0, a.out);
-    assert.match(a.out, /INTACT: 5 entries, seq 1\.\.5/); // boot, PIN, void, Z report, PIN for the audit print
+    assert.match(a.out, /INTACT: 6 entries, seq 1\.\.6/); // boot, PIN, void, PIN, Z report, PIN for the audit print
     assert.equal(cli(runCommand, ["--flash-out", out, SCENARIO, SCENARIO]).code, 2);
   });
 });

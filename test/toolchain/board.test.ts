@@ -102,6 +102,6 @@ describe("board validation", () => {
     assert.throws(() => loadBoard(file), /bad-board.json: not valid JSON/);
     assert.throws(() => loadBoard("no-such-board"), /no such board file \(boards: .*pos-esp32-v1/);
     assert.equal(budgetOf(loadBoard("pos-esp32-v1")), DEFAULT_BUDGET);
-    assert.equal(budgetOf(loadBoard("pos-esp32-uart-msr")), 131072);
+    assert.equal(budgetOf(loadBoard("pos-esp32-uart-msr")), 163840);
   });
 });

@@ -74,7 +74,7 @@ describe("firmware build", function () {
     assert.equal(r.status, 0, r.out);
     const file = path.join(out, "pos-esp32-uart-msr", "lowered-ok.js");
     const size = fs.statSync(file).size;
-    assert.match(r.out, new RegExp("lowered-ok\\.js: " + size + " bytes, \\d+ gzip \\([\\d.]+% of the 131072-byte budget"));
+    assert.match(r.out, new RegExp("lowered-ok\\.js: " + size + " bytes, \\d+ gzip \\([\\d.]+% of the 163840-byte budget"));
     assert.ok(fs.existsSync(file + ".map"));
   });
 

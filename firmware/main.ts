@@ -15,6 +15,8 @@ import { openJournal } from "./journal/journal";
 import { createCardService } from "./cards/service";
 import { zeroPad } from "./util/money";
 import { platformFault } from "./app/platform";
+import { clockNow, clockSync, parseHostTime, FLOOR, EPOCH_2020, ClockSource } from "./clock";
+import { dateTime } from "./receipt/format";
 
 var started = false;
 
@@ -40,16 +42,28 @@ function main(): void {
   connectWifi(v.ssid, v.wifiPass, p.log);
   var journal = openJournal(p.flash, p.board().flashRegions.journal, { crc32: p.crc32 });
   if (journal.state === "fault") p.log("journal: fault: " + journal.reason);
-  var store = createJournalStore(journal);
+  var store = createJournalStore(journal, clockNow);
+  // the clock's lower bound (picks DE 13's year): the newest time the journal kept
+  var left = 20;
+  journal.each(0, function (slot) {
+    var r = journal.bySlot(slot);
+    if (r && r.time >= 0) { clockSync(r.time, ClockSource.None, p.log); return true; }
+    return --left <= 0;
+  }, true);
   var mac = macFunction(p.sha256, v.macKey);
   if (!mac) p.log("host: no valid MAC key: financial messages refused (posConfig macKey)");
   var link = createLink({ net: p.net as NetModule, host: v.host, port: v.port, nii: zeroPad(v.nii, 3), io: p.io, mac: mac });
   var engine = createEngine({ store: store, link: link, settings: { tid: v.tid, mid: v.mid, nii: zeroPad(v.nii, 3) },
-    io: { setTimeout: p.io.setTimeout, clearTimeout: p.io.clearTimeout, now: localStamp } });
+    io: { setTimeout: p.io.setTimeout, clearTimeout: p.io.clearTimeout, now: localStamp,
+      hostTime: function (de13, de12) { var t = parseHostTime(de13, de12, p.log); if (t >= 0) clockSync(t, ClockSource.Host, p.log); } } });
   var cards = cardsHub();
   var service: any = null;
   var readers = makeReaders(p, function () { return service.terminal(); });
-  service = createCardService({ msr: readers.msr, nfc: readers.nfc, date: function () { return "26" + localStamp().date; }, log: p.log },
+  // EMV 9A (YYMMDD): the day when the clock is trusted, else the firmware's floor date
+  service = createCardService({ msr: readers.msr, nfc: readers.nfc, log: p.log, date: function () {
+    var d = dateTime(EPOCH_2020 + Math.max(clockNow(), FLOOR))[0]!;
+    return d.substr(2, 2) + d.substr(5, 2) + d.substr(8, 2);
+  } },
     cards.onCard, cards.onError);
   cards.attach(service);
   var status = statusHub();

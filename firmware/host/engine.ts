@@ -66,6 +66,12 @@ export function createEngine(o: EngineOptions): Engine {
 
   function status(t: string): void { statusFn(t); }
 
+  /** an answer to a request that carried no DE 12/13 gives the host's clock (an answer to one
+   *  that did only echoes the terminal's) */
+  function heard(req: IsoMsg, resp: IsoMsg): void {
+    if (io.hostTime && req.f[12] === undefined && resp.f[12] !== undefined) io.hostTime(textOf(resp, 13), textOf(resp, 12));
+  }
+
   /** runs one engine operation at a time; `done` releases the engine then calls back */
   function exclusive<T>(cb: Cb<T>, body: (done: Cb<T>) => void): void {
     if (busy) { cb(herr("BUSY", "engine busy")); return; }
@@ -142,7 +148,7 @@ export function createEngine(o: EngineOptions): Engine {
     var t = io.now();
     return {
       slot: -1, kind: kind, state: TxnState.PENDING, stan: 0, invoice: 0, batch: 0, amount: amount,
-      entryMode: entryMode, brand: brand, last4: last4, token: token, date: t.date, time: t.time, procCode: procCode,
+      entryMode: entryMode, brand: brand, last4: last4, token: token, date: t.date, time: t.time, when: t.when === undefined ? -1 : t.when, procCode: procCode,
       rc: "", authCode: "", rrn: "", reversalPending: kind !== TxnKind.OFFLINE,
       advicePending: kind === TxnKind.OFFLINE, origInvoice: 0,
     };
@@ -163,6 +169,7 @@ export function createEngine(o: EngineOptions): Engine {
         if (err || !rec) { cb(err || herr("JOURNAL", "begin failed")); return; }
         var req = build(rec);
         link.exchange(req, responseMs, function (lerr, resp) {
+          if (!lerr && resp) heard(req, resp);
           req = null as any; // drop the card data with the request
           if (lerr || !resp) { failed(rec, lerr!, cb); return; }
           answered(rec, resp, retryOn94 ? function () {
@@ -342,8 +349,10 @@ export function createEngine(o: EngineOptions): Engine {
   function admin(purpose: StanPurpose, build: (stan: number) => IsoMsg, timeoutMs: number, cb: Cb<AdminResult>): void {
     store.allocStan(purpose, function (err, stan) {
       if (err) { cb(err); return; }
-      link.exchange(build(stan!), timeoutMs, function (lerr, resp) {
+      var req = build(stan!);
+      link.exchange(req, timeoutMs, function (lerr, resp) {
         if (lerr || !resp) { cb(null, { ok: false, outcome: outcomeOf(lerr!), rc: "", stan: stan! }); return; }
+        heard(req, resp);
         var rc = rcOf(resp);
         cb(null, { ok: rc === "00", outcome: rc === "00" ? Outcome.APPROVED : Outcome.DECLINED, rc: rc, stan: stan! });
       });

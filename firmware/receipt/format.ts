@@ -72,9 +72,13 @@ export function dateTime(t: number | string): string[] {
   return [c[0] + "-" + zeroPad(c[1]!, 2) + "-" + zeroPad(c[2]!, 2), zeroPad(h, 2) + ":" + zeroPad(mi, 2) + ":" + zeroPad(s, 2)];
 }
 
-/** a record's "MMDD" + "hhmmss" (DE 13, DE 12) -> ["MM-DD", "hh:mm:ss"] (the device has no
- *  year of its own); as given when not of that shape (e.g. "" once the journal forgot them) */
-export function txnDateTime(date: string, time: string): string[] {
-  if (date.length !== 4 || time.length !== 6) return [date, time];
-  return [date.substr(0, 2) + "-" + date.substr(2, 2), time.substr(0, 2) + ":" + time.substr(2, 2) + ":" + time.substr(4, 2)];
+/** Unix seconds of 2020-01-01, the origin of the journal's record times (firmware/clock.ts) */
+var EPOCH_2020 = 1577836800;
+
+/** a record's DATE/TIME line from its time (seconds since 2020-01-01, acquirer local time), or
+ *  "TIME: not set (why)" when it has none */
+export function whenLines(at: number, why: string, width: number): string {
+  if (!(at >= 0)) return "TIME: not set (" + why + ")";
+  var dt = dateTime(EPOCH_2020 + at);
+  return pair("DATE: " + dt[0], "TIME: " + dt[1], width);
 }

@@ -1,6 +1,6 @@
 import { test, eq, ok } from "../../drivers/selftest/check";
 import { EscPosEncoder } from "../../drivers/escpos/encoder";
-import { pair, wrap, dateTime, txnDateTime } from "./format";
+import { pair, wrap, dateTime, whenLines } from "./format";
 import { renderReceipt, txnReference, Copy, MerchantInfo } from "./receipt";
 import { Brand, EntryMode, TxnKind, TxnRecord, TxnState } from "../txn";
 
@@ -13,7 +13,7 @@ function textOf(e: EscPosEncoder): string {
 var M: MerchantInfo = { name: "ACME", address: ["1 MAIN ST"], mid: "000000000012345", tid: "TID00001", currency: "USD" };
 var T: TxnRecord = {
   slot: 0, kind: TxnKind.SALE, state: TxnState.APPROVED, stan: 12, invoice: 7, batch: 3, amount: 123456,
-  entryMode: EntryMode.Tap, brand: Brand.Visa, last4: "4242", token: "", date: "1126", time: "000509", procCode: "000000",
+  entryMode: EntryMode.Tap, brand: Brand.Visa, last4: "4242", token: "", date: "1126", time: "000509", when: 217814709, procCode: "000000",
   rc: "00", authCode: "A1B2C3", rrn: "000000000012", reversalPending: false, advicePending: false, origInvoice: 0,
 };
 
@@ -24,7 +24,8 @@ test("receipt: pair, wrap, date", function () {
   var dt = dateTime(1795651509);
   eq(dt[0] + " " + dt[1], "2026-11-26 00:05:09", "date");
   eq(dateTime(951782400)[0], "2000-02-29", "leap day");
-  eq(txnDateTime("1126", "000509").join(" "), "11-26 00:05:09", "record date");
+  eq(whenLines(217814709, "x", 32), "DATE: 2026-11-26  TIME: 00:05:09", "record time");
+  eq(whenLines(-1, "no host sync", 32), "TIME: not set (no host sync)", "no record time");
 });
 
 test("receipt: ids, masked PAN, amount, reprint", function () {

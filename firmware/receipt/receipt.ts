@@ -5,7 +5,7 @@
 import { PrintDoc, PrintJob, Align, Hri, QrEc } from "../../drivers/print-doc";
 import { formatAmount, zeroPad } from "../util/money";
 import { maskedPan, lastFour } from "../util/mask";
-import { pair, rule, wrap, txnDateTime } from "./format";
+import { pair, rule, wrap, whenLines } from "./format";
 import { Brand, TxnKind, TxnRecord, TxnState } from "../txn";
 
 export interface MerchantInfo {
@@ -63,11 +63,11 @@ function lines(e: PrintDoc, s: string): void {
 
 export function renderReceipt(e: PrintDoc, m: MerchantInfo, t: TxnRecord, copy: Copy, reprint: boolean): void {
   var COLUMNS = e.columns;
-  var dt = txnDateTime(t.date, t.time);
   // a voided sale was approved: its reprint is the approved receipt
   var approved = t.state === TxnState.APPROVED || t.state === TxnState.VOIDED;
   renderHeader(e, m, reprint);
-  lines(e, pair("DATE: " + dt[0], "TIME: " + dt[1], COLUMNS));
+  // the time the journal keeps for it, or none: never the clock's guess
+  lines(e, whenLines(t.when === undefined ? -1 : t.when, "no host sync", COLUMNS));
   lines(e, pair("BATCH: " + zeroPad(t.batch, 6), "INVOICE: " + zeroPad(t.invoice, 6), COLUMNS));
   e.line("STAN: " + zeroPad(t.stan, 6));
   e.line(rule("-", COLUMNS));

@@ -3,7 +3,7 @@
 // (firmware/txn.ts).
 import { PrintDoc, PrintJob, Align } from "../../drivers/print-doc";
 import { formatAmount, zeroPad } from "../util/money";
-import { pair, rule, dateTime } from "./format";
+import { pair, rule, dateTime, wrap } from "./format";
 import { MerchantInfo, renderHeader, renderFooter } from "./receipt";
 import { SettleResult, Totals, TxnKind, TxnRecord, TxnState } from "../txn";
 
@@ -11,6 +11,7 @@ export interface BatchReport {
   /** "X": running totals, batch stays open; "Z": end of day, batch closes */
   kind: "X" | "Z";
   batch: number;
+  /** Unix-style seconds of the acquirer's local time, or why the time is not known */
   time: number | string;
   totals: Totals;
   /** optional per-transaction lines (approved or voided records), visited one at a time */
@@ -33,8 +34,13 @@ function totalsBlock(e: PrintDoc, cur: string, t: Totals): void {
 
 function stamp(e: PrintDoc, batch: number, time: number | string): void {
   var COLUMNS = e.columns; // the printer's characters per line
-  var dt = dateTime(time);
-  e.line(pair("DATE: " + dt[0], "TIME: " + dt[1], COLUMNS));
+  if (typeof time === "number") {
+    var dt = dateTime(time);
+    e.line(pair("DATE: " + dt[0], "TIME: " + dt[1], COLUMNS));
+  } else {
+    var w = wrap("TIME: not set (" + time + ")", COLUMNS); // no trusted clock: say why, print none
+    for (var i = 0; i < w.length; i++) e.line(w[i]!);
+  }
   e.line("BATCH: " + zeroPad(batch, 6));
   e.line(rule("=", COLUMNS));
 }

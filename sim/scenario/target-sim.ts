@@ -2,6 +2,7 @@
 // (sim/harness.ts) with the acquirer simulator in-process on the virtual network. The screen
 // is read back off the virtual SSD1306's RAM (screen-text.ts); the receipt is the virtual
 // printer's paper; the ledger is the acquirer's view of this terminal.
+import { WORLD_EPOCH_MS } from "../bus/clock";
 import { createWorld, World, WorldOptions } from "../harness";
 import { Acquirer, AcquirerOptions } from "../acquirer/acquirer";
 import { Target } from "./runner";
@@ -28,7 +29,8 @@ export class SimTarget implements Target {
   constructor(o: SimTargetOptions = {}) {
     this.world = createWorld({ board: "pos-esp32-v1", ...o } as WorldOptions);
     const clock = this.world.clock;
-    this.acquirer = new Acquirer({ ...o.acquirer, after: (ms, fn) => clock.after(ms / 1000, fn), cancel: (h) => clock.cancel(h as number) });
+    this.acquirer = new Acquirer({ now: () => WORLD_EPOCH_MS + clock.now() * 1000, ...o.acquirer,
+      after: (ms, fn) => clock.after(ms / 1000, fn), cancel: (h) => clock.cancel(h as number) });
     this.acquirer.attach(this.world.net, ACQUIRER_HOST, ACQUIRER_PORT);
   }
 

@@ -31,7 +31,8 @@ export function statusHub(): StatusHub {
   return { emit: function (w) { if (fn) fn(w); }, listen: function (f) { fn = f; } };
 }
 
-export function printerPort(printer: PrinterLike, status: StatusHub, settings: () => Settings, now: () => string): PrinterPort {
+/** now: the report time (Unix-style seconds of the acquirer's local time), or why there is none */
+export function printerPort(printer: PrinterLike, status: StatusHub, settings: () => Settings, now: () => number | string): PrinterPort {
   return {
     onStatus: status.listen,
     cancel: function () { printer.cancel(); },

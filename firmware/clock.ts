@@ -1,12 +1,12 @@
 // The terminal's clock and whether it can be trusted (docs/time.md). Its time is the
 // acquirer's local time (DE 12/13 are local by definition), counted in seconds since
 // 2020-01-01 00:00:00: the unit the journal stores per record. The interpreter's own clock
-// (getTime) carries it once set: setTime(EPOCH_2020 + t), Dates read it as GMT+0.
+// (getTime) carries it once set: setTime(Clock.EPOCH_2020 + t), Dates read it as GMT+0.
 //
 // Trust: none from power-up (the simulator and, without evidence otherwise, the ESP32 start
 // from a clock that is not the day's time); a sync from the host (DE 12/13 of an answer to a
-// request that carried none) makes it trusted for TRUST_SECONDS. The year, which DE 13 does
-// not carry, comes from a lower bound: the newest time in the journal, else FLOOR: the first
+// request that carried none) makes it trusted for Clock.TRUST_SECONDS. The year, which DE 13 does
+// not carry, comes from a lower bound: the newest time in the journal, else Clock.FLOOR: the first
 // such date from 30 days before it on.
 // State is numbers only (idle RAM: docs/time.md).
 import { dateTime } from "./receipt/format";
@@ -15,15 +15,20 @@ import { dateTime } from "./receipt/format";
 declare function getTime(): number;
 declare function setTime(seconds: number): void;
 
-/** Unix seconds of 2020-01-01 00:00:00 (also in receipt/format.ts whenLines) */
-export var EPOCH_2020 = 1577836800;
-/** how long a sync is trusted: the ESP32's crystal-driven system timer drifts by tens of ppm
- *  (about 2 s a day), so a day keeps the error within a couple of seconds */
-export var TRUST_SECONDS = 86400;
-/** no time before this firmware's release can be right: 2026-01-01, seconds since 2020 */
-export var FLOOR = 189388800;
-/** a step larger than this at a sync is logged as a correction */
-export var STEP_LOG_SECONDS = 2;
+// The constants are a const enum: inlined by the compiler, no RAM at run time.
+export const enum Clock {
+  /** Unix seconds of 2020-01-01 00:00:00 (also in receipt/receipt.ts) */
+  EPOCH_2020 = 1577836800,
+  /** how long a sync is trusted: the ESP32's crystal-driven system timer drifts by tens of
+   *  ppm (about 2 s a day), so a day keeps the error within a couple of seconds */
+  TRUST_SECONDS = 86400,
+  /** no time before this firmware's release can be right: 2026-01-01, seconds since 2020 */
+  FLOOR = 189388800,
+  /** a step larger than this at a sync is logged as a correction */
+  STEP_LOG_SECONDS = 2,
+  /** how far the host may be behind the lower bound and still be read in the bound's year */
+  BEHIND_SECONDS = 2592000,
+}
 
 /** where the time came from (0: not set since power-up) */
 export const enum ClockSource { None = 0, Host = 1, Sntp = 2 }
@@ -32,13 +37,13 @@ var source = 0;
 /** getTime() right after the last sync */
 var syncedAt = 0;
 /** newest time known to have passed (journal, syncs): picks DE 13's year */
-var lowerBound = FLOOR;
+var lowerBound: number = Clock.FLOOR;
 
 /** seconds since 2020-01-01 (acquirer local time) when the clock can be trusted, else -1 */
 export function clockNow(): number {
   if (!source) return -1;
   var g = getTime(), age = g - syncedAt;
-  return age < 0 || age > TRUST_SECONDS ? -1 : Math.floor(g) - EPOCH_2020;
+  return age < 0 || age > Clock.TRUST_SECONDS ? -1 : Math.floor(g) - Clock.EPOCH_2020;
 }
 
 /** the clock for the menu and reports: time (-1 untrusted), source, age of the sync in
@@ -52,24 +57,21 @@ export function clockInfo(): { t: number; source: number; age: number; why: stri
 }
 
 /** Sets the clock to t (seconds since 2020) from `src`; src None only raises the lower
- *  bound (boot: the journal's newest time). Logs a step over STEP_LOG_SECONDS. */
+ *  bound (boot: the journal's newest time). Logs a step over Clock.STEP_LOG_SECONDS. */
 export function clockSync(t: number, src: number, log: (line: string) => void): void {
   if (!(t >= 0)) return;
   if (t > lowerBound) lowerBound = t;
   if (!src) return;
   var before = clockNow();
-  if (before >= 0 && Math.abs(t - before) > STEP_LOG_SECONDS) log("clock: corrected by " + (t - before) + " s (" + (src === ClockSource.Sntp ? "SNTP" : "host") + ")");
+  if (before >= 0 && Math.abs(t - before) > Clock.STEP_LOG_SECONDS) log("clock: corrected by " + (t - before) + " s (" + (src === ClockSource.Sntp ? "SNTP" : "host") + ")");
   else if (before < 0) log("clock: set from " + (src === ClockSource.Sntp ? "SNTP" : "host"));
-  setTime(EPOCH_2020 + t);
+  setTime(Clock.EPOCH_2020 + t);
   source = src;
   syncedAt = getTime();
 }
 
-/** how far the host may be behind the lower bound and still be read in the bound's year */
-var BEHIND_SECONDS = 30 * 86400;
-
 /** DE 13 ("MMDD") + DE 12 ("hhmmss") -> seconds since 2020: the first such moment from 30
- *  days before the lower bound on, never before FLOOR (time goes forward from what the journal
+ *  days before the lower bound on, never before Clock.FLOOR (time goes forward from what the journal
  *  last saw);
  *  -1 with the reason logged when either is not a real date or time (never a wrong clock) */
 export function parseHostTime(de13: string, de12: string, log: (line: string) => void): number {
@@ -94,7 +96,7 @@ export function parseHostTime(de13: string, de12: string, log: (line: string) =>
     var dd = days(y, mo, d);
     if (dd >= (mo === 12 ? days(y + 1, 1, 1) : days(y, mo + 1, 1))) continue; // 31 April; 29 February of 2027
     var t = dd * 86400 + h * 3600 + mi * 60 + s;
-    if (best < 0 && t >= Math.max(FLOOR, lowerBound - BEHIND_SECONDS)) best = t; // the first such day from the bound on
+    if (best < 0 && t >= Math.max(Clock.FLOOR, lowerBound - Clock.BEHIND_SECONDS)) best = t; // the first such day from the bound on
   }
   if (best < 0) return bad("no such date");
   if (best < lowerBound - 2 * 86400) log("clock: host time is " + Math.floor((lowerBound - best) / 3600) + " h before the journal's newest record");
@@ -104,6 +106,6 @@ export function parseHostTime(de13: string, de12: string, log: (line: string) =>
 /** DE 13 "MMDD" and DE 12 "hhmmss" of a time (seconds since 2020); "" for an unknown one */
 export function hostFields(t: number): { date: string; time: string } {
   if (!(t >= 0)) return { date: "", time: "" };
-  var dt = dateTime(EPOCH_2020 + t); // ["YYYY-MM-DD", "hh:mm:ss"]
+  var dt = dateTime(Clock.EPOCH_2020 + t); // ["YYYY-MM-DD", "hh:mm:ss"]
   return { date: dt[0]!.substr(5, 2) + dt[0]!.substr(8, 2), time: dt[1]!.substr(0, 2) + dt[1]!.substr(3, 2) + dt[1]!.substr(6, 2) };
 }

@@ -15,7 +15,7 @@ import { openJournal } from "./journal/journal";
 import { createCardService } from "./cards/service";
 import { zeroPad } from "./util/money";
 import { platformFault } from "./app/platform";
-import { clockNow, clockSync, parseHostTime, FLOOR, EPOCH_2020, ClockSource } from "./clock";
+import { clockNow, clockSync, parseHostTime, Clock, ClockSource } from "./clock";
 import { dateTime } from "./receipt/format";
 
 var started = false;
@@ -61,7 +61,7 @@ function main(): void {
   var readers = makeReaders(p, function () { return service.terminal(); });
   // EMV 9A (YYMMDD): the day when the clock is trusted, else the firmware's floor date
   service = createCardService({ msr: readers.msr, nfc: readers.nfc, log: p.log, date: function () {
-    var d = dateTime(EPOCH_2020 + Math.max(clockNow(), FLOOR))[0]!;
+    var d = dateTime(Clock.EPOCH_2020 + Math.max(clockNow(), Clock.FLOOR))[0]!;
     return d.substr(2, 2) + d.substr(5, 2) + d.substr(8, 2);
   } },
     cards.onCard, cards.onError);

@@ -3,7 +3,7 @@
 // and syncing change no money and no setting, so no PIN. Everything is built here when the
 // entry is opened (nothing of it stays in RAM at idle).
 import { App, State, screen, busy, message } from "./flow";
-import { clockInfo, ClockSource, EPOCH_2020 } from "../clock";
+import { clockInfo, ClockSource, Clock } from "../clock";
 import { dateTime, wrap } from "../receipt/format";
 import { LINE_CHARS } from "../ui/text";
 
@@ -14,7 +14,7 @@ export function clockMenu(app: App, back: () => void): State {
   };
   var lines: string[];
   if (c.t >= 0) {
-    var dt = dateTime(EPOCH_2020 + c.t);
+    var dt = dateTime(Clock.EPOCH_2020 + c.t);
     lines = [dt[0] + " " + dt[1], (c.source === ClockSource.Sntp ? "SNTP, " : "Host, ") + age(c.age)];
   } else {
     lines = ["NOT SET:"].concat(wrap(c.why, LINE_CHARS - 1));

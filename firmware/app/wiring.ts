@@ -11,7 +11,7 @@ import { displayPort } from "./adapt/display";
 import { Engine } from "../host/engine";
 import { HostStore } from "../host/types";
 import { Platform } from "../board";
-import { clockNow, clockInfo, hostFields, EPOCH_2020 } from "../clock";
+import { clockNow, clockInfo, hostFields, Clock } from "../clock";
 
 export interface Devices {
   graphics?: { g: Graphics; flip: () => void };
@@ -54,7 +54,7 @@ export function buildPorts(p: Platform, settings: SettingsStore, engine: Engine,
     // reports: the time (Unix-style seconds for dateTime) when trusted, else why there is none
     printer: devices.printer ? printerPort(devices.printer.driver, devices.printer.status, function (): Settings { return settings.values; }, function () {
       var c = clockInfo();
-      return c.t >= 0 ? EPOCH_2020 + c.t : c.why;
+      return c.t >= 0 ? Clock.EPOCH_2020 + c.t : c.why;
     }) : noPrinter(),
     sha256: p.sha256,
     randomByte: p.randomByte,

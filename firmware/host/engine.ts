@@ -66,12 +66,6 @@ export function createEngine(o: EngineOptions): Engine {
 
   function status(t: string): void { statusFn(t); }
 
-  /** an answer to a request that carried no DE 12/13 gives the host's clock (an answer to one
-   *  that did only echoes the terminal's) */
-  function heard(req: IsoMsg, resp: IsoMsg): void {
-    if (io.hostTime && req.f[12] === undefined && resp.f[12] !== undefined) io.hostTime(textOf(resp, 13), textOf(resp, 12));
-  }
-
   /** runs one engine operation at a time; `done` releases the engine then calls back */
   function exclusive<T>(cb: Cb<T>, body: (done: Cb<T>) => void): void {
     if (busy) { cb(herr("BUSY", "engine busy")); return; }
@@ -169,7 +163,8 @@ export function createEngine(o: EngineOptions): Engine {
         if (err || !rec) { cb(err || herr("JOURNAL", "begin failed")); return; }
         var req = build(rec);
         link.exchange(req, responseMs, function (lerr, resp) {
-          if (!lerr && resp) heard(req, resp);
+          // an answer to a request without DE 12/13 carries the host's clock (firmware/clock.ts)
+          if (!lerr && resp && io.hostTime && req.f[12] === undefined && resp.f[12] !== undefined) io.hostTime(textOf(resp, 13), textOf(resp, 12));
           req = null as any; // drop the card data with the request
           if (lerr || !resp) { failed(rec, lerr!, cb); return; }
           answered(rec, resp, retryOn94 ? function () {
@@ -352,7 +347,7 @@ export function createEngine(o: EngineOptions): Engine {
       var req = build(stan!);
       link.exchange(req, timeoutMs, function (lerr, resp) {
         if (lerr || !resp) { cb(null, { ok: false, outcome: outcomeOf(lerr!), rc: "", stan: stan! }); return; }
-        heard(req, resp);
+        if (io.hostTime && req.f[12] === undefined && resp.f[12] !== undefined) io.hostTime(textOf(resp, 13), textOf(resp, 12)); // as in online()
         var rc = rcOf(resp);
         cb(null, { ok: rc === "00", outcome: rc === "00" ? Outcome.APPROVED : Outcome.DECLINED, rc: rc, stan: stan! });
       });

@@ -72,13 +72,3 @@ export function dateTime(t: number | string): string[] {
   return [c[0] + "-" + zeroPad(c[1]!, 2) + "-" + zeroPad(c[2]!, 2), zeroPad(h, 2) + ":" + zeroPad(mi, 2) + ":" + zeroPad(s, 2)];
 }
 
-/** Unix seconds of 2020-01-01, the origin of the journal's record times (firmware/clock.ts) */
-var EPOCH_2020 = 1577836800;
-
-/** a record's DATE/TIME line from its time (seconds since 2020-01-01, acquirer local time), or
- *  "TIME: not set (why)" when it has none */
-export function whenLines(at: number, why: string, width: number): string {
-  if (!(at >= 0)) return "TIME: not set (" + why + ")";
-  var dt = dateTime(EPOCH_2020 + at);
-  return pair("DATE: " + dt[0], "TIME: " + dt[1], width);
-}

@@ -42,7 +42,7 @@ describe("clock: trust state", () => {
     assert.deepEqual(c.hostFields(c.clockNow()), { date: "1204", time: "103000" });
     const i = c.clockInfo();
     assert.deepEqual([i.source, i.age, i.why], [1, 3600, ""]);
-    k.advance(c.TRUST_SECONDS);
+    k.advance(86400); // Clock.TRUST_SECONDS
     assert.equal(c.clockNow(), -1, "beyond the drift bound");
     assert.equal(c.clockInfo().why, "last sync over 24 h ago");
   });
@@ -78,7 +78,7 @@ describe("clock: trust state", () => {
 describe("clock: host DE 12/13", () => {
   it("parses MMDD + hhmmss to seconds since 2020: the first such moment from 30 days before the lower bound (FLOOR: 2026-01-01)", () => {
     const { c } = fresh();
-    assert.equal(c.FLOOR, at(2026, 1, 1));
+    assert.equal(189388800 /* Clock.FLOOR */, at(2026, 1, 1));
     assert.equal(c.parseHostTime("1204", "093000", () => {}), at(2026, 12, 4, 9, 30));
     assert.equal(c.parseHostTime("0101", "000000", () => {}), at(2026, 1, 1));
     assert.equal(c.parseHostTime("1231", "235959", () => {}), at(2026, 12, 31, 23, 59, 59), "never before the floor");

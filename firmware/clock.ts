@@ -1,7 +1,8 @@
 // The terminal's clock and whether it can be trusted (docs/time.md). Its time is the
 // acquirer's local time (DE 12/13 are local by definition), counted in seconds since
-// 2020-01-01 00:00:00: the unit the journal stores per record. The interpreter's own clock
-// (getTime) carries it once set: setTime(Clock.EPOCH_2020 + t), Dates read it as GMT+0.
+// 2020-01-01 00:00:00: the unit the journal stores per record. It is kept as an offset over
+// the interpreter's clock, which is never set: getTime() stays the time since power-up, so the
+// PIN lock-out and everything else timed by it cannot jump when the clock is synced.
 //
 // Trust: none from power-up (the simulator and, without evidence otherwise, the ESP32 start
 // from a clock that is not the day's time); a sync from the host (DE 12/13 of an answer to a
@@ -13,7 +14,6 @@ import { dateTime } from "./receipt/format";
 
 // the interpreter's clock (also declared here for the Node-side type check of sim and tests)
 declare function getTime(): number;
-declare function setTime(seconds: number): void;
 
 // The constants are a const enum: inlined by the compiler, no RAM at run time.
 export const enum Clock {
@@ -34,8 +34,8 @@ export const enum Clock {
 export const enum ClockSource { None = 0, Host = 1, Sntp = 2 }
 
 var source = 0;
-/** getTime() right after the last sync */
-var syncedAt = 0;
+/** getTime() at the last sync, and the clock's time minus getTime() */
+var syncedAt = 0, offset = 0;
 /** newest time known to have passed (journal, syncs): picks DE 13's year */
 var lowerBound: number = Clock.FLOOR;
 
@@ -43,7 +43,7 @@ var lowerBound: number = Clock.FLOOR;
 export function clockNow(): number {
   if (!source) return -1;
   var g = getTime(), age = g - syncedAt;
-  return age < 0 || age > Clock.TRUST_SECONDS ? -1 : Math.floor(g) - Clock.EPOCH_2020;
+  return age < 0 || age > Clock.TRUST_SECONDS ? -1 : Math.floor(g + offset);
 }
 
 /** the clock for the menu and reports: time (-1 untrusted), source, age of the sync in
@@ -65,9 +65,9 @@ export function clockSync(t: number, src: number, log: (line: string) => void): 
   var before = clockNow();
   if (before >= 0 && Math.abs(t - before) > Clock.STEP_LOG_SECONDS) log("clock: corrected by " + (t - before) + " s (" + (src === ClockSource.Sntp ? "SNTP" : "host") + ")");
   else if (before < 0) log("clock: set from " + (src === ClockSource.Sntp ? "SNTP" : "host"));
-  setTime(Clock.EPOCH_2020 + t);
-  source = src;
   syncedAt = getTime();
+  offset = t - syncedAt;
+  source = src;
 }
 
 /** DE 13 ("MMDD") + DE 12 ("hhmmss") -> seconds since 2020: the first such moment from 30

@@ -27,11 +27,14 @@ export class SimTarget implements Target {
   acquirer: Acquirer;
 
   constructor(o: SimTargetOptions = {}) {
-    this.world = createWorld({ board: "pos-esp32-v1", ...o } as WorldOptions);
+    // the acquirer listens before the firmware boots: the boot echo (docs/time.md) is its
+    // first message
+    this.world = createWorld({ board: "pos-esp32-v1", ...o, boot: false } as WorldOptions);
     const clock = this.world.clock;
     this.acquirer = new Acquirer({ now: () => WORLD_EPOCH_MS + clock.now() * 1000, ...o.acquirer,
       after: (ms, fn) => clock.after(ms / 1000, fn), cancel: (h) => clock.cancel(h as number) });
     this.acquirer.attach(this.world.net, ACQUIRER_HOST, ACQUIRER_PORT);
+    if (o.boot !== false) this.world.powerOn();
   }
 
   part(role: string): any {

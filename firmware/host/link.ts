@@ -89,10 +89,7 @@ export function createLink(o: LinkOptions): HostLink {
       finished = true;
       stopTimer();
       var s = sock; sock = null;
-      // a socket that never connected may stay in the interpreter's connection list until the
-      // network gives up on it: its listeners must not keep this exchange's scope (about 160
-      // JsVars on the twin, docs/time.md)
-      if (s) { try { s.end(); s.removeAllListeners(); } catch (e) { /* already closed */ } }
+      if (s) { try { s.end(); } catch (e) { /* already closed */ } }
       cb(err, resp);
     }
     function fail(code: LinkErr, message: string): void { finish({ code: code, message: message }); }

@@ -151,8 +151,6 @@ declare interface NetSocket {
   on(event: "data", fn: (data: string) => void): void;
   on(event: "close" | "end" | "drain", fn: () => void): void;
   on(event: "error", fn: (err: any) => void): void;
-  /** every object has it on Espruino (events are "#on" properties) */
-  removeAllListeners(event?: string): void;
 }
 declare interface NetModule {
   connect(options: { host: string; port: number }, callback: (socket: NetSocket) => void): NetSocket;

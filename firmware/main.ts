@@ -20,6 +20,8 @@ import { wireHealth } from "./health/wire";
 import { H } from "./health/record";
 import { AuditLog } from "./audit/log";
 import { AuditEvent, AuditRole } from "./audit/format";
+import { clockNow, clockSync, parseHostTime, Clock, ClockSource } from "./clock";
+import { dateTime } from "./receipt/format";
 
 var started = false;
 
@@ -48,12 +50,19 @@ function main(): void {
   var health = openHealth({ flash: p.flash, region: p.board().flashRegions.health, journal: p.board().flashRegions.journal, crc32: p.crc32 });
   // the boot, with the cut the journal recovered and the numbers it skipped
   health.note(H.BOOTS, journal.bootInfo());
-  var audit = new AuditLog(p.flash, p.board().flashRegions.audit, p.sha256);
+  var audit = new AuditLog(p.flash, p.board().flashRegions.audit, p.sha256, clockNow);
   audit.append(AuditEvent.Boot, AuditRole.System, journal.state === "fault" ? 1 : 0, 0);
   if (journal.bootInfo().cut) audit.append(AuditEvent.CutRecovered, AuditRole.System, journal.bootInfo().skipped, 0);
   if (journal.state === "fault") audit.append(AuditEvent.JournalFault, AuditRole.System, 0, 0);
   if (audit.fault) p.log("audit: " + audit.fault);
-  var store = createJournalStore(journal);
+  var store = createJournalStore(journal, clockNow);
+  // the clock's lower bound (picks DE 13's year): the newest time the journal kept
+  var left = 20;
+  journal.each(0, function (slot) {
+    var r = journal.bySlot(slot);
+    if (r && r.time >= 0) { clockSync(r.time, ClockSource.None, p.log); return true; }
+    return --left <= 0;
+  }, true);
   var mac = macFunction(p.sha256, v.macKey);
   if (!mac) p.log("host: no valid MAC key: financial messages refused (posConfig macKey)");
   var linkOpts: LinkOptions = { net: p.net as NetModule, host: v.host, port: v.port, nii: zeroPad(v.nii, 3), io: p.io, mac: mac };
@@ -69,12 +78,17 @@ function main(): void {
   }
   var link = createLink(linkOpts);
   var engine = createEngine({ store: store, link: link, settings: { tid: v.tid, mid: v.mid, nii: zeroPad(v.nii, 3) },
-    io: { setTimeout: p.io.setTimeout, clearTimeout: p.io.clearTimeout, now: localStamp } });
+    io: { setTimeout: p.io.setTimeout, clearTimeout: p.io.clearTimeout, now: localStamp,
+      hostTime: function (de13, de12) { var t = parseHostTime(de13, de12, p.log); if (t >= 0) clockSync(t, ClockSource.Host, p.log); } } });
   wireHealth(health, link, engine);
   var cards = cardsHub();
   var service: any = null;
   var readers = makeReaders(p, function () { return service.terminal(); });
-  service = createCardService({ msr: readers.msr, nfc: readers.nfc, date: function () { return "26" + localStamp().date; }, log: p.log, count: health.note },
+  // EMV 9A (YYMMDD): the day when the clock is trusted, else the firmware's floor date
+  service = createCardService({ msr: readers.msr, nfc: readers.nfc, log: p.log, count: health.note, date: function () {
+    var d = dateTime(Clock.EPOCH_2020 + Math.max(clockNow(), Clock.FLOOR))[0]!;
+    return d.substr(2, 2) + d.substr(5, 2) + d.substr(8, 2);
+  } },
     cards.onCard, cards.onError);
   cards.attach(service);
   var status = statusHub(health.note);

@@ -83,10 +83,13 @@ export interface TxnRecord {
   brand: Brand;
   last4: string;
   token: string;
-  /** as sent in DE 13 / DE 12: "MMDD", "hhmmss"; "" once the record is no longer in flight
-   *  (the journal keeps no date or time) */
+  /** as sent in DE 13 / DE 12: "MMDD", "hhmmss"; "" when the clock was not trusted (rebuilt
+   *  from `at` once the record is no longer in flight) */
   date: string;
   time: string;
+  /** when it was made, as the journal keeps it: seconds since 2020-01-01 in the acquirer's
+   *  local time (firmware/clock.ts); -1 or absent: unknown (the clock was not trusted) */
+  when?: number;
   /** DE 3 */
   procCode: string;
   /** DE 39, 38, 37 of the answer ("" until answered) */

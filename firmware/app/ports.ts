@@ -97,7 +97,7 @@ export type ReceiptCopy = "merchant" | "customer";
 /** eachLine visits the detail lines one at a time (a batch may hold hundreds: never collected) */
 /** render: a layout of its own (the audit log), given the merchant and the printer's time */
 export interface ReportDoc { title: string; batch: number; totals: Totals; settled?: SettleResult; eachLine?: (fn: (t: TxnRecord) => void) => void;
-  render?: (e: PrintDoc, m: MerchantInfo, time: string, reprint: boolean) => void; }
+  render?: (e: PrintDoc, m: MerchantInfo, time: number | string, reprint: boolean) => void; }
 export interface PrinterPort {
   /** err code PAPER_OUT: the flow offers a reprint of the whole receipt marked REPRINT */
   receipt(txn: TxnRecord, copy: ReceiptCopy, reprint: boolean, cb: (err: AppError | null) => void): void;

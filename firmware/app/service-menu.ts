@@ -4,6 +4,7 @@ import { App, State, screen } from "./flow";
 import { healthMenu } from "../health/menu";
 import { trainingMenu } from "./training";
 import { auditMenu } from "../audit/menu";
+import { clockMenu } from "./clock-menu";
 
 /** one string in RAM, split when shown (see menu.ts PAGES) */
 const ITEMS = "1 AUDIT   2 HEALTH,3 TRAINING 4 UPDATE,5 CLOCK";
@@ -17,6 +18,7 @@ export function serviceMenu(app: App, back: () => void): State {
       else if (k === "2") healthMenu(app, function () { app.go(serviceMenu(app, back)); });
       else if (k === "3") trainingMenu(app, function () { app.go(serviceMenu(app, back)); });
       else if (k === "1") auditMenu(app, function () { app.go(serviceMenu(app, back)); });
+      else if (k === "5") app.go(clockMenu(app, function () { app.go(serviceMenu(app, back)); }));
     },
   };
 }

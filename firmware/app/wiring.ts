@@ -11,6 +11,7 @@ import { displayPort } from "./adapt/display";
 import { Engine } from "../host/engine";
 import { HostStore } from "../host/types";
 import { Platform } from "../board";
+import { clockNow, clockInfo, hostFields, Clock } from "../clock";
 
 export interface Devices {
   graphics?: { g: Graphics; flip: () => void };
@@ -32,11 +33,12 @@ function noPrinter(): PrinterPort {
   };
 }
 
-/** "MMDD" and "hhmmss" from the clock (Date: GMT unless E.setTimeZone was called) */
-export function localStamp(): { date: string; time: string } {
-  var d = new Date();
-  var two = function (n: number) { return n < 10 ? "0" + n : "" + n; };
-  return { date: two(d.getMonth() + 1) + two(d.getDate()), time: two(d.getHours()) + two(d.getMinutes()) + two(d.getSeconds()) };
+/** DE 13 "MMDD", DE 12 "hhmmss" and the journal's time of now ("", "", -1 when the clock is not
+ *  trusted: firmware/clock.ts) */
+export function localStamp(): { date: string; time: string; when: number } {
+  var at = clockNow(), f = hostFields(at) as { date: string; time: string; when: number };
+  f.when = at;
+  return f;
 }
 
 export function buildPorts(p: Platform, settings: SettingsStore, engine: Engine, store: HostStore,
@@ -49,9 +51,10 @@ export function buildPorts(p: Platform, settings: SettingsStore, engine: Engine,
     cards: cards.port,
     host: hostPort(engine),
     journal: journalPort(store, journal, settings),
+    // reports: the time (Unix-style seconds for dateTime) when trusted, else why there is none
     printer: devices.printer ? printerPort(devices.printer.driver, devices.printer.status, function (): Settings { return settings.values; }, function () {
-      var s = localStamp();
-      return s.date.substr(0, 2) + "-" + s.date.substr(2) + " " + s.time.substr(0, 2) + ":" + s.time.substr(2, 2) + ":" + s.time.substr(4);
+      var c = clockInfo();
+      return c.t >= 0 ? Clock.EPOCH_2020 + c.t : c.why;
     }) : noPrinter(),
     sha256: p.sha256,
     randomByte: p.randomByte,

@@ -10,15 +10,17 @@
 import { FlashDevice } from "../../drivers/hal";
 import { Sha256 } from "../app/hmac";
 import { Fmt, AuditEvent, digest, encodeEntry } from "./format";
+import { Clock } from "../clock";
 
 export interface AuditRegion { base: number; sectors: number; sectorSize: number; }
 
 /** st[] indexes. PREV: 3 words, the chain of the newest entry (or, before the first entry of a
  *  sector, its header's). Per sector from HV on, 4 words: flags (1 header valid, 2 retired for
- *  this power-up), sector seq, erase count, first entry seq. NONE: no sector yet; CLOCK_FROM:
- *  clock readings before 2020 are not a real time. Words of flash are read through Uint32Array
- *  views: the format is little-endian, as the ESP32 and the simulator's hosts are. */
-export const enum S { BASE, SECTORS, SIZE, NEWEST, POS, SEQ, BURNS, LOW, PREV, HV = 11, NONE = 0xffffffff, CLOCK_FROM = 1577836800 }
+ *  this power-up), sector seq, erase count, first entry seq. NONE: no sector yet. An entry's
+ *  time is the trusted clock's (firmware/clock.ts) in Unix-style seconds, else none. Words of
+ *  flash are read through Uint32Array views: the format is little-endian, as the ESP32 and the
+ *  simulator's hosts are. */
+export const enum S { BASE, SECTORS, SIZE, NEWEST, POS, SEQ, BURNS, LOW, PREV, HV = 11, NONE = 0xffffffff }
 
 export class AuditLog {
   /** why entries are no longer written (unset while healthy) */
@@ -27,7 +29,8 @@ export class AuditLog {
    *  menu.ts eachEntry) */
   st: Uint32Array;
 
-  constructor(public flash: FlashDevice, region: AuditRegion, private sha: Sha256) {
+  /** clock: seconds since 2020 when trusted, else -1 (firmware/clock.ts clockNow) */
+  constructor(public flash: FlashDevice, region: AuditRegion, private sha: Sha256, private clock: () => number) {
     var n = region.sectors, size = region.sectorSize, slots = size / Fmt.SLOT, newest = -1;
     var st = new Uint32Array(S.HV + n * 4), prev = new Uint8Array(st.buffer, S.PREV * 4, Fmt.CHAIN), zero = new Uint8Array(Fmt.CHAIN);
     var s: number, i: number, k: number;
@@ -84,7 +87,7 @@ export class AuditLog {
     var prev = new Uint8Array(st.buffer, S.PREV * 4, Fmt.CHAIN);
     if (this.fault) return false;
     if (event === AuditEvent.LowMemory) { if (st[S.LOW]) return true; st[S.LOW] = 1; }
-    var now = Math.floor(Date.now() / 1000), e = new Uint8Array(Fmt.SLOT), s: number, j: number, r: Uint8Array, ok: boolean;
+    var c = this.clock(), e = new Uint8Array(Fmt.SLOT), s: number, j: number, r: Uint8Array, ok: boolean;
     for (var attempt = 0; attempt < 6; attempt++) {
       while (st[S.POS]! >= slots) {
         // open a sector: an unused one (or one whose header was torn), else the oldest; erase
@@ -124,7 +127,7 @@ export class AuditLog {
         } else st[hv] = 2;
       }
       var addr = st[S.BASE]! + st[S.NEWEST]! * size + st[S.POS]! * Fmt.SLOT;
-      encodeEntry(this.sha, e, [st[S.SEQ]!, event, role, st[S.BURNS]!, a >>> 0, b >>> 0, now >= S.CLOCK_FROM ? now : Fmt.NO_TIME], prev);
+      encodeEntry(this.sha, e, [st[S.SEQ]!, event, role, st[S.BURNS]!, a >>> 0, b >>> 0, c >= 0 ? c + Clock.EPOCH_2020 : Fmt.NO_TIME], prev);
       st[S.POS] = st[S.POS]! + 1;
       flash.write(e, addr);
       for (j = 0, r = flash.read(Fmt.SLOT, addr), ok = true; ok && j < Fmt.SLOT; j++) ok = r[j] === e[j]; // read back

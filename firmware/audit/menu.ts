@@ -7,6 +7,7 @@ import { Role } from "../app/pin";
 import { printReport } from "../app/printing";
 import { pair, rule, dateTime } from "../receipt/format";
 import { renderHeader, renderFooter } from "../receipt/receipt";
+import { stampTime } from "../receipt/reports";
 import { PrintDoc, Align } from "../../drivers/print-doc";
 import { MerchantInfo } from "../receipt/receipt";
 import { toHex } from "../host/hex";
@@ -56,13 +57,13 @@ export function auditMenu(app: App, back: () => void): void {
       expire: back,
     };
     var print = function (n: number): void {
-      var render = function (e: PrintDoc, m: MerchantInfo, time: string, reprint: boolean): void {
+      var render = function (e: PrintDoc, m: MerchantInfo, time: number | string, reprint: boolean): void {
         var W = e.columns, chain = new Uint8Array(12), from = audit.st[S.SEQ]! - n, shown = 0;
         var names = "BOOT,CUT RECOVERED,JOURNAL FAULT,JOURNAL RECOVER,PIN OK,PIN FAILED,PIN LOCKOUT,VOID,REFUND,REPRINT,SETTLEMENT,Z REPORT,SETTINGS,UPDATE STAGED,UPDATE APPLIED,ROLLBACK,LOW MEMORY,TRAINING ON,TRAINING OFF,PIN REFUSED".split(",");
         var roles = "SYS,CASHIER,SUPERV,TECH".split(",");
         renderHeader(e, m, reprint);
-        var dt = dateTime(time);
-        e.line(pair("DATE: " + dt[0], "TIME: " + dt[1], W)).line(rule("=", W));
+        stampTime(e, time);
+        e.line(rule("=", W));
         e.align(Align.Center).size(2, 2).line("AUDIT LOG").size(1, 1).align(Align.Left).line(rule("-", W));
         var next = eachEntry(audit, from > 1 ? from : 1, function (b) {
           var w = new Uint32Array(b.buffer, b.byteOffset, 8), u = function (o: number) { return w[o >> 2]!; };
@@ -74,7 +75,7 @@ export function auditMenu(app: App, back: () => void): void {
         if (!shown) e.line("No entries");
         e.line(rule("-", W));
         e.line("HEAD " + (next - 1)).line(toHex(chain).toLowerCase().substr(0, W));
-        renderFooter(e, "--- END OF AUDIT ---", reprint);
+        renderFooter(e, "--- END OF AUDIT ---", reprint, m.training);
       };
       printReport(app, { title: "AUDIT", batch: 0, totals: { saleCount: 0, saleAmount: 0, refundCount: 0, refundAmount: 0, voidCount: 0, voidAmount: 0 }, render: render }, back);
     };

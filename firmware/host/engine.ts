@@ -143,7 +143,7 @@ export function createEngine(o: EngineOptions): Engine {
     var t = io.now();
     return {
       slot: -1, kind: kind, state: TxnState.PENDING, stan: 0, invoice: 0, batch: 0, amount: amount,
-      entryMode: entryMode, brand: brand, last4: last4, token: token, date: t.date, time: t.time, procCode: procCode,
+      entryMode: entryMode, brand: brand, last4: last4, token: token, date: t.date, time: t.time, when: t.when === undefined ? -1 : t.when, procCode: procCode,
       rc: "", authCode: "", rrn: "", reversalPending: kind !== TxnKind.OFFLINE,
       advicePending: kind === TxnKind.OFFLINE, origInvoice: 0,
     };
@@ -164,6 +164,8 @@ export function createEngine(o: EngineOptions): Engine {
         if (err || !rec) { cb(err || herr("JOURNAL", "begin failed")); return; }
         var req = build(rec);
         link.exchange(req, responseMs, function (lerr, resp) {
+          // an answer to a request without DE 12/13 carries the host's clock (firmware/clock.ts)
+          if (!lerr && resp && io.hostTime && req.f[12] === undefined && resp.f[12] !== undefined) io.hostTime(textOf(resp, 13), textOf(resp, 12));
           req = null as any; // drop the card data with the request
           if (lerr || !resp) { failed(rec, lerr!, cb); return; }
           answered(rec, resp, retryOn94 ? function () {
@@ -343,8 +345,10 @@ export function createEngine(o: EngineOptions): Engine {
   function admin(purpose: StanPurpose, build: (stan: number) => IsoMsg, timeoutMs: number, cb: Cb<AdminResult>): void {
     store.allocStan(purpose, function (err, stan) {
       if (err) { cb(err); return; }
-      link.exchange(build(stan!), timeoutMs, function (lerr, resp) {
+      var req = build(stan!);
+      link.exchange(req, timeoutMs, function (lerr, resp) {
         if (lerr || !resp) { cb(null, { ok: false, outcome: outcomeOf(lerr!), rc: "", stan: stan! }); return; }
+        if (io.hostTime && req.f[12] === undefined && resp.f[12] !== undefined) io.hostTime(textOf(resp, 13), textOf(resp, 12)); // as in online()
         var rc = rcOf(resp);
         cb(null, { ok: rc === "00", outcome: rc === "00" ? Outcome.APPROVED : Outcome.DECLINED, rc: rc, stan: stan! });
       });

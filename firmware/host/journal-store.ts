@@ -1,9 +1,10 @@
 // HostStore over the flash journal (firmware/journal, docs/journal.md): the one place where a
 // journal frame becomes a TxnRecord (firmware/txn.ts). The journal keeps what must survive a
 // power cut (numbers, amount, token, last four, entry mode, answer with the card type, state
-// bytes); what it does not keep (DE 3, 12, 13) is held in RAM for the record in flight only
-// (so memory does not grow with sales) and rebuilt otherwise: DE 3 from the kind, the others
-// omitted (the host matches a reversal on TID + STAN + amount + processing code). The card
+// bytes, the record's time); what it does not keep (DE 3) is held in RAM for the record in
+// flight only (so memory does not grow with sales) and rebuilt otherwise: DE 3 from the kind,
+// DE 12/13 from the stored time (omitted when it is unknown: the host matches a reversal on
+// TID + STAN + amount + processing code). The card
 // type is journaled with the answer, so until then it comes from the record in flight too.
 // Every query walks the journal one record at a time.
 import { Journal, JournalRecord as JRec, IX_CUR, IX_ADV } from "../journal/journal";
@@ -12,6 +13,7 @@ import { fromHex, strToBytes, toHex } from "./hex";
 import { PC_REFUND, PC_SALE, PC_VOID, PC_VOID_REFUND } from "./messages";
 import { Cb, HostError, HostStore, StanPurpose } from "./types";
 import { Brand, Kind, Result, TxnKind, TxnRecord, TxnState } from "../txn";
+import { hostFields } from "../clock";
 
 export { OFFLINE_AUTH_PREFIX };
 
@@ -48,7 +50,8 @@ function stateOf(r: JRec): TxnState {
   return TxnState.NOT_SENT; // reversal cleared without an answer: never left
 }
 
-export function createJournalStore(j: Journal): HostStore {
+/** now: the trusted clock for admin frames' times (firmware/clock.ts clockNow; -1 unknown) */
+export function createJournalStore(j: Journal, now?: () => number): HostStore {
   var extra: Extra | null = null; // the record in flight: its DE 3/12/13/22
 
   /** the sale/refund with that invoice in the open batch */
@@ -63,11 +66,11 @@ export function createJournalStore(j: Journal): HostStore {
     var x = extra && extra.slot === r.slot ? extra : null, pc = PC_SALE;
     if (kind === TxnKind.REFUND) pc = PC_REFUND;
     else if (kind === TxnKind.VOID) { var o = original(r.invoice); pc = o && o.kind === Kind.Refund ? PC_VOID_REFUND : PC_VOID; }
-    var state = stateOf(r);
+    var state = stateOf(r), hf = x ? x : hostFields(r.time); // DE 12/13 of the time it keeps
     return {
       slot: r.slot, kind: kind, state: state, stan: r.stan, invoice: r.invoice, batch: r.batch, amount: r.amount,
       entryMode: r.entryMode, brand: r.brand || (x ? x.brand : Brand.Unknown), last4: r.last4, token: toHex(r.token),
-      date: x ? x.date : "", time: x ? x.time : "", procCode: x ? x.procCode : pc,
+      date: hf.date, time: hf.time, when: r.time, procCode: x ? x.procCode : pc,
       rc: r.rc, authCode: r.authCode, rrn: r.rrn, reversalPending: r.reversalPending,
       advicePending: kind === TxnKind.OFFLINE && state === TxnState.APPROVED && !r.uploaded,
       origInvoice: kind === TxnKind.VOID ? r.invoice : 0,
@@ -101,12 +104,12 @@ export function createJournalStore(j: Journal): HostStore {
 
   return {
     allocStan: function (purpose: StanPurpose, cb: Cb<number>) {
-      var res = j.reserve(STAN_KIND[purpose]!, {});
+      var res = j.reserve(STAN_KIND[purpose]!, { time: now ? now() : -1 });
       if (isErr(res)) cb(jerr(res)); else cb(null, res.stan);
     },
     begin: function (d: TxnRecord, cb: Cb<TxnRecord>) {
       var kind = d.kind === TxnKind.REFUND ? Kind.Refund : d.kind === TxnKind.VOID ? Kind.Void : Kind.Sale;
-      var res = j.reserve(kind, { amount: d.amount, token: tokenBytes(d.token), last4: d.last4, entryMode: d.entryMode,
+      var res = j.reserve(kind, { amount: d.amount, token: tokenBytes(d.token), last4: d.last4, entryMode: d.entryMode, time: d.when,
         origInvoice: d.kind === TxnKind.VOID ? d.origInvoice : undefined });
       if (isErr(res)) { cb(jerr(res)); return; }
       extra = { slot: res.slot, procCode: d.procCode, brand: d.brand, time: d.time, date: d.date };

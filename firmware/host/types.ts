@@ -88,6 +88,10 @@ export interface HostSettings {
 export interface EngineIo {
   setTimeout(fn: () => void, ms: number): number;
   clearTimeout(id: number): void;
-  /** local date and time for DE 12/13: { date: "MMDD", time: "hhmmss" } */
-  now(): { date: string; time: string };
+  /** local date and time for DE 12/13: { date: "MMDD", time: "hhmmss" } ("" when the clock is
+   *  not trusted: the request then goes without them), and `when`, the time the journal keeps
+   *  (seconds since 2020-01-01; -1 or absent: unknown) */
+  now(): { date: string; time: string; when?: number };
+  /** the host's clock: DE 13 and DE 12 of an answer to a request that carried none (firmware/clock.ts) */
+  hostTime?(de13: string, de12: string): void;
 }

@@ -75,19 +75,31 @@ export function sameBytes(a: Uint8Array, at: number, b: Uint8Array, bt: number, 
 
 export type Crc32 = (data: Uint8Array) => number;
 
+// ---- format version ---------------------------------------------------------------------
+/** THE journal format version: the low nibble of sector header byte 8. A sector is written
+ *  in the format of the firmware that opened it; its frames are read by that format.
+ *   1: R bytes 14..21 are the PAN token (8 bytes); no record time.
+ *   2: R bytes 14..17 are the PAN token (its first 4 bytes), 18..21 the record's time (u32 LE,
+ *      seconds since 2020-01-01 00:00:00 in the acquirer's local time; 0xFFFFFFFF = unknown).
+ *  A firmware reads formats 1..FORMAT. decodeHeader refuses a higher one (a newer firmware's
+ *  journal); newerFormat() says when a header is exactly that (firmware update/rollback:
+ *  an older firmware must refuse such a journal, never misread it). Bump on any frame change. */
+export var FORMAT = 2;
+
 // ---- sector header ----------------------------------------------------------------------
-// 0..3 magic "JRN1", 4..7 seq, 8..15 next numbers (nibble = format 1), 16..19 erase count,
+// 0..3 magic "JRN1", 4..7 seq, 8..15 next numbers (nibble = FORMAT), 16..19 erase count,
 // 20..23 reserved (FF), 24..27 CRC-32 of 0..23, 28..31 commit word (0 = committed, written
 // after the rest read back correctly).
 export var MAGIC = [0x4A, 0x52, 0x4E, 0x31];
-export interface Header { seq: number; stan: number; invoice: number; batch: number; erases: number; }
+/** format: FORMAT when written; as read (1..FORMAT) when decoded */
+export interface Header { seq: number; stan: number; invoice: number; batch: number; erases: number; format?: number; }
 
 export function encodeHeader(h: Header, crc: Crc32): Uint8Array {
   var b = new Uint8Array(HEADER_SIZE);
   b.fill(255);
   b.set(MAGIC, 0);
   putU32(b, 4, h.seq);
-  putNumbers(b, 8, 1, h.stan, h.invoice, h.batch);
+  putNumbers(b, 8, h.format || FORMAT, h.stan, h.invoice, h.batch);
   putU32(b, 16, h.erases);
   putU32(b, 24, crc(b.subarray(0, 24)));
   return b;
@@ -96,30 +108,43 @@ export function encodeHeader(h: Header, crc: Crc32): Uint8Array {
 export function decodeHeader(b: Uint8Array, at: number, crc: Crc32): Header | null {
   for (var i = 0; i < 4; i++) if (b[at + i] !== MAGIC[i]) return null;
   if (getU32(b, at + 28) !== 0) return null;
-  if (getNib(b, at + 8) !== 1) return null;
+  var fmt = getNib(b, at + 8);
+  if (fmt < 1 || fmt > FORMAT) return null;
   if (crc(b.subarray(at, at + 24)) !== getU32(b, at + 24)) return null;
-  var h = { seq: getU32(b, at + 4), stan: getStan(b, at + 8), invoice: getInv(b, at + 8), batch: getBatch(b, at + 8), erases: getU32(b, at + 16) };
+  var h = { seq: getU32(b, at + 4), stan: getStan(b, at + 8), invoice: getInv(b, at + 8), batch: getBatch(b, at + 8), erases: getU32(b, at + 16), format: fmt };
   if (!validNumber(h.stan) || !validNumber(h.invoice) || !validNumber(h.batch)) return null;
   return h;
+}
+
+/** a committed header whose format is newer than this firmware's (refuse the journal) */
+export function newerFormat(b: Uint8Array, at: number, crc: Crc32): boolean {
+  for (var i = 0; i < 4; i++) if (b[at + i] !== MAGIC[i]) return false;
+  return getU32(b, at + 28) === 0 && getNib(b, at + 8) > FORMAT && crc(b.subarray(at, at + 24)) === getU32(b, at + 24);
 }
 
 // ---- record R -----------------------------------------------------------------------------
 // 0..7 kind + stan + invoice + batch, 8..11 amount (Update: target slot), 12..13 card word:
 // last four digits (14 bits, 0x3FFF: none) + entry mode (top 2 bits, inverted: 11 = not
-// recorded, as every frame written before it was kept), 14..21 PAN token, 22..23 CRC-16 (low
-// half of CRC-32) of 0..21, 24..31 state bytes (St). Body = 0..23, written and read back
-// before the commit byte.
+// recorded, as every frame written before it was kept), 14..21 PAN token (format 1) or
+// 14..17 token + 18..21 time (format 2), 22..23 CRC-16 (low half of CRC-32) of 0..21, 24..31
+// state bytes (St). Body = 0..23, written and read back before the commit byte: the time
+// costs no write and no byte of its own.
 export var BODY_SIZE = 24;
 /** the card word of a frame without a card: no last four, no entry mode */
 export var NO_CARD = 0xFFFF;
+/** the stored time of a record without one (erased bits) */
+export var NO_TIME = 0xFFFFFFFF;
 
+/** time: undefined writes format 1 (8-byte token); a number (NO_TIME: unknown) format 2 */
 export function encodeBody(out: Uint8Array, kind: number, stan: number, inv: number, batch: number,
-  amount: number, card: number, token: Uint8Array | undefined, crc: Crc32, tail?: Uint8Array): void {
+  amount: number, card: number, token: Uint8Array | undefined, crc: Crc32, tail?: Uint8Array, time?: number): void {
   out.fill(255, 0, BODY_SIZE);
   putNumbers(out, 0, kind, stan, inv, batch);
   putU32(out, 8, amount);
   out[12] = card & 255; out[13] = (card >> 8) & 255;
-  if (token) out.set(token.length > 8 ? token.subarray(0, 8) : token, 14);
+  var tl = time === undefined ? 8 : 4;
+  if (token) out.set(token.length > tl ? token.subarray(0, tl) : token, 14);
+  if (time !== undefined) putU32(out, 18, time >= 0 && time < NO_TIME ? time : NO_TIME);
   if (tail) out.set(tail, 12); // an update frame's extension (bytes 12..21)
   var c = crc(out.subarray(0, 22));
   out[22] = c & 255; out[23] = (c >>> 8) & 255;

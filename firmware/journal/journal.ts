@@ -38,7 +38,9 @@ export interface JournalOptions {
 export interface JournalError { code: string; reason: string; }
 export interface Reserved { stan: number; invoice: number; batch: number; slot: number; }
 /** entryMode: DE 22 of the card (swipe, tap and keyed are kept, firmware/txn.ts EntryMode) */
-export interface ReserveFields { amount?: number; token?: Uint8Array; last4?: string; entryMode?: string; origInvoice?: number; }
+/** time: seconds since 2020-01-01 (acquirer local time), absent or -1 when the clock is not
+ *  trusted; kept in sectors of format 2 (F.FORMAT), with the token's first 4 bytes */
+export interface ReserveFields { amount?: number; token?: Uint8Array; last4?: string; entryMode?: string; origInvoice?: number; time?: number; }
 export interface BatchTotals extends Totals { batch: number; }
 
 function fail(code: string, reason: string): JournalError { return { code: code, reason: reason }; }
@@ -176,15 +178,16 @@ export class Journal {
   }
 
   // ---- sector headers ----
-  private has(s: number): boolean { return this.hv[s * 6] === 1; }
+  /** hv[s * 6]: 0 no header, else the sector's format (F.FORMAT) */
+  private has(s: number): boolean { return this.hv[s * 6]! > 0; }
   private seqOf(s: number): number { return this.hv[s * 6 + 1]!; }
   private hdr(s: number): F.Header | null {
     var v = this.hv, o = s * 6;
-    return v[o] ? { seq: v[o + 1]!, stan: v[o + 2]!, invoice: v[o + 3]!, batch: v[o + 4]!, erases: v[o + 5]! } : null;
+    return v[o] ? { seq: v[o + 1]!, stan: v[o + 2]!, invoice: v[o + 3]!, batch: v[o + 4]!, erases: v[o + 5]!, format: v[o]! } : null;
   }
   private setHdr(s: number, h: F.Header | null): void {
     var v = this.hv, o = s * 6;
-    v[o] = h ? 1 : 0;
+    v[o] = h ? h.format || F.FORMAT : 0;
     if (h) { v[o + 1] = h.seq; v[o + 2] = h.stan; v[o + 3] = h.invoice; v[o + 4] = h.batch; v[o + 5] = h.erases; }
   }
 
@@ -344,7 +347,7 @@ export class Journal {
       }
       this.setHdr(v, null);
       if (erased) {
-        var h: F.Header = { seq: maxSeq + 1, stan: this.stan, invoice: this.inv, batch: this.batch, erases: erases };
+        var h: F.Header = { seq: maxSeq + 1, stan: this.stan, invoice: this.inv, batch: this.batch, erases: erases, format: F.FORMAT };
         var hb = F.encodeHeader(h, this.crc);
         if (this.program(v, 0, hb.subarray(0, 28)) && this.program(v, 28, this.zeros(4))) {
           this.setHdr(v, h); this.newest = v; this.pos = 0;
@@ -357,7 +360,7 @@ export class Journal {
 
   /** writes a frame's body then its commit byte; burns and moves on when a read-back fails */
   private writeFrame(kind: number, stan: number, inv: number, batch: number, amount: number, card: number,
-    token: Uint8Array | undefined, allocates: boolean, headroom: number, tail?: Uint8Array): number | JournalError {
+    token: Uint8Array | undefined, allocates: boolean, headroom: number, tail?: Uint8Array, time?: number): number | JournalError {
     var e = this.startSession();
     if (e) return e;
     var spare = -1;
@@ -373,7 +376,8 @@ export class Journal {
       var f = spare >= 0 ? spare : this.pos++;
       spare = -1;
       var r = rOff(f), s = this.newest;
-      F.encodeBody(body, kind, stan, inv, batch, amount, card, token, this.crc, tail);
+      // a sector keeps the format it was opened in (an older firmware's goes on without times)
+      F.encodeBody(body, kind, stan, inv, batch, amount, card, token, this.crc, tail, this.hv[s * 6]! >= 2 ? (time === undefined ? -1 : time) : undefined);
       if (this.program(s, r, body) && this.program(s, r + St.Commit, this.zeros(1))) return s * this.fps + f;
       this.burnFrame(s, f);
       if (allocates) { // the burnt frame may have taken these numbers: never reuse them
@@ -414,7 +418,7 @@ export class Journal {
       inv = fields.origInvoice;
     }
     var res = this.writeFrame(kind, this.stan, inv, this.batch, amount, F.packCard(fields.last4, fields.entryMode), fields.token, true,
-      fin || kind === Kind.Void ? SALE_HEADROOM : ANY_HEADROOM);
+      fin || kind === Kind.Void ? SALE_HEADROOM : ANY_HEADROOM, undefined, fields.time);
     if (isErr(res)) return res;
     // writeFrame may have skipped numbers after a failed write: read them back from the frame
     var b = this.frame(res);
@@ -572,7 +576,7 @@ export class Journal {
         targets.push(getU32(b, r + 8));
         continue;
       }
-      var rec = parseRecord(b, r, aOff(f), slot, crc);
+      var rec = parseRecord(b, r, aOff(f), slot, crc, this.hv[s * 6]!);
       if (rec) { derive(rec); ix[slot] = flagsOf(rec, this.batch); }
     }
     for (var t = 0; t < targets.length; t++) this.reindex(targets[t]!);
@@ -604,7 +608,7 @@ export class Journal {
   private decode(slot: number): JournalRecord | null {
     var s = Math.floor(slot / this.fps);
     if (!(slot >= 0) || s >= this.region.sectors || !this.has(s)) return null;
-    var crc = this.crc, rec = parseRecord(this.frame(slot), 0, F.R_SIZE, slot, crc);
+    var crc = this.crc, rec = parseRecord(this.frame(slot), 0, F.R_SIZE, slot, crc, this.hv[s * 6]!);
     if (!rec) return null;
     var ups = this.ups, ext = false, i: number;
     for (i = 0; i < ups.length; i++) {

@@ -21,6 +21,9 @@ var unpackLast4 = F.unpackLast4;
 export interface JournalRecord {
   slot: number; kind: Kind; stan: number; invoice: number; batch: number;
   amount: number; token: Uint8Array; last4: string;
+  /** when it was reserved: seconds since 2020-01-01 (acquirer local time); -1 unknown (clock
+   *  not trusted then, or a format 1 frame) */
+  time: number;
   /** DE 22 ("" when not recorded) and card type (from the answer; Unknown until answered) */
   entryMode: string; brand: Brand;
   sent: boolean; printed: boolean; voided: boolean; uploaded: boolean;
@@ -87,17 +90,18 @@ export function flagsOf(rec: JournalRecord, batch: number): number {
     (inDoubt(rec) ? IX_DOUBT : 0) | (advicePending(rec) ? IX_ADV : 0);
 }
 
-/** decodes one transaction frame (R at r, A at a in b), null if it is not a valid record;
- *  state and answer are its own (fold updates in with applyUpdate, then derive) */
-export function parseRecord(b: Uint8Array, r: number, a: number, slot: number, crc: F.Crc32): JournalRecord | null {
+/** decodes one transaction frame (R at r, A at a in b) of a sector in format `fmt`, null if it
+ *  is not a valid record; state and answer are its own (fold updates in with applyUpdate, then
+ *  derive) */
+export function parseRecord(b: Uint8Array, r: number, a: number, slot: number, crc: F.Crc32, fmt: number): JournalRecord | null {
   if (b[r] === 255 && b[r + 1] === 255) return null;
   if (!validR(b, r, crc)) return null;
   var kind = getNib(b, r);
   if (kind === Kind.BatchClose || kind === Kind.Update) return null;
-  var card = b[r + 12]! | (b[r + 13]! << 8);
+  var card = b[r + 12]! | (b[r + 13]! << 8), timed = fmt >= 2, t = timed ? getU32(b, r + 18) : F.NO_TIME;
   var rec: JournalRecord = {
     slot: slot, kind: kind, stan: getStan(b, r), invoice: getInv(b, r), batch: getBatch(b, r),
-    amount: getU32(b, r + 8), token: new Uint8Array(b.subarray(r + 14, r + 22)),
+    amount: getU32(b, r + 8), token: new Uint8Array(b.subarray(r + 14, r + (timed ? 18 : 22))), time: t === F.NO_TIME ? -1 : t,
     last4: unpackLast4(card), entryMode: F.unpackEntry(card), brand: Brand.Unknown,
     sent: false, printed: false, voided: false, uploaded: false,
     result: Result.None, rc: "", authCode: "", rrn: "",

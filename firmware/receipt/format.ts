@@ -72,9 +72,3 @@ export function dateTime(t: number | string): string[] {
   return [c[0] + "-" + zeroPad(c[1]!, 2) + "-" + zeroPad(c[2]!, 2), zeroPad(h, 2) + ":" + zeroPad(mi, 2) + ":" + zeroPad(s, 2)];
 }
 
-/** a record's "MMDD" + "hhmmss" (DE 13, DE 12) -> ["MM-DD", "hh:mm:ss"] (the device has no
- *  year of its own); as given when not of that shape (e.g. "" once the journal forgot them) */
-export function txnDateTime(date: string, time: string): string[] {
-  if (date.length !== 4 || time.length !== 6) return [date, time];
-  return [date.substr(0, 2) + "-" + date.substr(2, 2), time.substr(0, 2) + ":" + time.substr(2, 2) + ":" + time.substr(4, 2)];
-}

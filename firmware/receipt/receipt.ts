@@ -5,7 +5,7 @@
 import { PrintDoc, PrintJob, Align, Hri, QrEc } from "../../drivers/print-doc";
 import { formatAmount, zeroPad } from "../util/money";
 import { maskedPan, lastFour } from "../util/mask";
-import { pair, rule, wrap, txnDateTime } from "./format";
+import { pair, rule, wrap, dateTime } from "./format";
 import { Brand, TxnKind, TxnRecord, TxnState } from "../txn";
 
 export interface MerchantInfo {
@@ -68,11 +68,17 @@ function lines(e: PrintDoc, s: string): void {
 
 export function renderReceipt(e: PrintDoc, m: MerchantInfo, t: TxnRecord, copy: Copy, reprint: boolean): void {
   var COLUMNS = e.columns;
-  var dt = txnDateTime(t.date, t.time);
   // a voided sale was approved: its reprint is the approved receipt
   var approved = t.state === TxnState.APPROVED || t.state === TxnState.VOIDED;
   renderHeader(e, m, reprint);
-  lines(e, pair("DATE: " + dt[0], "TIME: " + dt[1], COLUMNS));
+  // the time the journal keeps for it, or none: never the clock's guess
+  var when = t.when === undefined ? -1 : t.when; // seconds since 2020-01-01 (firmware/clock.ts)
+  if (when >= 0) {
+    var dt = dateTime(1577836800 + when);
+    lines(e, pair("DATE: " + dt[0], "TIME: " + dt[1], COLUMNS));
+  } else {
+    e.line("TIME: not set (no host sync)");
+  }
   lines(e, pair("BATCH: " + zeroPad(t.batch, 6), "INVOICE: " + zeroPad(t.invoice, 6), COLUMNS));
   e.line("STAN: " + zeroPad(t.stan, 6));
   e.line(rule("-", COLUMNS));

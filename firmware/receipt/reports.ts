@@ -3,7 +3,7 @@
 // (firmware/txn.ts).
 import { PrintDoc, PrintJob, Align } from "../../drivers/print-doc";
 import { formatAmount, zeroPad } from "../util/money";
-import { pair, rule, dateTime } from "./format";
+import { pair, rule, dateTime, wrap } from "./format";
 import { MerchantInfo, renderHeader, renderFooter } from "./receipt";
 import { SettleResult, Totals, TxnKind, TxnRecord, TxnState } from "../txn";
 
@@ -11,6 +11,7 @@ export interface BatchReport {
   /** "X": running totals, batch stays open; "Z": end of day, batch closes */
   kind: "X" | "Z";
   batch: number;
+  /** Unix-style seconds of the acquirer's local time, or why the time is not known */
   time: number | string;
   totals: Totals;
   /** optional per-transaction lines (approved or voided records), visited one at a time */
@@ -32,11 +33,21 @@ function totalsBlock(e: PrintDoc, cur: string, t: Totals): void {
 }
 
 function stamp(e: PrintDoc, batch: number, time: number | string): void {
-  var COLUMNS = e.columns; // the printer's characters per line
-  var dt = dateTime(time);
-  e.line(pair("DATE: " + dt[0], "TIME: " + dt[1], COLUMNS));
+  stampTime(e, time);
   e.line("BATCH: " + zeroPad(batch, 6));
-  e.line(rule("=", COLUMNS));
+  e.line(rule("=", e.columns));
+}
+
+/** the date and time, or why there is none */
+export function stampTime(e: PrintDoc, time: number | string): void {
+  var COLUMNS = e.columns; // the printer's characters per line
+  if (typeof time === "number") {
+    var dt = dateTime(time);
+    e.line(pair("DATE: " + dt[0], "TIME: " + dt[1], COLUMNS));
+  } else {
+    var w = wrap("TIME: not set (" + time + ")", COLUMNS); // no trusted clock: say why, print none
+    for (var i = 0; i < w.length; i++) e.line(w[i]!);
+  }
 }
 
 export function renderBatchReport(e: PrintDoc, m: MerchantInfo, r: BatchReport, reprint: boolean): void {

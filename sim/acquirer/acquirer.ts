@@ -105,6 +105,19 @@ export interface AcquirerOptions {
   macKey?: string | null;
   /** a terminal's health report arrived (0800, DE 70 801): its table (./health.ts) */
   onHealth?: (tid: string, table: string) => void;
+  /** the host's clock, ms since 1970 of its LOCAL time (read with UTC getters): DE 12/13 of
+   *  every answer to a request that carried none (0810, 0510, ...: the terminal sets its clock
+   *  from them). Default: the machine's local time; the simulator passes its virtual clock. */
+  now?: () => number;
+}
+
+/** the machine's local time as ms whose UTC fields read local (the default host clock) */
+export function localNowMs(): number { const d = new Date(); return d.getTime() - d.getTimezoneOffset() * 60000; }
+
+/** DE 13 "MMDD" and DE 12 "hhmmss" of a host clock reading (ms, UTC fields = local time) */
+export function hostDateTime(ms: number): { de13: string; de12: string } {
+  const d = new Date(ms), p = (n: number) => String(n).padStart(2, "0");
+  return { de13: p(d.getUTCMonth() + 1) + p(d.getUTCDate()), de12: p(d.getUTCHours()) + p(d.getUTCMinutes()) + p(d.getUTCSeconds()) };
 }
 
 export const DEFAULT_IDLE_TIMEOUT_MS = 60000;
@@ -132,6 +145,7 @@ export class Acquirer {
   private log: (line: string) => void;
   private connSeq = 0;
   private macKey: string | null;
+  private now: () => number;
   /** financial requests refused for a bad or missing MAC (answered A0, not processed) */
   macFailures = 0;
   /** malformed requests received (the connection is closed on them) */
@@ -155,6 +169,7 @@ export class Acquirer {
     this.log = opts.log ?? (() => {});
     this.macKey = opts.macKey === undefined ? TEST_MAC_KEY : opts.macKey;
     this.health = new HealthBook(opts.onHealth);
+    this.now = opts.now ?? localNowMs;
   }
 
   /** Listen on the simulator's virtual network; with `tls`, behind the TLS model
@@ -329,6 +344,10 @@ export class Acquirer {
   private reply(req: IsoMessage, rc: string): IsoMessage {
     const r: IsoMessage = { mti: responseMti(req.mti), f: {} };
     for (const de of [3, 4, 11, 12, 13, 24, 41, 42, 60, 62]) if (req.f[de] !== undefined) r.f[de] = req.f[de]!;
+    if (req.f[12] === undefined) { // the request had no time: answer with the host's (the terminal's clock source)
+      const t = hostDateTime(this.now());
+      r.f[12] = t.de12; r.f[13] = t.de13;
+    }
     r.f[39] = rc;
     return r;
   }

@@ -5,6 +5,10 @@
 // common path (schedule, run) keeps no index.
 import type { Clock } from "./types";
 
+/** the wall-clock time at virtual t = 0 (ms since 1970; its UTC fields are the acquirer's local
+ *  time): the simulated host's clock is WORLD_EPOCH_MS + now() * 1000 (docs/time.md) */
+export const WORLD_EPOCH_MS = Date.UTC(2026, 11, 4, 9, 0, 0);
+
 /** handle = seq + 1 */
 interface Entry { t: number; seq: number; fn: () => void; cancelled: boolean; }
 

@@ -2,6 +2,7 @@
 // (sim/harness.ts) with the acquirer simulator in-process on the virtual network. The screen
 // is read back off the virtual SSD1306's RAM (screen-text.ts); the receipt is the virtual
 // printer's paper; the ledger is the acquirer's view of this terminal.
+import { WORLD_EPOCH_MS } from "../bus/clock";
 import { createWorld, readBoard, World, WorldOptions } from "../harness";
 import { testCert, testServerCredentials, TlsCredentials } from "../bus/tls";
 import { Acquirer, AcquirerOptions } from "../acquirer/acquirer";
@@ -41,10 +42,14 @@ export class SimTarget implements Target {
     const tls = board.hostLink.transport === "tls";
     const files = { ...o.storageFiles };
     if (tls && o.tlsCa !== null) files[CA_FILE] = o.tlsCa ?? testCert("ca.der");
-    this.world = createWorld({ board: "pos-esp32-v1", ...o, storageFiles: files } as WorldOptions);
+    // the acquirer listens before the firmware boots: the boot echo (docs/time.md) is its
+    // first message
+    this.world = createWorld({ board: "pos-esp32-v1", ...o, storageFiles: files, boot: false } as WorldOptions);
     const clock = this.world.clock;
-    this.acquirer = new Acquirer({ ...o.acquirer, after: (ms, fn) => clock.after(ms / 1000, fn), cancel: (h) => clock.cancel(h as number) });
+    this.acquirer = new Acquirer({ now: () => WORLD_EPOCH_MS + clock.now() * 1000, ...o.acquirer,
+      after: (ms, fn) => clock.after(ms / 1000, fn), cancel: (h) => clock.cancel(h as number) });
     this.acquirer.attach(this.world.net, ACQUIRER_HOST, ACQUIRER_PORT, tls ? o.acquirerTls ?? testServerCredentials() : undefined);
+    if (o.boot !== false) this.world.powerOn();
   }
 
   part(role: string): any {

@@ -15,8 +15,9 @@ export function makeFlash(r: AuditRegion, seed = 1): NorFlash {
   return new NorFlash({ ranges: [{ base: r.base, size: r.sectors * r.sectorSize }], sectorSize: r.sectorSize, seed });
 }
 
-export function openLog(flash: NorFlash, r: AuditRegion): AuditLog {
-  return new AuditLog(flash, r, sha);
+/** clock: the trusted clock's seconds since 2020, -1 when not set (default) */
+export function openLog(flash: NorFlash, r: AuditRegion, clock: () => number = () => -1): AuditLog {
+  return new AuditLog(flash, r, sha, clock);
 }
 
 export function image(flash: NorFlash, r: AuditRegion): Uint8Array {

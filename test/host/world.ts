@@ -1,6 +1,6 @@
 // A deterministic host world for engine tests: virtual clock, virtual network, the acquirer
 // simulator, an Espruino-style `net` module over the virtual network, and the engine.
-import { VirtualClock } from "../../sim/bus/clock";
+import { VirtualClock, WORLD_EPOCH_MS } from "../../sim/bus/clock";
 import { VirtualNetworkImpl } from "../../sim/bus/network";
 import { Acquirer, AcquirerOptions } from "../../sim/acquirer/acquirer";
 import { createLink, HostLink } from "../../firmware/host/link";
@@ -70,7 +70,7 @@ export interface World {
 export function makeWorld(opts: { acquirer?: AcquirerOptions; engine?: Partial<EngineOptions>; openStore?: () => HostStore } = {}): World {
   const clock = new VirtualClock();
   const net = new VirtualNetworkImpl(clock);
-  const acq = new Acquirer({ after: (ms, fn) => clock.after(ms / 1000, fn), cancel: (h) => clock.cancel(h as number), ...opts.acquirer });
+  const acq = new Acquirer({ now: () => WORLD_EPOCH_MS + clock.now() * 1000, after: (ms, fn) => clock.after(ms / 1000, fn), cancel: (h) => clock.cancel(h as number), ...opts.acquirer });
   acq.attach(net, HOST, PORT);
   // a memory store survives a reboot as is; a journal store is reopened from flash
   const store = (opts.openStore ? opts.openStore() : createMemoryStore()) as MemoryStore;

@@ -8,13 +8,15 @@ import { allRecords } from "../support/journal-records";
 
 export type StateName = "sent" | "printed" | "voided" | "uploaded" | "revset" | "revcleared" | "reversed";
 export type Op =
-  | { t: "reserve"; kind: number; amount: number; last4: string; token: number[]; orig?: number }
+  | { t: "reserve"; kind: number; amount: number; last4: string; token: number[]; orig?: number; time?: number }
   | { t: "state"; idx: number; st: StateName }
   | { t: "answer"; idx: number; result: number; rc: string; auth: string; rrn: string }
   | { t: "close" };
 
 export interface MRec {
   slot: number; kind: number; stan: number; invoice: number; batch: number; amount: number; last4: string; token: number[];
+  /** the record's time as the journal keeps it (-1 unknown); token: the 4 bytes it keeps */
+  time: number;
   st: { [k: string]: boolean }; answer: { result: number; rc: string; auth: string; rrn: string } | null;
 }
 /** recs: by op index; settled records are archived (null) once their batch is closed and
@@ -62,10 +64,10 @@ export function mPending(r: MRec): boolean {
 export function exec(j: Journal, m: Model, op: Op): boolean {
   if (op.t === "reserve") {
     const orig = op.orig !== undefined ? m.recs[op.orig]!.invoice : undefined;
-    const res = j.reserve(op.kind, { amount: op.amount, last4: op.last4, token: new Uint8Array(op.token), origInvoice: orig });
+    const res = j.reserve(op.kind, { amount: op.amount, last4: op.last4, token: new Uint8Array(op.token), origInvoice: orig, time: op.time });
     if (isJournalError(res)) return false;
     m.recs.push({ slot: res.slot, kind: op.kind, stan: res.stan, invoice: res.invoice, batch: res.batch, amount: op.amount,
-      last4: op.last4, token: op.token, st: {}, answer: null });
+      last4: op.last4, token: op.token.slice(0, 4), time: op.time === undefined ? -1 : op.time, st: {}, answer: null });
     m.lastStan = res.stan;
     if (op.kind === Kind.Sale || op.kind === Kind.Refund) m.lastInv = res.invoice;
     return true;
@@ -134,11 +136,13 @@ export function chooseOp(m: Model, rand: () => number, n: number): Op {
   const y = rand();
   if (voidable.length && y < 0.08) {
     const v = voidable[Math.floor(rand() * voidable.length)]!;
-    return { t: "reserve", kind: Kind.Void, amount: v.r.amount, last4: v.r.last4, token: v.r.token, orig: v.i };
+    return { t: "reserve", kind: Kind.Void, amount: v.r.amount, last4: v.r.last4, token: v.r.token, orig: v.i, time: 200000000 + n };
   }
   const kind = y < 0.7 ? Kind.Sale : y < 0.8 ? Kind.Refund : y < 0.9 ? Kind.Echo : y < 0.95 ? Kind.Logon : Kind.Advice;
   const tok = [n & 255, (n >> 8) & 255, 7, 7, 7, 7, 7, Math.floor(rand() * 256)];
-  return { t: "reserve", kind, amount: 1 + Math.floor(rand() * 99999), last4: String(1000 + (n % 9000)), token: tok };
+  // a record time (seconds since 2020) or none (clock not trusted): both must read back
+  const time = rand() < 0.2 ? undefined : 200000000 + n * 37;
+  return { t: "reserve", kind, amount: 1 + Math.floor(rand() * 99999), last4: String(1000 + (n % 9000)), token: tok, time };
 }
 
 // ---- invariant checks ----------------------------------------------------------------------------------
@@ -181,7 +185,7 @@ export function check(j: Journal, m: Model, inflight: InFlight[], cuts: number, 
     if (r && r.stan !== mr.stan && !required) r = undefined; // its sector was erased and reused
     if (!r) { if (required) bad.push(`I3: record stan ${mr.stan} (slot ${mr.slot}) lost`); return; }
     if (r.kind !== mr.kind || r.stan !== mr.stan || r.invoice !== mr.invoice || r.batch !== mr.batch || r.amount !== mr.amount ||
-      r.last4 !== mr.last4 || r.token.join() !== mr.token.join()) bad.push(`I3: record stan ${mr.stan} reads back different`);
+      r.last4 !== mr.last4 || r.token.join() !== mr.token.join() || r.time !== mr.time) bad.push(`I3: record stan ${mr.stan} reads back different`);
     for (const st of Object.keys(FLAG) as StateName[]) {
       const have = !!r[FLAG[st]];
       if (mr.st[st] && !have) bad.push(`I3: stan ${mr.stan} lost state ${st}`);

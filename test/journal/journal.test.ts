@@ -5,6 +5,7 @@ import { Kind, Result, isJournalError, Reserved, Journal, openJournal } from "..
 import { Brand } from "../../firmware/txn";
 import { makeFlash, open, region, crc32 } from "./support";
 import { rng } from "./campaign";
+import * as F from "../../firmware/journal/format";
 import { batchList, inDoubtList } from "../support/journal-records";
 
 const tok = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]);
@@ -27,7 +28,7 @@ describe("journal: numbers and records", () => {
     assert.deepEqual([echo.stan, echo.invoice], [2, 0], "an echo takes a STAN, no invoice");
     const j2 = open(flash, reg); // power cycle
     const rec = j2.byInvoice(1)!;
-    assert.equal(rec.amount, 1999); assert.equal(rec.last4, "1111"); assert.deepEqual([...rec.token], [...tok]);
+    assert.equal(rec.amount, 1999); assert.equal(rec.last4, "1111"); assert.deepEqual([...rec.token], [...tok.subarray(0, 4)], "format 2 keeps the first 4 bytes of the token");
     assert.equal(rec.authCode, "AB12C3"); assert.equal(rec.rrn, "123456789012"); assert.ok(rec.printed);
     assert.equal(rec.reversalPending, false);
     assert.deepEqual(j2.next(), { stan: 3, invoice: 2, batch: 1 });
@@ -297,5 +298,58 @@ describe("journal: fault state and random-content starts", () => {
 describe("journal: format helpers", () => {
   it("crc32 matches E.CRC32's check value", () => {
     assert.equal(crc32(new Uint8Array(Buffer.from("123456789"))), 0xcbf43926);
+  });
+});
+
+describe("journal: record time (format 2)", () => {
+  it("keeps each record's time (seconds since 2020) or 'unknown' with the body: no extra byte or write", () => {
+    const reg = region(4), flash = makeFlash(reg);
+    const j = open(flash, reg);
+    const a = j.reserve(Kind.Sale, { amount: 100, token: tok, last4: "1111", time: 217_000_000 }) as Reserved;
+    const b = j.reserve(Kind.Sale, { amount: 200, token: tok, last4: "2222" }) as Reserved; // clock not trusted
+    const c = j.reserve(Kind.Logon, { time: 0 }) as Reserved;
+    const d = j.reserve(Kind.Echo, { time: -1 }) as Reserved;
+    const k = open(flash, reg); // power cycle
+    assert.equal(k.bySlot(a.slot)!.time, 217_000_000);
+    assert.equal(k.bySlot(b.slot)!.time, -1);
+    assert.equal(k.bySlot(c.slot)!.time, 0, "2020-01-01 00:00:00 is a time, not 'unknown'");
+    assert.equal(k.bySlot(d.slot)!.time, -1);
+    assert.equal(F.framesPerSector(4096), 84, "48-byte frames as before");
+  });
+
+  it("reads an older firmware's format 1 sector: token 8 bytes, time unknown; goes on in its format, opens new sectors in format 2", () => {
+    const reg = region(4), flash = makeFlash(reg);
+    // a sector as format 1 wrote it: header nibble 1, R bytes 14..21 all token
+    flash.write(F.encodeHeader({ seq: 1, stan: 41, invoice: 7, batch: 3, erases: 1, format: 1 }, crc32).subarray(0, 28), reg.base);
+    flash.write(new Uint8Array(4), reg.base + 28);
+    const body = new Uint8Array(F.BODY_SIZE);
+    F.encodeBody(body, Kind.Sale, 41, 7, 3, 1234, F.packCard("4242", "021"), tok, crc32);
+    flash.write(body, reg.base + F.rOff(0));
+    flash.write(new Uint8Array(1), reg.base + F.rOff(0) + F.St.Commit);
+    const j = open(flash, reg);
+    assert.deepEqual(j.next(), { stan: 42, invoice: 8, batch: 3 });
+    const old = j.byInvoice(7)!;
+    assert.deepEqual([old.amount, old.last4, old.time, [...old.token]], [1234, "4242", -1, [...tok]]);
+    // the new firmware writes on in the old sector with the old layout (no time there)...
+    const e = j.reserve(Kind.Echo, { time: 5 }) as Reserved;
+    assert.equal(j.bySlot(e.slot)!.time, -1);
+    // ...until the sector is full; the next one is format 2 and keeps times
+    let last: Reserved = e;
+    while (Math.floor(last.slot / 84) === 0) last = j.reserve(Kind.Echo, { time: 77 }) as Reserved;
+    const hb = flash.read(F.HEADER_SIZE, reg.base + Math.floor(last.slot / 84) * 4096);
+    assert.equal(F.decodeHeader(hb, 0, crc32)!.format, F.FORMAT);
+    assert.equal(open(flash, reg).bySlot(last.slot)!.time, 77);
+    assert.equal(open(flash, reg).byInvoice(7)!.time, -1, "the old record still reads as it did");
+  });
+
+  it("an older firmware's decoder refuses a newer format's header; newerFormat() names it", () => {
+    const h = F.encodeHeader({ seq: 1, stan: 1, invoice: 1, batch: 1, erases: 0, format: F.FORMAT + 1 }, crc32);
+    h.fill(0, 28, 32); // committed
+    assert.equal(F.decodeHeader(h, 0, crc32), null);
+    assert.equal(F.newerFormat(h, 0, crc32), true);
+    const cur = F.encodeHeader({ seq: 1, stan: 1, invoice: 1, batch: 1, erases: 0 }, crc32);
+    cur.fill(0, 28, 32);
+    assert.equal(F.decodeHeader(cur, 0, crc32)!.format, F.FORMAT);
+    assert.equal(F.newerFormat(cur, 0, crc32), false);
   });
 });

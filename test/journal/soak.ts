@@ -73,7 +73,7 @@ function reconcile(inflight: InFlight[]): void {
       const r = recs.find((x) => x.stan === f.next.stan && x.kind === op.kind && x.amount === op.amount);
       if (r) {
         m.recs.push({ slot: r.slot, kind: r.kind, stan: r.stan, invoice: r.invoice, batch: r.batch, amount: r.amount, last4: r.last4,
-          token: [...r.token], st: {}, answer: null });
+          token: [...r.token], time: r.time, st: {}, answer: null });
         // it took its numbers; a later call may already have taken higher ones
         if (dist(m.lastStan, r.stan) < 1000) { m.lastStan = r.stan; cutsStan = later; }
         if ((op.kind === Kind.Sale || op.kind === Kind.Refund) && dist(m.lastInv, r.invoice) < 1000) { m.lastInv = r.invoice; cutsInv = later; }

@@ -63,11 +63,16 @@ describe("receipt layout", () => {
     assert.match(f, /FAILED\n\s+RESPONSE CODE 95/);
   });
 
-  it("date and time as the record has them (DE 13, DE 12); blank when the journal no longer knows them", () => {
-    const t = text((e) => renderReceipt(e, MERCHANT, { ...SALE, date: "0102", time: "030405" }, Copy.Customer, false)).text;
-    assert.match(t, /DATE: 01-02 +TIME: 03:04:05/);
-    const r = text((e) => renderReceipt(e, MERCHANT, { ...SALE, date: "", time: "" }, Copy.Customer, true)).text;
-    assert.match(r, /\nDATE: +TIME: *\n/);
+  it("date and time from the time the journal keeps; 'not set' with the reason when it has none, never a guess", () => {
+    const t = text((e) => renderReceipt(e, MERCHANT, { ...SALE, when: 31 * 86400 + 3 * 3600 + 4 * 60 + 5 }, Copy.Customer, false)).text;
+    assert.match(t, /DATE: 2020-02-01 +TIME: 03:04:05/);
+    for (const at of [-1, undefined]) {
+      const r = text((e) => renderReceipt(e, MERCHANT, { ...SALE, when: at, date: "1126", time: "000509" }, Copy.Customer, true)).text;
+      assert.match(r, /\nTIME: not set \(no host sync\)\n/);
+      assert.doesNotMatch(r, /DATE:|11-26|00:05:09/);
+    }
+    const x = text((e) => renderBatchReport(e, MERCHANT, { ...X_REPORT, time: "no host sync since power-up" }, false)).text;
+    assert.match(x, /TIME: not set \(no host sync since\npower-up\)|TIME: not set \(no host sync\nsince power-up\)/);
   });
 
   it("card type and entry mode on the card line; CARD and nothing when not known", () => {

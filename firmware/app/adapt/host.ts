@@ -9,6 +9,7 @@ import { HostPort, AppError, appError } from "../ports";
 import { TxnResult, PaymentRequest, HostError } from "../../host/types";
 import { Engine, AdminResult } from "../../host/engine";
 import { TxnKind, TxnRecord } from "../../txn";
+import { clockNow } from "../../clock";
 
 function outcomeError(r: TxnResult): AppError | null {
   var o = r.outcome as string;
@@ -29,10 +30,16 @@ export function hostPort(engine: Engine): HostPort {
   return {
     boot: function (cb) {
       var w = engine.pendingWork();
-      if (!w.reversal && !w.advices) { cb(null); return; }
+      // then an echo while the clock is not set: its answer carries the host's time (DE 12/13,
+      // firmware/clock.ts); it changes nothing else, so its outcome is only logged by the link
+      var sync = function (err: AppError | null): void {
+        if (err || clockNow() >= 0) { cb(err); return; }
+        engine.echo(function () { cb(null); });
+      };
+      if (!w.reversal && !w.advices) { sync(null); return; }
       engine.flush(function (err, r) {
         if (err) { cb(appError("HOST_ERROR", err.message)); return; }
-        cb(r && r.reversalPending ? appError("NO_LINK", "Reversal still pending") : null);
+        sync(r && r.reversalPending ? appError("NO_LINK", "Reversal still pending") : null);
       });
     },
     financial: function (req, cb) {

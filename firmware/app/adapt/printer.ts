@@ -32,7 +32,8 @@ export function statusHub(tap?: (what: string) => void): StatusHub {
   return { emit: function (w) { if (tap) tap(w); if (fn) fn(w); }, listen: function (f) { fn = f; } };
 }
 
-export function printerPort(printer: PrinterLike, status: StatusHub, settings: () => Settings, now: () => string): PrinterPort {
+/** now: the report time (Unix-style seconds of the acquirer's local time), or why there is none */
+export function printerPort(printer: PrinterLike, status: StatusHub, settings: () => Settings, now: () => number | string): PrinterPort {
   return {
     onStatus: status.listen,
     cancel: function () { printer.cancel(); },

@@ -4,9 +4,9 @@
 import { strict as assert } from "assert";
 import { SimTarget } from "../../sim/scenario/target-sim";
 import { WORLD_EPOCH_MS } from "../../sim/bus/clock";
-import { R, sale, play } from "../support/flows";
+import { R, sale, play, CASHIER_PIN } from "../support/flows";
 
-const REPRINT_LAST = [{ press: "MENU" }, { press: "3" }, { press: "1" }, { expectReceipt: "REPRINT", within: 30 }, R];
+const REPRINT_LAST = [{ press: "MENU" }, { press: "3" }, ...CASHIER_PIN, { press: "1" }, { expectReceipt: "REPRINT", within: 30 }, R];
 
 /** the host's clock now, as the receipt prints it */
 function hostTime(t: SimTarget): number { return WORLD_EPOCH_MS + t.now() * 1000; }
@@ -52,7 +52,7 @@ describe("real time on the bundle", function () {
     play(t, [{ press: "MENU" }, { press: "0" }, { press: "5" }, { expectScreen: "NOT SET", within: 5 }, { press: "CANCEL" }, { press: "CANCEL" }, { press: "CANCEL" }, R]);
     // a report while the clock is unknown says why instead of printing a time
     before = t.receipt().length;
-    play(t, [{ press: "MENU" }, { press: "4" }, { expectReceipt: "X REPORT", within: 30 }, R]);
+    play(t, [{ press: "MENU" }, { press: "4" }, ...CASHIER_PIN, { expectReceipt: "X REPORT", within: 30 }, R]);
     const x = t.receipt().slice(before);
     assert.match(x, /TIME: not set \(no host sync\s+since\s+power-up\)/);
     assert.equal(printedTime(x), null);

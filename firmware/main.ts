@@ -15,6 +15,7 @@ import { openJournal } from "./journal/journal";
 import { createCardService } from "./cards/service";
 import { zeroPad } from "./util/money";
 import { platformFault } from "./app/platform";
+import { markReady } from "./update/ready";
 
 var started = false;
 
@@ -59,7 +60,7 @@ function main(): void {
   var ports = buildPorts(p, settings, engine, store, journal, {
     graphics: display || undefined, keypad: keypad || undefined, printer: printer ? { driver: printer, status: status } : undefined,
   }, cards);
-  startApp(ports, settings);
+  startApp(ports, settings, function () { markReady(p.flash, p.board().flashRegions.boot, p.crc32, p.log); });
   // provisioning from the console (USB): posConfig("ssid", "shop-wifi"), then reboot
   global.posConfig = function (name: string, value: any): void {
     var err = configure(settings, name, value);

@@ -11,15 +11,21 @@ import { idleState } from "./menu";
 import { printReceipt } from "./printing";
 import { parseDigits } from "../util/money";
 
-export function startApp(ports: Ports, settings: SettingsStore): App {
+/** onReady: called once when the app first reaches its idle screen (READY: firmware update
+ *  confirmation, docs/update.md) */
+export function startApp(ports: Ports, settings: SettingsStore, onReady?: () => void): App {
   if (!settings.load()) ports.log("settings: no valid copy, using defaults");
   var app = new App(ports, settings, idleState);
   provision(app);
-  checkJournal(app);
+  checkJournal(app, onReady);
   return app;
 }
 
-function checkJournal(app: App): void {
+function checkJournal(app: App, onReady?: () => void): void {
+  var ready = function (): void {
+    app.idle();
+    if (onReady) { var f = onReady; onReady = undefined; f(); }
+  };
   var why = app.ports.journal.fault();
   if (why) { app.go(faultState(app, why)); return; }
   var s = busy(app, "STARTING", "Checking host...");
@@ -32,12 +38,12 @@ function checkJournal(app: App): void {
       var txn = t;
       app.go(message(app, "RECEIPT", ["Receipt INV " + txn.invoice, "was not finished:", "reprinting"], 3, function () {
         printReceipt(app, txn, "merchant", true, [], function () {
-          app.ports.journal.receiptDone(txn.stan, function () { app.idle(); });
+          app.ports.journal.receiptDone(txn.stan, function () { ready(); });
         });
       }));
       return;
     }
-    app.idle();
+    ready();
   });
 }
 

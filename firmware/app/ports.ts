@@ -5,6 +5,7 @@
 // transaction is firmware/txn.ts's TxnRecord everywhere: as the engine answers it, as the
 // journal reads it back, as it is printed.
 import { CardData, TxnKind, TxnRecord, Totals, SettleResult } from "../txn";
+import { Board } from "../../boards/types";
 
 /** An error handed to the flow: `code` decides the screen, `message` is shown as is. */
 export interface AppError { code: string; message: string; }
@@ -115,6 +116,8 @@ export interface Ports {
   sha256: (data: string) => string;
   /** a random byte 0..255 (E.hwRand on the device) */
   randomByte: () => number;
+  /** the board file (built anew on each call): the firmware update reads its flash regions */
+  board?: () => Board;
   /** the interpreter is low on memory: refuse new sales (firmware/board.ts memoryLow) */
   memoryLow?: () => boolean;
   log: (line: string) => void;

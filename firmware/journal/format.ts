@@ -80,6 +80,10 @@ export type Crc32 = (data: Uint8Array) => number;
 // 20..23 reserved (FF), 24..27 CRC-32 of 0..23, 28..31 commit word (0 = committed, written
 // after the rest read back correctly).
 export var MAGIC = [0x4A, 0x52, 0x4E, 0x31];
+/** the journal format this build writes and reads (the header's format nibble). A firmware that
+ *  changes the layout bumps it; an older firmware then refuses the journal (newerFormat) instead
+ *  of misreading it, and the update refuses an image whose format is lower (docs/update.md). */
+export var FORMAT_VERSION = 1;
 export interface Header { seq: number; stan: number; invoice: number; batch: number; erases: number; }
 
 export function encodeHeader(h: Header, crc: Crc32): Uint8Array {
@@ -87,7 +91,7 @@ export function encodeHeader(h: Header, crc: Crc32): Uint8Array {
   b.fill(255);
   b.set(MAGIC, 0);
   putU32(b, 4, h.seq);
-  putNumbers(b, 8, 1, h.stan, h.invoice, h.batch);
+  putNumbers(b, 8, FORMAT_VERSION, h.stan, h.invoice, h.batch);
   putU32(b, 16, h.erases);
   putU32(b, 24, crc(b.subarray(0, 24)));
   return b;
@@ -96,11 +100,19 @@ export function encodeHeader(h: Header, crc: Crc32): Uint8Array {
 export function decodeHeader(b: Uint8Array, at: number, crc: Crc32): Header | null {
   for (var i = 0; i < 4; i++) if (b[at + i] !== MAGIC[i]) return null;
   if (getU32(b, at + 28) !== 0) return null;
-  if (getNib(b, at + 8) !== 1) return null;
+  if (getNib(b, at + 8) !== FORMAT_VERSION) return null;
   if (crc(b.subarray(at, at + 24)) !== getU32(b, at + 24)) return null;
   var h = { seq: getU32(b, at + 4), stan: getStan(b, at + 8), invoice: getInv(b, at + 8), batch: getBatch(b, at + 8), erases: getU32(b, at + 16) };
   if (!validNumber(h.stan) || !validNumber(h.invoice) || !validNumber(h.batch)) return null;
   return h;
+}
+
+/** the format of a header whose magic and CRC are good but whose format is newer than this
+ *  build's (written by a later firmware), else 0 */
+export function newerFormat(b: Uint8Array, at: number, crc: Crc32): number {
+  for (var i = 0; i < 3; i++) if (b[at + i] !== MAGIC[i]) return 0;
+  var f = getNib(b, at + 8);
+  return f > FORMAT_VERSION && crc(b.subarray(at, at + 24)) === getU32(b, at + 24) ? f : 0;
 }
 
 // ---- record R -----------------------------------------------------------------------------

@@ -1,0 +1,34 @@
+// The loader's decision (docs/update.md): which slot to boot, counting a trial boot BEFORE the
+// candidate is loaded and rolling back a trial that started MAX_TRIALS times without READY.
+// Pure over a BootControl and a slot check, so it is unit-tested without a device.
+import { BootControl, BootState, MAX_TRIALS, emptySlot } from "./bootctl";
+
+export interface Choice { slot: number; trial: boolean; note: string; }
+
+/** fileOk(slot): the slot's Storage file exists with the length and CRC the snapshot holds */
+export function chooseSlot(ctl: BootControl, fileOk: (slot: number) => boolean): Choice {
+  var s = ctl.state;
+  if (!s) {
+    // no boot control yet (flashed before this loader existed, or both copies bad): the first
+    // slot that exists; the firmware's READY writes the first snapshot
+    return { slot: fileOk(0) ? 0 : fileOk(1) ? 1 : -1, trial: false, note: "no boot control" };
+  }
+  var other = 1 - s.active;
+  var rollback = function (why: string): Choice {
+    if (!fileOk(other)) return { slot: fileOk(s!.active) ? s!.active : -1, trial: s!.trial, note: why + "; no previous version to roll back to" };
+    var next: BootState = { seq: 0, active: other, trial: false, failed: s!.slots[s!.active]!.version, slots: [emptySlot(), emptySlot()] };
+    next.slots[other] = s!.slots[other]!;
+    var err = ctl.save(next);
+    return { slot: other, trial: false, note: why + "; rolled back to v" + s!.slots[other]!.version + (err ? " (" + err + ")" : "") };
+  };
+  if (!s.trial) {
+    if (fileOk(s.active)) return { slot: s.active, trial: false, note: "" };
+    return rollback("slot " + s.active + " damaged");
+  }
+  var n = ctl.attempts();
+  if (n >= MAX_TRIALS) return rollback("v" + s.slots[s.active]!.version + " did not reach READY in " + n + " boots");
+  if (!fileOk(s.active)) return rollback("trial slot " + s.active + " damaged");
+  // counted before the candidate runs: a crash anywhere after this line is one attempt
+  ctl.countAttempt();
+  return { slot: s.active, trial: true, note: "trial boot " + (n + 1) + " of " + MAX_TRIALS };
+}

@@ -22,6 +22,8 @@ export class UpdateServer {
   /** outcomes the terminals reported (B frames) and data frames served */
   outcomes: string[] = [];
   served = 0;
+  /** tests: lines for the log option to collect */
+  log: string[] = [];
   /** drop the connection after this many more data frames (tests) */
   dropAfter = -1;
   private readonly proto = protocol();

@@ -16,6 +16,7 @@ import { createCardService } from "./cards/service";
 import { zeroPad } from "./util/money";
 import { platformFault } from "./app/platform";
 import { markReady } from "./update/ready";
+import { consoleUpdate } from "./update/serial";
 
 var started = false;
 
@@ -66,6 +67,8 @@ function main(): void {
     var err = configure(settings, name, value);
     p.log(err ? "posConfig: " + err : "posConfig: " + name + " saved; reboot to apply");
   };
+  // the firmware update's serial path (docs/update.md)
+  global.posUpdate = function (cmd: string, a: any, b: any): void { p.log(consoleUpdate(p, settings.values.updateKey, cmd, a, b)); };
   p.log("POS firmware on " + p.board().name);
 }
 

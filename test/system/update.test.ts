@@ -3,8 +3,25 @@
 import { strict as assert } from "assert";
 import { SimTarget } from "../../sim/scenario/target-sim";
 import { withVersion } from "../../sim/update/image";
+import { serialUpdate } from "../../sim/update/serial";
+import type { BoardLink } from "../../tools/flash";
 import { play, sale, waitFor } from "../support/flows";
-import { firmwareSource, serve, openUpdate, install, ready, bootState, storedSettings, text, consoleSince } from "../support/update";
+import { firmwareSource, serve, openUpdate, install, ready, bootState, storedSettings, text, consoleSince, TEST_KEY } from "../support/update";
+
+/** the simulated board's console as a BoardLink: a typed line runs as the REPL runs it */
+function consoleLink(t: SimTarget): BoardLink {
+  return {
+    exchange: async (line, until) => {
+      const c0 = t.world.console.length;
+      t.world.mcu.invoke(line, undefined, []);
+      t.run(0.05);
+      const out = t.world.console.slice(c0).join("\n") + "\n";
+      if (!until.test(out)) throw new Error("no answer to " + line.slice(0, 40) + ": " + out);
+      return out;
+    },
+    close: () => {},
+  };
+}
 
 describe("firmware update (system, via the boot loader)", function () {
   this.timeout(300000);
@@ -99,6 +116,17 @@ describe("firmware update (system, via the boot loader)", function () {
       assert.match(t.world.console.slice(-5).join("\n"), c.why, c.name);
       assert.deepEqual(bootState(t), before, c.name + ": boot control untouched");
     }
+  });
+
+  it("installs over the serial console (posUpdate lines), and refuses a forged image there too", async () => {
+    const t = new SimTarget();
+    ready(t);
+    assert.equal(await serialUpdate(consoleLink(t), withVersion(v1, 2), "ee".repeat(16)), "UPDATE ERR bad signature");
+    assert.equal(await serialUpdate(consoleLink(t), withVersion(v1, 2), TEST_KEY), "UPDATE OK switched");
+    t.run(1); // the restart
+    ready(t, 60);
+    assert.ok(t.world.console.some((l) => l.includes("v2 confirmed")));
+    assert.equal(bootState(t)!.slots[bootState(t)!.active]!.version, 2);
   });
 
   it("resumes after the link drops mid-transfer", () => {

@@ -68,7 +68,7 @@ function main(): void {
     p.log(err ? "posConfig: " + err : "posConfig: " + name + " saved; reboot to apply");
   };
   // the firmware update's serial path (docs/update.md)
-  global.posUpdate = function (cmd: string, a: any, b: any): void { p.log(consoleUpdate(p, settings.values.updateKey, cmd, a, b)); };
+  global.posUpdate = consoleUpdate;
   p.log("POS firmware on " + p.board().name);
 }
 

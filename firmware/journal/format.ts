@@ -107,14 +107,6 @@ export function decodeHeader(b: Uint8Array, at: number, crc: Crc32): Header | nu
   return h;
 }
 
-/** the format of a header whose magic and CRC are good but whose format is newer than this
- *  build's (written by a later firmware), else 0 */
-export function newerFormat(b: Uint8Array, at: number, crc: Crc32): number {
-  for (var i = 0; i < 3; i++) if (b[at + i] !== MAGIC[i]) return 0;
-  var f = getNib(b, at + 8);
-  return f > FORMAT_VERSION && crc(b.subarray(at, at + 24)) === getU32(b, at + 24) ? f : 0;
-}
-
 // ---- record R -----------------------------------------------------------------------------
 // 0..7 kind + stan + invoice + batch, 8..11 amount (Update: target slot), 12..13 card word:
 // last four digits (14 bits, 0x3FFF: none) + entry mode (top 2 bits, inverted: 11 = not

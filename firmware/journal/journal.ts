@@ -110,7 +110,9 @@ export class Journal {
       var h = this.read(F.HEADER_SIZE, this.addr(s, 0));
       if (!isErased(h, 0, F.HEADER_SIZE)) allFF = false;
       var d = F.decodeHeader(h, 0, this.crc);
-      if (!d) newer = Math.max(newer, F.newerFormat(h, 0, this.crc));
+      // magic (any "JRN" generation) and CRC good, format newer than this build's
+      if (!d && h[0] === 0x4A && h[1] === 0x52 && h[2] === 0x4E && (h[8]! & 15) > F.FORMAT_VERSION &&
+        this.crc(h.subarray(0, 24)) === F.getU32(h, 24)) newer = Math.max(newer, h[8]! & 15);
       this.setHdr(s, d);
       if (d && (best < 0 || d.seq > this.seqOf(best))) best = s;
     }

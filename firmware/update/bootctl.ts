@@ -20,10 +20,13 @@
 // menu only, so its functions cost no RAM at idle.
 import { FlashDevice } from "../../drivers/hal";
 
-export var SLOT_NAMES = ["fw.a", "fw.b"];
-/** a trial that started this many times without READY is rolled back */
-export var MAX_TRIALS = 3;
-export var SNAPSHOT_SIZE = 64;
+/** Storage names of the two slots, and limits (inlined by the compiler: no RAM at idle) */
+export const enum Slot { A = "fw.a", B = "fw.b" }
+export const enum Boot {
+  /** a trial that started this many times without READY is rolled back */
+  Trials = 3,
+  Snapshot = 64,
+}
 
 export interface SlotInfo { version: number; length: number; crc: number; fmt: number; }
 export interface BootState {
@@ -45,70 +48,70 @@ export interface BootControl {
   countAttempt(): boolean;
   /** writes s as the newest snapshot (seq is set); returns an error text or null */
   save(s: BootState): string | null;
-}
-
-export function emptySlot(): SlotInfo { return { version: 0, length: 0, crc: 0, fmt: 0 }; }
-
-/** the snapshot bytes for s (pure: the harness and the flash tool write the first one) */
-export function encodeSnapshot(s: BootState, crc32: (d: Uint8Array) => number): Uint8Array {
-  var b = new Uint8Array(SNAPSHOT_SIZE);
-  b.fill(255);
-  var put = function (at: number, v: number): void {
-    b[at] = v & 255; b[at + 1] = (v >>> 8) & 255; b[at + 2] = (v >>> 16) & 255; b[at + 3] = (v >>> 24) & 255;
-  };
-  b[0] = 0x42; b[1] = 0x4F; b[2] = 0x4F; b[3] = 0x54;
-  put(4, s.seq);
-  b[8] = s.active; b[9] = s.trial ? 1 : 0;
-  put(12, s.failed);
-  for (var i = 0; i < 2; i++) {
-    var o = 16 + i * 16, sl = s.slots[i]!;
-    put(o, sl.version); put(o + 4, sl.length); put(o + 8, sl.crc); put(o + 12, sl.fmt);
-  }
-  put(60, crc32(b.subarray(0, 60)));
-  return b;
-}
-
-/** the state held in b (64 bytes), or null unless magic and CRC are good */
-export function decodeSnapshot(b: Uint8Array, crc32: (d: Uint8Array) => number): BootState | null {
-  var get = function (at: number): number { return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0; };
-  if (b[0] !== 0x42 || b[1] !== 0x4F || b[2] !== 0x4F || b[3] !== 0x54) return null;
-  if (crc32(b.subarray(0, 60)) !== get(60)) return null;
-  if (b[8]! > 1 || b[9]! > 1) return null;
-  var slots: SlotInfo[] = [];
-  for (var i = 0; i < 2; i++) {
-    var o = 16 + i * 16;
-    slots.push({ version: get(o), length: get(o + 4), crc: get(o + 8), fmt: get(o + 12) });
-  }
-  return { seq: get(4), active: b[8]!, trial: b[9] === 1, failed: get(12), slots: slots };
+  /** the snapshot bytes for s (the simulator writes a first one the way make flash would) */
+  encode(s: BootState): Uint8Array;
+  /** the state 64 bytes hold, or null unless magic and CRC are good */
+  decode(b: Uint8Array): BootState | null;
 }
 
 export function bootControl(flash: FlashDevice, region: BootRegion, crc32: (d: Uint8Array) => number): BootControl {
   var size = region.sectorSize;
+  var encode = function (s: BootState): Uint8Array {
+    var b = new Uint8Array(Boot.Snapshot);
+    b.fill(255);
+    var put = function (at: number, v: number): void {
+      b[at] = v & 255; b[at + 1] = (v >>> 8) & 255; b[at + 2] = (v >>> 16) & 255; b[at + 3] = (v >>> 24) & 255;
+    };
+    b[0] = 0x42; b[1] = 0x4F; b[2] = 0x4F; b[3] = 0x54;
+    put(4, s.seq);
+    b[8] = s.active; b[9] = s.trial ? 1 : 0;
+    put(12, s.failed);
+    for (var i = 0; i < 2; i++) {
+      var o = 16 + i * 16, sl = s.slots[i]!;
+      put(o, sl.version); put(o + 4, sl.length); put(o + 8, sl.crc); put(o + 12, sl.fmt);
+    }
+    put(60, crc32(b.subarray(0, 60)));
+    return b;
+  };
+  var decode = function (b: Uint8Array): BootState | null {
+    var get = function (at: number): number { return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0; };
+    if (b[0] !== 0x42 || b[1] !== 0x4F || b[2] !== 0x4F || b[3] !== 0x54) return null;
+    if (crc32(b.subarray(0, 60)) !== get(60)) return null;
+    if (b[8]! > 1 || b[9]! > 1) return null;
+    var slots: SlotInfo[] = [];
+    for (var i = 0; i < 2; i++) {
+      var o = 16 + i * 16;
+      slots.push({ version: get(o), length: get(o + 4), crc: get(o + 8), fmt: get(o + 12) });
+    }
+    return { seq: get(4), active: b[8]!, trial: b[9] === 1, failed: get(12), slots: slots };
+  };
   var current = -1;
   var addr = function (sector: number): number { return region.base + sector * size; };
   var state: BootState | null = null;
   for (var s = 0; s < 2; s++) {
-    var st = decodeSnapshot(flash.read(SNAPSHOT_SIZE, addr(s)), crc32);
+    var st = decode(flash.read(Boot.Snapshot, addr(s)));
     if (st && (!state || st.seq > state.seq)) { state = st; current = s; }
   }
   /** index of the first erased tally word (words scanned in 256-byte reads) */
   var tallyEnd = function (): number {
     if (current < 0) return 0;
-    for (var off = SNAPSHOT_SIZE; off < size; off += 256) {
+    for (var off = Boot.Snapshot; off < size; off += 256) {
       var n = Math.min(256, size - off), w = flash.read(n, addr(current) + off);
       for (var i = 0; i < n; i += 4) {
-        if ((w[i]! & w[i + 1]! & w[i + 2]! & w[i + 3]!) === 255) return (off + i - SNAPSHOT_SIZE) >> 2;
+        if ((w[i]! & w[i + 1]! & w[i + 2]! & w[i + 3]!) === 255) return (off + i - Boot.Snapshot) >> 2;
       }
     }
-    return (size - SNAPSHOT_SIZE) >> 2;
+    return (size - Boot.Snapshot) >> 2;
   };
   var ctl: BootControl = {
     state: state,
+    encode: encode,
+    decode: decode,
     attempts: tallyEnd,
     countAttempt: function () {
       var k = tallyEnd();
-      if (current < 0 || SNAPSHOT_SIZE + k * 4 >= size) return false;
-      var a = addr(current) + SNAPSHOT_SIZE + k * 4;
+      if (current < 0 || Boot.Snapshot + k * 4 >= size) return false;
+      var a = addr(current) + Boot.Snapshot + k * 4;
       flash.write(new Uint8Array(4), a);
       var r = flash.read(4, a);
       return (r[0]! | r[1]! | r[2]! | r[3]!) === 0;
@@ -116,7 +119,7 @@ export function bootControl(flash: FlashDevice, region: BootRegion, crc32: (d: U
     save: function (next: BootState): string | null {
       var target = current === 0 ? 1 : 0;
       next.seq = ctl.state ? ctl.state.seq + 1 : 1;
-      var b = encodeSnapshot(next, crc32);
+      var b = encode(next);
       var a = addr(target);
       flash.erasePage(a);
       // the whole sector must read erased: a stray 0 in the tally would count a boot
@@ -127,8 +130,8 @@ export function bootControl(flash: FlashDevice, region: BootRegion, crc32: (d: U
       // body first, magic last: the magic is the commit
       flash.write(b.subarray(4), a + 4);
       flash.write(b.subarray(0, 4), a);
-      var back = flash.read(SNAPSHOT_SIZE, a);
-      for (var j = 0; j < SNAPSHOT_SIZE; j++) if (back[j] !== b[j]) return "boot control write failed";
+      var back = flash.read(Boot.Snapshot, a);
+      for (var j = 0; j < Boot.Snapshot; j++) if (back[j] !== b[j]) return "boot control write failed";
       current = target;
       ctl.state = next;
       return null;

@@ -1,7 +1,7 @@
 // The loader's decision (docs/update.md): which slot to boot, counting a trial boot BEFORE the
 // candidate is loaded and rolling back a trial that started MAX_TRIALS times without READY.
 // Pure over a BootControl and a slot check, so it is unit-tested without a device.
-import { BootControl, BootState, MAX_TRIALS, emptySlot } from "./bootctl";
+import { BootControl, BootState, Boot } from "./bootctl";
 
 export interface Choice { slot: number; trial: boolean; note: string; }
 
@@ -16,7 +16,7 @@ export function chooseSlot(ctl: BootControl, fileOk: (slot: number) => boolean):
   var other = 1 - s.active;
   var rollback = function (why: string): Choice {
     if (!fileOk(other)) return { slot: fileOk(s!.active) ? s!.active : -1, trial: s!.trial, note: why + "; no previous version to roll back to" };
-    var next: BootState = { seq: 0, active: other, trial: false, failed: s!.slots[s!.active]!.version, slots: [emptySlot(), emptySlot()] };
+    var next: BootState = { seq: 0, active: other, trial: false, failed: s!.slots[s!.active]!.version, slots: [{ version: 0, length: 0, crc: 0, fmt: 0 }, { version: 0, length: 0, crc: 0, fmt: 0 }] };
     next.slots[other] = s!.slots[other]!;
     var err = ctl.save(next);
     return { slot: other, trial: false, note: why + "; rolled back to v" + s!.slots[other]!.version + (err ? " (" + err + ")" : "") };
@@ -26,9 +26,9 @@ export function chooseSlot(ctl: BootControl, fileOk: (slot: number) => boolean):
     return rollback("slot " + s.active + " damaged");
   }
   var n = ctl.attempts();
-  if (n >= MAX_TRIALS) return rollback("v" + s.slots[s.active]!.version + " did not reach READY in " + n + " boots");
+  if (n >= Boot.Trials) return rollback("v" + s.slots[s.active]!.version + " did not reach READY in " + n + " boots");
   if (!fileOk(s.active)) return rollback("trial slot " + s.active + " damaged");
   // counted before the candidate runs: a crash anywhere after this line is one attempt
   ctl.countAttempt();
-  return { slot: s.active, trial: true, note: "trial boot " + (n + 1) + " of " + MAX_TRIALS };
+  return { slot: s.active, trial: true, note: "trial boot " + (n + 1) + " of " + Boot.Trials };
 }

@@ -10,7 +10,7 @@
 // loader's names stays a global, and then evaluates global.__bootCode at the top level, as
 // the interpreter evaluates .bootcde (the firmware's top-level names become globals).
 import readBoard from "@board";
-import { bootControl, SLOT_NAMES } from "./bootctl";
+import { bootControl, Slot } from "./bootctl";
 import { chooseSlot } from "./choose";
 
 var TRIAL_SECONDS = 180;
@@ -21,7 +21,7 @@ function loaderPick(): string | undefined {
   var region = readBoard().flashRegions.boot;
   var ctl = bootControl(flash, region, E.CRC32);
   var fileOk = function (slot: number): boolean {
-    var f = storage.read(SLOT_NAMES[slot]!);
+    var f = storage.read(slot ? Slot.B : Slot.A);
     if (!f) return false;
     var s = ctl.state;
     if (!s) return true;
@@ -37,7 +37,7 @@ function loaderPick(): string | undefined {
       E.reboot();
     }, TRIAL_SECONDS * 1000);
   }
-  return storage.read(SLOT_NAMES[c.slot]!);
+  return storage.read(c.slot ? Slot.B : Slot.A);
 }
 
 global.__bootCode = loaderPick();

@@ -4,14 +4,14 @@
 // version on success. Everything is built when the technician opens it.
 import { App, State, screen, message, confirm } from "../app/flow";
 import { bootControl } from "./bootctl";
-import { updateProtocol, Offer, Frame, MAX_DATA } from "./protocol";
+import { updateProtocol, Offer, Frame, Wire } from "./protocol";
 import { createStager } from "./stager";
 import { firmwareVersion } from "./version";
 import { FORMAT_VERSION } from "../journal/format";
 import { fromHex } from "../app/hmac";
 
 /** the update server listens on the acquirer's host, this many ports above it */
-export var UPDATE_PORT_OFFSET = 1;
+export const enum UpdatePort { Offset = 1 }
 
 export function startUpdate(app: App, back: () => void): void {
   var v = app.settings.values;
@@ -44,7 +44,7 @@ export function startUpdate(app: App, back: () => void): void {
     app.go(message(app, "UPDATE FAILED", lines, 30, back));
   };
   var request = function (): void {
-    var at = stager.next(), n = Math.min(MAX_DATA, offer!.size - at);
+    var at = stager.next(), n = Math.min(Wire.MaxData, offer!.size - at);
     send("G", proto.u32(at) + String.fromCharCode(n >> 8, n & 255));
   };
   var install = function (): void {
@@ -88,7 +88,7 @@ export function startUpdate(app: App, back: () => void): void {
     var net: NetModule;
     try { net = require("net"); } catch (e) { fail("no network module"); return; }
     buf = "";
-    var me = net.connect({ host: v.host, port: v.port + UPDATE_PORT_OFFSET }, function () {
+    var me = net.connect({ host: v.host, port: v.port + UpdatePort.Offset }, function () {
       send("Q", v.tid + " " + firmwareVersion() + " " + FORMAT_VERSION);
     });
     sock = me;

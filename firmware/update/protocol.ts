@@ -11,8 +11,7 @@
 // streaming SHA-256 in the interpreter; each step reads one chunk from Storage).
 // HMAC-SHA-256(update key, "POSFW" + version + jf + size (u32 BE each) + digest).
 // Everything is built inside updateProtocol(): nothing of it stays in RAM at idle.
-export var DIGEST_CHUNK = 1024;
-export var MAX_DATA = 1024;
+export const enum Wire { DigestChunk = 1024, MaxData = 1024 }
 
 export interface Offer { version: number; fmt: number; size: number; digest: string; hmac: string; }
 export interface Frame { type: string; payload: string; }
@@ -51,7 +50,7 @@ export function updateProtocol(sha256: (s: string) => string, crc32: (s: string)
       if (buf.length < 4) return buf.length && buf.charAt(0) !== "U" ? { error: "bad frame start" } : null;
       if (buf.charAt(0) !== "U") return { error: "bad frame start" };
       var n = (buf.charCodeAt(2) << 8) | buf.charCodeAt(3);
-      if (n > MAX_DATA + 64) return { error: "frame too long (" + n + ")" };
+      if (n > Wire.MaxData + 64) return { error: "frame too long (" + n + ")" };
       if (buf.length < 8 + n) return null;
       var body = buf.substr(1, 3 + n);
       if (crc32(body) !== getU32(buf, 4 + n)) return { error: "frame CRC mismatch" };

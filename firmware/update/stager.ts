@@ -4,8 +4,8 @@
 // whole file against the offer, then switches in one step: one boot-control snapshot naming the
 // new slot as a trial. The running slot and the boot control are never touched before that
 // snapshot, so a cut anywhere boots the old version; after it, the new one (on trial).
-import { BootControl, BootState, SLOT_NAMES } from "./bootctl";
-import { Offer, Protocol, DIGEST_CHUNK } from "./protocol";
+import { BootControl, BootState, Slot } from "./bootctl";
+import { Offer, Protocol, Wire } from "./protocol";
 import { hmacSha256 } from "../app/hmac";
 
 export interface StagerDeps {
@@ -33,14 +33,14 @@ export interface Stager {
 }
 
 /** bytes Storage must keep free beyond the image, so that writing it never compacts */
-export var STORAGE_MARGIN = 4096;
+const enum Margin { Storage = 4096 }
 
 export function createStager(d: StagerDeps): Stager {
   var offered: Offer | null = null;
   var written = 0;
   var state = d.ctl.state;
   var target = state ? 1 - state.active : -1;
-  var name = target >= 0 ? SLOT_NAMES[target]! : "";
+  var name: string = target === 1 ? Slot.B : Slot.A;
   var same = function (a: string, b: string): boolean {
     var x = a.length ^ b.length;
     for (var i = 0; i < a.length && i < b.length; i++) x |= a.charCodeAt(i) ^ b.charCodeAt(i);
@@ -60,7 +60,7 @@ export function createStager(d: StagerDeps): Stager {
       // here: a cut during compaction can lose every file)
       var old = d.storage.read(name);
       var free = d.storage.getFree() + 0;
-      if (free < o.size + STORAGE_MARGIN) return "Storage full (" + free + " bytes free): reflash";
+      if (free < o.size + Margin.Storage) return "Storage full (" + free + " bytes free): reflash";
       if (old) d.storage.erase(name);
       offered = o;
       written = 0;
@@ -80,7 +80,7 @@ export function createStager(d: StagerDeps): Stager {
       var f = d.storage.read(name);
       if (!f || f.length !== o.size) return "staged file missing";
       var h = d.proto.zeroDigest();
-      for (var at = 0; at < o.size; at += DIGEST_CHUNK) h = d.proto.step(h, d.storage.read(name, at, Math.min(DIGEST_CHUNK, o.size - at))!);
+      for (var at = 0; at < o.size; at += Wire.DigestChunk) h = d.proto.step(h, d.storage.read(name, at, Math.min(Wire.DigestChunk, o.size - at))!);
       if (!same(h, o.digest)) return "image digest mismatch";
       var s = state!;
       var next: BootState = { seq: 0, active: target, trial: true, failed: 0, slots: [s.slots[0]!, s.slots[1]!] };

@@ -4,7 +4,7 @@
 // protocol.ts), run here on Node's crypto.
 import * as crypto from "crypto";
 import * as zlib from "zlib";
-import { updateProtocol, Offer, DIGEST_CHUNK, Protocol } from "../../firmware/update/protocol";
+import { updateProtocol, Offer, Wire, Protocol } from "../../firmware/update/protocol";
 
 const TAG = /POSFW v(\d+) jf(\d+)/;
 
@@ -26,7 +26,7 @@ export function withVersion(image: string, version: number, fmt?: number): strin
 export function imageDigest(image: string): string {
   const p = protocol();
   let h = p.zeroDigest();
-  for (let at = 0; at < image.length; at += DIGEST_CHUNK) h = p.step(h, image.slice(at, at + DIGEST_CHUNK));
+  for (let at = 0; at < image.length; at += Wire.DigestChunk) h = p.step(h, image.slice(at, at + Wire.DigestChunk));
   return h;
 }
 

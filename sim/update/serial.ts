@@ -3,14 +3,14 @@
 // twin) and checks each answer.
 import type { BoardLink } from "../../tools/flash";
 import { protocol, makeOffer } from "./image";
-import { MAX_DATA } from "../../firmware/update/protocol";
+import { Wire } from "../../firmware/update/protocol";
 
-/** the console lines that install `image`: the offer, the data in MAX_DATA pieces, finish */
+/** the console lines that install `image`: the offer, the data in Wire.MaxData pieces, finish */
 export function serialLines(image: string, keyHex: string): string[] {
   const hex = Buffer.from(protocol().encodeOffer(makeOffer(image, keyHex)), "latin1").toString("hex");
   const lines = [`posUpdate("offer","${hex}")`];
-  for (let at = 0; at < image.length; at += MAX_DATA) {
-    lines.push(`posUpdate("data",${at},"${Buffer.from(image.slice(at, at + MAX_DATA), "latin1").toString("base64")}")`);
+  for (let at = 0; at < image.length; at += Wire.MaxData) {
+    lines.push(`posUpdate("data",${at},"${Buffer.from(image.slice(at, at + Wire.MaxData), "latin1").toString("base64")}")`);
   }
   lines.push(`posUpdate("finish")`);
   return lines;

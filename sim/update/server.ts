@@ -4,7 +4,7 @@
 // (D), anything malformed -> E and close. Faults for tests: drop the link after N data frames.
 import type { VirtualNetwork, VirtualSocket } from "../bus/types";
 import type { Offer } from "../../firmware/update/protocol";
-import { MAX_DATA } from "../../firmware/update/protocol";
+import { Wire } from "../../firmware/update/protocol";
 import { makeOffer, protocol } from "./image";
 
 export interface UpdateServerOptions {
@@ -55,7 +55,7 @@ export class UpdateServer {
           send("O", p.encodeOffer(this.offer));
         } else if (f.type === "G" && f.payload.length === 6) {
           const at = p.getU32(f.payload, 0), n = (f.payload.charCodeAt(4) << 8) | f.payload.charCodeAt(5);
-          if (n < 1 || n > MAX_DATA || at + n > this.o.image.length) { refuse(`bad range ${at}+${n}`); return; }
+          if (n < 1 || n > Wire.MaxData || at + n > this.o.image.length) { refuse(`bad range ${at}+${n}`); return; }
           if (this.dropAfter === 0) { this.dropAfter = -1; log("fault: link dropped"); open = false; sock.end(); return; }
           if (this.dropAfter > 0) this.dropAfter--;
           let data = this.o.image.slice(at, at + n);

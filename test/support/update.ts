@@ -5,7 +5,8 @@ import * as fs from "fs";
 import { SimTarget, ACQUIRER_HOST, ACQUIRER_PORT } from "../../sim/scenario/target-sim";
 import { UpdateServer, UpdateServerOptions } from "../../sim/update/server";
 import { crc32 } from "../../sim/update/image";
-import { decodeSnapshot, BootState, SNAPSHOT_SIZE } from "../../firmware/update/bootctl";
+import type { BootState } from "../../firmware/update/bootctl";
+import { readBootControl } from "../../sim/update/install";
 import { SettingsStore, Settings } from "../../firmware/app/settings";
 import { defaultBundle } from "../../sim/harness";
 import { waitFor } from "./flows";
@@ -47,13 +48,7 @@ export function install(t: SimTarget): void {
 }
 
 export function bootState(t: SimTarget): BootState | null {
-  const r = t.world.board.flashRegions.boot;
-  let best: BootState | null = null;
-  for (let s = 0; s < 2; s++) {
-    const st = decodeSnapshot(t.world.flash.read(SNAPSHOT_SIZE, r.base + s * r.sectorSize), (d) => crc32(d));
-    if (st && (!best || st.seq > best.seq)) best = st;
-  }
-  return best;
+  return readBootControl(t.world.flash, t.world.board).state;
 }
 
 /** the settings as stored (the newest valid copy) */

@@ -3,10 +3,11 @@
 import { strict as assert } from "assert";
 import * as zlib from "zlib";
 import { RamFlash } from "../../firmware/journal/ram-flash";
-import { bootControl, encodeSnapshot, decodeSnapshot, emptySlot, BootState, MAX_TRIALS } from "../../firmware/update/bootctl";
+import { bootControl, BootState, Boot } from "../../firmware/update/bootctl";
 import { chooseSlot } from "../../firmware/update/choose";
 import { createStager } from "../../firmware/update/stager";
-import { FIRMWARE_TAG, firmwareVersion } from "../../firmware/update/version";
+import * as fs from "fs";
+import { firmwareVersion } from "../../firmware/update/version";
 import { FORMAT_VERSION } from "../../firmware/journal/format";
 import { protocol, makeOffer, imageInfo, withVersion, sha256, crc32 as crcStr, imageDigest } from "../../sim/update/image";
 
@@ -16,17 +17,18 @@ const KEY = "101112131415161718191a1b1c1d1e1f";
 const keyBytes = Buffer.from(KEY, "hex").toString("latin1");
 
 function state(active: number, trial: boolean, versions: [number, number]): BootState {
-  return { seq: 0, active, trial, failed: 0, slots: versions.map((v) => (v ? { version: v, length: 100 + v, crc: v, fmt: 1 } : emptySlot())) };
+  return { seq: 0, active, trial, failed: 0, slots: versions.map((v) => (v ? { version: v, length: 100 + v, crc: v, fmt: 1 } : { version: 0, length: 0, crc: 0, fmt: 0 })) };
 }
 
 describe("update: boot control", () => {
   it("encodes and decodes a snapshot; any flipped byte invalidates it", () => {
     const s = { ...state(1, true, [1, 2]), seq: 7, failed: 3 };
-    const b = encodeSnapshot(s, crc);
-    assert.deepEqual(decodeSnapshot(b, crc), s);
+    const ctl = bootControl(new RamFlash(REGION.base, 8192, 4096), REGION, crc);
+    const b = ctl.encode(s);
+    assert.deepEqual(ctl.decode(b), s);
     for (let i = 0; i < 64; i++) {
       const c = new Uint8Array(b); c[i] ^= 0x10;
-      assert.equal(decodeSnapshot(c, crc), null, "byte " + i);
+      assert.equal(ctl.decode(c), null, "byte " + i);
     }
   });
 
@@ -91,9 +93,9 @@ describe("update: the loader's choice", () => {
 
   it("counts a trial boot before it runs, and rolls back after MAX_TRIALS without READY", () => {
     const { ctl } = setup(state(1, true, [1, 2]));
-    for (let i = 1; i <= MAX_TRIALS; i++) {
+    for (let i = 1; i <= Boot.Trials; i++) {
       const c = chooseSlot(ctl(), allOk);
-      assert.deepEqual(c, { slot: 1, trial: true, note: `trial boot ${i} of ${MAX_TRIALS}` });
+      assert.deepEqual(c, { slot: 1, trial: true, note: `trial boot ${i} of ${Boot.Trials}` });
     }
     const c = chooseSlot(ctl(), allOk);
     assert.equal(c.slot, 0);
@@ -147,8 +149,11 @@ describe("update: protocol frames", () => {
     assert.equal(p.decodeOffer("short"), null);
   });
 
-  it("the firmware's tag names this build's journal format", () => {
-    assert.deepEqual(imageInfo(FIRMWARE_TAG), { version: firmwareVersion(), fmt: FORMAT_VERSION });
+  it("the firmware's tag names this build's version and journal format", () => {
+    const tag = imageInfo(fs.readFileSync(require.resolve("../../firmware/update/version.ts"), "utf8"));
+    assert.deepEqual(tag, { version: firmwareVersion(), fmt: FORMAT_VERSION });
+    // a "new release" made by rewriting the tag reports its new version
+    assert.equal(imageInfo(withVersion("POSFW v1 jf1", 7))!.version, 7);
   });
 });
 

@@ -81,9 +81,10 @@ function gzipSize(code: string): number {
   return zlib.gzipSync(Buffer.from(code, "utf8"), { level: 9 }).length;
 }
 
-/** The loader's names live in a function (none stays a global at idle); the firmware slot it
+/** The loader's names live in a function (none stays a global at idle), and its cyclic garbage is
+ *  collected (process.memory()) before the firmware slot it
  *  picked is then evaluated at the top level, as .bootcde itself would be (loader.ts). */
-export const LOADER_WRAP = { banner: "(function(){", footer: "})();eval(global.__bootCode||\"\");delete global.__bootCode;" };
+export const LOADER_WRAP = { banner: "(function(){", footer: "})();process.memory();eval(global.__bootCode||\"\");delete global.__bootCode;" };
 
 /** Builds one entry for one board and writes it (only when it passed). */
 export async function buildEntry(args: {

@@ -6,6 +6,17 @@ import { bootControl, BootRegion, BootState } from "./bootctl";
 import { firmwareVersion } from "./version";
 
 export function markReady(flash: FlashDevice, region: BootRegion, crc32: (d: Uint8Array) => number, log: (l: string) => void): void {
+  if (global.__trialTimer) { clearTimeout(global.__trialTimer); delete global.__trialTimer; }
+  // the usual boot (confirmed, nothing to report) is decided from the newest header's bytes,
+  // without bootControl(): its closures would be cyclic garbage (about 140 JsVars until the
+  // next collection, measured on the twin)
+  var newest = -1, newestSeq = -1, h: Uint8Array | null = null;
+  for (var i = 0; i < 2; i++) {
+    var b = flash.read(16, region.base + i * region.sectorSize);
+    var seq = (b[4]! | (b[5]! << 8) | (b[6]! << 16) | (b[7]! << 24)) >>> 0;
+    if (b[0] === 0x42 && b[1] === 0x4F && b[2] === 0x4F && b[3] === 0x54 && seq > newestSeq) { newest = i; newestSeq = seq; h = b; }
+  }
+  if (newest < 0 || (h![9] === 0 && (h![12]! | h![13]! | h![14]! | h![15]!) === 0)) return;
   var ctl = bootControl(flash, region, crc32);
   var s = ctl.state;
   if (s && s.failed) log("update: v" + s.failed + " did not reach READY: rolled back to v" + s.slots[s.active]!.version);
@@ -15,5 +26,4 @@ export function markReady(flash: FlashDevice, region: BootRegion, crc32: (d: Uin
     var err = ctl.save(next);
     log(err ? "update: confirm failed: " + err : s.trial ? "update: v" + firmwareVersion() + " confirmed (READY)" : "update: rollback noted");
   }
-  if (global.__trialTimer) { clearTimeout(global.__trialTimer); delete global.__trialTimer; }
 }

@@ -4,7 +4,6 @@
 import type { Board } from "../../boards/types";
 import type { NorFlash } from "../parts/nor-flash";
 import type { StorageFs } from "../runtime/storage";
-import type { FlashDevice } from "../../drivers/hal";
 import { bootControl, BootControl, BootState, Boot, Slot } from "../../firmware/update/bootctl";
 import { crc32, imageInfo } from "./image";
 
@@ -19,8 +18,8 @@ export function firstBootState(image: string): BootState {
 
 /** the boot control as the loader reads it (writes are refused: for reading and encoding) */
 export function readBootControl(flash: NorFlash, board: Board): BootControl {
-  const dev: FlashDevice = {
-    read: (n, a) => flash.read(n, a),
+  const dev = {
+    read: (n: number, a: number) => flash.read(n, a),
     write: () => { throw new Error("read only"); },
     erasePage: () => { throw new Error("read only"); },
   };

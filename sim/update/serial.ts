@@ -1,7 +1,8 @@
 // The serial path of the firmware update (docs/update.md, firmware/update/serial.ts): the console
 // lines a host types, and a driver that types them into any BoardLink (a serial port, the ESP32
 // twin) and checks each answer.
-import type { BoardLink } from "../../tools/flash";
+/** a console that answers typed lines (tools/flash.ts StreamLink: a serial port or the twin) */
+export interface ConsoleLink { exchange(line: string, until: RegExp, ms: number): Promise<string>; }
 import { protocol, makeOffer } from "./image";
 import { Wire } from "../../firmware/update/protocol";
 
@@ -19,7 +20,7 @@ export function serialLines(image: string, keyHex: string): string[] {
 const ANSWER = /UPDATE (OK|ERR)([^\r\n]*)\r?\n/;
 
 /** types every line, stops at the first UPDATE ERR; resolves with the last answer */
-export async function serialUpdate(link: BoardLink, image: string, keyHex: string, progress: (l: string) => void = () => {}): Promise<string> {
+export async function serialUpdate(link: ConsoleLink, image: string, keyHex: string, progress: (l: string) => void = () => {}): Promise<string> {
   const lines = serialLines(image, keyHex);
   let last = "";
   for (let i = 0; i < lines.length; i++) {

@@ -7,6 +7,8 @@ import * as zlib from "zlib";
 import { updateProtocol, Offer, Wire, Protocol } from "../../firmware/update/protocol";
 
 const TAG = /POSFW v(\d+) jf(\d+)/;
+/** the firmware's TEST-ONLY default update key (settings.ts; a unit test keeps them equal) */
+export const TEST_UPDATE_KEY = "101112131415161718191a1b1c1d1e1f";
 
 export const sha256 = (s: string): string => crypto.createHash("sha256").update(Buffer.from(s, "latin1")).digest().toString("latin1");
 export const crc32 = (s: string | Uint8Array): number => zlib.crc32(typeof s === "string" ? Buffer.from(s, "latin1") : s);

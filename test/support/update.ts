@@ -4,7 +4,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import { SimTarget, ACQUIRER_HOST, ACQUIRER_PORT } from "../../sim/scenario/target-sim";
 import { UpdateServer, UpdateServerOptions } from "../../sim/update/server";
-import { crc32 } from "../../sim/update/image";
+import { crc32, TEST_UPDATE_KEY } from "../../sim/update/image";
 import type { BootState } from "../../firmware/update/bootctl";
 import { readBootControl } from "../../sim/update/install";
 import { SettingsStore, Settings } from "../../firmware/app/settings";
@@ -12,7 +12,7 @@ import { defaultBundle } from "../../sim/harness";
 import { waitFor } from "./flows";
 
 /** the key the firmware's defaults carry (TEST ONLY) */
-export const TEST_KEY = "101112131415161718191a1b1c1d1e1f";
+export const TEST_KEY = TEST_UPDATE_KEY;
 export const UPDATE_PORT = ACQUIRER_PORT + 1;
 
 export function firmwareSource(): string { return fs.readFileSync(defaultBundle("pos-esp32-v1"), "latin1"); }

@@ -4,6 +4,8 @@ import { strict as assert } from "assert";
 import { SimTarget } from "../../sim/scenario/target-sim";
 import { withVersion } from "../../sim/update/image";
 import { serialUpdate } from "../../sim/update/serial";
+import { attachDemoUpdate } from "../../sim/update/demo";
+import { defaultSettings } from "../../firmware/app/settings";
 import type { BoardLink } from "../../tools/flash";
 import { play, sale, waitFor } from "../support/flows";
 import { firmwareSource, serve, openUpdate, install, ready, bootState, storedSettings, text, consoleSince, TEST_KEY } from "../support/update";
@@ -127,6 +129,17 @@ describe("firmware update (system, via the boot loader)", function () {
     ready(t, 60);
     assert.ok(t.world.console.some((l) => l.includes("v2 confirmed")));
     assert.equal(bootState(t)!.slots[bootState(t)!.active]!.version, 2);
+  });
+
+  it("make sim offers the running bundle as the next version, signed with the default test key", () => {
+    const t = new SimTarget();
+    ready(t);
+    attachDemoUpdate(t.world);
+    assert.match(openUpdate(t), /Install v2/);
+    install(t);
+    ready(t, 60);
+    assert.equal(bootState(t)!.slots[1]!.version, 2);
+    assert.equal(defaultSettings().updateKey, TEST_KEY);
   });
 
   it("resumes after the link drops mid-transfer", () => {

@@ -28,7 +28,10 @@ function loaderPick(): string | undefined {
     var info = s.slots[slot]!;
     return info.length > 0 && f.length === info.length && E.CRC32(f) === info.crc;
   };
-  var c = chooseSlot(ctl, fileOk);
+  var c = chooseSlot(ctl, fileOk, function (slot: number) {
+    var f = storage.read(slot ? Slot.B : Slot.A);
+    return f ? { version: 0, length: f.length, crc: E.CRC32(f), fmt: 0 } : null;
+  });
   if (c.note) console.log("loader: " + c.note);
   if (c.slot < 0) { console.log("loader: no bootable firmware slot (make flash)"); return undefined; }
   if (c.trial) {

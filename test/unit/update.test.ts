@@ -118,8 +118,13 @@ describe("update: the loader's choice", () => {
     assert.match(c.note, /slot 0 damaged; rolled back to v2/);
   });
 
-  it("without boot control boots the first slot that exists; with nothing bootable, -1", () => {
+  it("without boot control boots the first slot that exists and records it; with nothing bootable, -1", () => {
     assert.equal(chooseSlot(setup(null).ctl(), allOk).slot, 0);
+    const fresh = setup(null);
+    const c = chooseSlot(fresh.ctl(), (s) => s === 1, (s) => (s === 1 ? { version: 0, length: 500, crc: 77, fmt: 0 } : null));
+    assert.deepEqual(c, { slot: 1, trial: false, note: "no boot control: recorded slot 1" });
+    const st = fresh.ctl().state!;
+    assert.deepEqual({ a: st.active, t: st.trial, s: st.slots[1] }, { a: 1, t: false, s: { version: 0, length: 500, crc: 77, fmt: 0 } });
     assert.equal(chooseSlot(setup(null).ctl(), (s) => s === 1).slot, 1);
     assert.equal(chooseSlot(setup(null).ctl(), () => false).slot, -1);
   });

@@ -61,7 +61,7 @@ function main(): void {
   var ports = buildPorts(p, settings, engine, store, journal, {
     graphics: display || undefined, keypad: keypad || undefined, printer: printer ? { driver: printer, status: status } : undefined,
   }, cards);
-  startApp(ports, settings, function () { markReady(p.flash, p.board().flashRegions.boot, p.crc32, p.log); });
+  startApp(ports, settings, function () { markReady(p.flash, p.board().flashRegions.boot, p.log); });
   // provisioning from the console (USB): posConfig("ssid", "shop-wifi"), then reboot
   global.posConfig = function (name: string, value: any): void {
     var err = configure(settings, name, value);

@@ -3,12 +3,9 @@
 // installing, stages it (./stager.ts), resumes after a dropped link, and restarts into the new
 // version on success. Everything is built when the technician opens it.
 import { App, State, screen, message, confirm } from "../app/flow";
-import { bootControl } from "./bootctl";
-import { updateProtocol, Offer, Frame, Wire } from "./protocol";
-import { createStager } from "./stager";
-import { firmwareVersion } from "./version";
+import { Offer, Frame, Wire } from "./protocol";
+import { updateKit } from "./kit";
 import { FORMAT_VERSION } from "../journal/format";
-import { fromHex } from "../app/hmac";
 
 /** the update server listens on the acquirer's host, this many ports above it */
 export const enum UpdatePort { Offset = 1 }
@@ -18,16 +15,13 @@ export function startUpdate(app: App, back: () => void): void {
   var board = app.ports.board;
   if (!board) { app.go(message(app, "UPDATE", ["Not on this build"], 10, back)); return; }
   var log = app.ports.log;
-  var proto = updateProtocol(app.ports.sha256, E.CRC32);
-  var stager = createStager({
-    storage: require("Storage"), ctl: bootControl(require("Flash"), board().flashRegions.boot, E.CRC32), proto: proto,
-    sha256: app.ports.sha256, crc32: E.CRC32, key: fromHex(v.updateKey), running: firmwareVersion(), journalFormat: FORMAT_VERSION,
-  });
+  var kit = updateKit(require("Flash"), board().flashRegions.boot, v.updateKey);
+  var proto = kit.proto, stager = kit.stager;
   var status = "Connecting...", sock: NetSocket | null = null, buf = "", offer: Offer | null = null;
   var retries = 0, over = false, shown = -1;
   var s: State = {
     name: "update", timeout: 0,
-    screen: function () { return screen("UPDATE", ["v" + firmwareVersion() + " running", status], "CANCEL=stop"); },
+    screen: function () { return screen("UPDATE", ["v" + kit.version + " running", status], "CANCEL=stop"); },
     key: function (k) { if (k === "CANCEL") fail("cancelled"); },
   };
   var show = function (text: string): void { status = text; if (app.isCurrent(s)) app.render(); };
@@ -89,7 +83,7 @@ export function startUpdate(app: App, back: () => void): void {
     try { net = require("net"); } catch (e) { fail("no network module"); return; }
     buf = "";
     var me = net.connect({ host: v.host, port: v.port + UpdatePort.Offset }, function () {
-      send("Q", v.tid + " " + firmwareVersion() + " " + FORMAT_VERSION);
+      send("Q", v.tid + " " + kit.version + " " + FORMAT_VERSION);
     });
     sock = me;
     me.on("data", function (d: string) {

@@ -7,30 +7,23 @@
 // update key still decides what may be installed. main.ts publishes this very function as
 // global.posUpdate (no closure: nothing more stays in RAM); it finds its own platform pieces.
 import readBoard from "@board";
-import { bootControl } from "./bootctl";
-import { updateProtocol } from "./protocol";
-import { createStager, Stager } from "./stager";
-import { firmwareVersion } from "./version";
-import { FORMAT_VERSION } from "../journal/format";
-import { fromHex } from "../app/hmac";
+import { Stager } from "./stager";
+import { updateKit } from "./kit";
 import { SettingsStore } from "../app/settings";
+import { fromHex } from "../app/hmac";
 
 var serialStager: Stager | null = null;
 
 export function consoleUpdate(cmd: string, a: any, b: any): void {
   var answer = function (text: string): void { console.log("UPDATE " + text); };
   if (cmd === "offer") {
-    var sha256 = function (s: string): string { return E.toString(require("crypto").SHA256(s)); };
-    var proto = updateProtocol(sha256, E.CRC32);
-    var o = proto.decodeOffer(fromHex(String(a)));
-    if (!o) { answer("ERR bad offer"); return; }
     var board = readBoard(), flash = require("Flash");
     var settings = new SettingsStore({ flash: flash, region: board.flashRegions.settings, crc32: E.CRC32 });
     settings.load();
-    serialStager = createStager({
-      storage: require("Storage"), ctl: bootControl(flash, board.flashRegions.boot, E.CRC32), proto: proto,
-      sha256: sha256, crc32: E.CRC32, key: fromHex(settings.values.updateKey), running: firmwareVersion(), journalFormat: FORMAT_VERSION,
-    });
+    var kit = updateKit(flash, board.flashRegions.boot, settings.values.updateKey);
+    var o = kit.proto.decodeOffer(fromHex(String(a)));
+    if (!o) { answer("ERR bad offer"); return; }
+    serialStager = kit.stager;
     var err = serialStager.offer(o);
     if (err) serialStager = null;
     answer(err ? "ERR " + err : "OK 0");

@@ -81,7 +81,7 @@ export type Crc32 = (data: Uint8Array) => number;
 // after the rest read back correctly).
 export var MAGIC = [0x4A, 0x52, 0x4E, 0x31];
 /** the journal format this build writes and reads (the header's format nibble). A firmware that
- *  changes the layout bumps it; an older firmware then refuses the journal (newerFormat) instead
+ *  changes the layout bumps it; an older firmware then refuses the journal (journal.ts boot) instead
  *  of misreading it, and the update refuses an image whose format is lower (docs/update.md). */
 export var FORMAT_VERSION = 1;
 export interface Header { seq: number; stan: number; invoice: number; batch: number; erases: number; }

@@ -22,6 +22,8 @@ import { AuditLog } from "./audit/log";
 import { AuditEvent, AuditRole } from "./audit/format";
 import { clockNow, clockSync, parseHostTime, Clock, ClockSource } from "./clock";
 import { dateTime } from "./receipt/format";
+import { markReady } from "./update/ready";
+import { consoleUpdate } from "./update/serial";
 
 var started = false;
 
@@ -103,7 +105,7 @@ function main(): void {
   // (posConfig) would otherwise keep for the terminal's life (48-69 JsVars on the twin)
   v = null as any;
   ports.audit = audit;
-  startApp(ports, settings);
+  startApp(ports, settings, function () { markReady(p.flash, p.board().flashRegions.boot, p.log); });
   // provisioning from the console (USB): posConfig("ssid", "shop-wifi"), then reboot
   global.posConfig = function (name: string, value: any): void {
     // the TLS CA (docs/host-protocol.md §1.5): base64 of its DER into Storage, read back
@@ -124,6 +126,8 @@ function main(): void {
     if (!err) audit.append(AuditEvent.SettingsChange, AuditRole.Technician, 4, 0);
     p.log(err ? "posConfig: " + err : "posConfig: " + name + " saved; reboot to apply");
   };
+  // the firmware update's serial path (docs/update.md)
+  global.posUpdate = consoleUpdate;
   p.log("POS firmware on " + p.board().name);
 }
 

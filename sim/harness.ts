@@ -18,6 +18,7 @@ import { findPartFactory } from "./parts/registry";
 import { createMcu, DEFAULT_CALLBACK_COST, StorageFs, type Mcu } from "./runtime";
 import { DEFAULT_RUNAWAY, type RunawayLimits } from "./runtime/mcu";
 import { boardNames, loadBoard } from "../tools/board";
+import { bootSlots } from "./update/install";
 
 // Espruino dates are GMT+0; the context's Date uses the process time zone.
 if (process.env.TZ !== "UTC") process.env.TZ = "UTC";
@@ -41,6 +42,12 @@ export interface WorldOptions {
   /** start pacing virtual time to the wall clock at once (speed 1, or the given speed);
    *  stop it with world.stopRealtime() */
   realtime?: boolean | { speed?: number };
+  /** boot through the boot loader (dist/<board>/loader.js as .bootcde, the bundle as Storage
+   *  slot "fw.a", a first boot-control snapshot in the `boot` region), as `make flash` leaves a
+   *  board (docs/update.md). Default: when the bundle is a firmware.js with a loader.js beside it */
+  loader?: boolean;
+  /** initial Storage files (carried over from another world's `storage.snapshot()`) */
+  storage?: Map<string, Uint8Array>;
   /** runaway code: a callback is interrupted after this many loop iterations or this much wall
    *  time (default 1e7 iterations, 5,000 ms; docs/simulator.md "Runaway code and the watchdog") */
   runaway?: Partial<RunawayLimits>;
@@ -152,8 +159,20 @@ export function createWorld(opts: WorldOptions): World {
   if (board.partitions.free) ranges.push(board.partitions.free);
   const flash = new NorFlash({ ranges: ranges.map((p) => ({ base: p.base, size: p.size })) });
   if (opts.flashImage) for (const [base, bytes] of Object.entries(opts.flashImage)) flash.load(Number(base), bytes);
-  const storage = new StorageFs(board.partitions.storage.size);
+  const storage = new StorageFs(board.partitions.storage.size, flash);
+  if (opts.storage) for (const [k, v] of opts.storage) storage.files.set(k, new Uint8Array(v));
   for (const [name, data] of Object.entries(opts.storageFiles ?? {})) storage.write(name, data);
+  // the boot loader path: boot the loader, which evaluates the firmware from its Storage slot
+  const loaderPath = path.join(path.dirname(bundlePath), "loader.js");
+  const viaLoader = opts.loader ?? (opts.source === undefined && path.basename(bundlePath) === "firmware.js" && fs.existsSync(loaderPath));
+  let bootSource = source, bootPath = bundlePath, useMap = opts.source === undefined;
+  if (viaLoader && source !== undefined) {
+    if (!fs.existsSync(loaderPath)) throw new WorldSetupError(`boot loader not built: ${path.relative(process.cwd(), loaderPath)} is missing (run \`make build\`)`);
+    bootSource = fs.readFileSync(loaderPath, "latin1");
+    bootPath = loaderPath;
+    useMap = true;
+    bootSlots(board, flash, storage, bootSource, source);
+  }
   const net = new VirtualNetworkImpl(clock);
   const consoleFns: ((line: string) => void)[] = [];
 
@@ -194,13 +213,14 @@ export function createWorld(opts: WorldOptions): World {
         clock.after(0, () => { rebootPending = false; pins.powerOn(); boot(); });
       },
       flashPowerCut: () => world.powerCut(),
+      sourceFile: (code) => (code === source ? bundlePath : null),
       runaway,
       log: (line) => world.log.push(line),
       tlsVerify: opts.tlsVerify,
     });
     world.mcu = mcu;
-    if (source !== undefined) {
-      const ok = mcu.boot(source, bundlePath, opts.source === undefined);
+    if (bootSource !== undefined) {
+      const ok = mcu.boot(bootSource, bootPath, useMap);
       if (!ok) world.loadError = mcu.loadError;
     }
   };

@@ -9,7 +9,7 @@ import { compile, CompileOptions, EmittedModule } from "./compile";
 import { bundle, BuildError } from "./bundle";
 import { gate, GateResult } from "./gate";
 import { boardNames, loadBoardFile, BoardError, budgetOf } from "./board";
-import { FIRMWARE_ENTRY, GEN_DIR, MEMTEST_ENTRY, PROBES_DIR, ROOT, distDir, rel } from "./paths";
+import { FIRMWARE_ENTRY, GEN_DIR, LOADER_ENTRY, MEMTEST_ENTRY, PROBES_DIR, ROOT, distDir, rel } from "./paths";
 
 export type Mode = "firmware" | "selftest";
 
@@ -54,7 +54,7 @@ export function selftestEntry(): { file: string; text: string } {
 /** Entries for a mode: [output name, entry .ts]. */
 export function entriesFor(mode: Mode): [string, string][] {
   if (mode === "selftest") return [["selftest", selftestEntry().file]];
-  const list: [string, string][] = [["firmware", FIRMWARE_ENTRY]];
+  const list: [string, string][] = [["firmware", FIRMWARE_ENTRY], ["loader", LOADER_ENTRY]];
   if (fs.existsSync(MEMTEST_ENTRY)) list.push(["memtest", MEMTEST_ENTRY]);
   if (fs.existsSync(PROBES_DIR)) {
     for (const f of fs.readdirSync(PROBES_DIR).sort()) {
@@ -81,13 +81,18 @@ function gzipSize(code: string): number {
   return zlib.gzipSync(Buffer.from(code, "utf8"), { level: 9 }).length;
 }
 
+/** The loader's names live in a function (none stays a global at idle), and its cyclic garbage is
+ *  collected (process.memory()) before the firmware slot it
+ *  picked is then evaluated at the top level, as .bootcde itself would be (loader.ts). */
+export const LOADER_WRAP = { banner: "(function(){", footer: "})();process.memory();eval(global.__bootCode||\"\");delete global.__bootCode;" };
+
 /** Builds one entry for one board and writes it (only when it passed). */
 export async function buildEntry(args: {
   board: string; boardData: object; budget: number; name: string; entry: string;
   modules: Map<string, EmittedModule>; outDir?: string;
 }): Promise<Artifact> {
   const fileName = args.name + ".js";
-  const out = await bundle({ entry: args.entry, modules: args.modules, board: args.boardData, fileName });
+  const out = await bundle({ entry: args.entry, modules: args.modules, board: args.boardData, fileName, wrap: args.name === "loader" ? LOADER_WRAP : undefined });
   const result = gate(out.code, { map: out.map, budget: args.budget });
   const dir = args.outDir || distDir(args.board);
   const file = path.join(dir, fileName);

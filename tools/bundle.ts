@@ -134,6 +134,8 @@ export interface BundleOptions {
   board: object;
   /** the output file name, written into the map's `file` */
   fileName: string;
+  /** code around the bundle (the boot loader keeps its names in a function: firmware/update/loader.ts) */
+  wrap?: { banner: string; footer: string };
 }
 
 export async function bundle(opts: BundleOptions): Promise<Bundle> {
@@ -159,6 +161,8 @@ export async function bundle(opts: BundleOptions): Promise<Bundle> {
     strict: false,
     sourcemap: true,
     sourcemapExcludeSources: true,
+    banner: opts.wrap ? opts.wrap.banner : undefined,
+    footer: opts.wrap ? opts.wrap.footer : undefined,
   });
   await build.close();
   const chunk = out.output[0];

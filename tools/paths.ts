@@ -10,6 +10,8 @@ export const TSLIB_ESPRUINO = path.join(__dirname, "tslib-espruino.js");
 export const FIRMWARE_ENTRY = path.join(ROOT, "firmware", "main.ts");
 /** the device memory bench (dist/<board>/memtest.js, docs/journal.md "Device memory") */
 export const MEMTEST_ENTRY = path.join(ROOT, "firmware", "memtest", "memtest.ts");
+/** the boot loader written as .bootcde: picks and checks a firmware slot (docs/update.md) */
+export const LOADER_ENTRY = path.join(ROOT, "firmware", "update", "loader.ts");
 export const PROBES_DIR = path.join(ROOT, "firmware", "probes");
 
 /** repository-relative path with forward slashes, for messages and source maps */

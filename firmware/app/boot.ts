@@ -13,7 +13,9 @@ import { printReceipt } from "./printing";
 import { parseDigits } from "../util/money";
 import { AuditEvent } from "../audit/format";
 
-export function startApp(ports: Ports, settings: SettingsStore): App {
+/** onReady: called once when the app first reaches its idle screen (READY: firmware update
+ *  confirmation, docs/update.md) */
+export function startApp(ports: Ports, settings: SettingsStore, onReady?: () => void): App {
   if (!settings.load()) ports.log("settings: no valid copy, using defaults");
   var app = new App(ports, settings, idleState);
   provision(app);
@@ -22,12 +24,16 @@ export function startApp(ports: Ports, settings: SettingsStore): App {
     settings.values.training = 0;
     var err = settings.save();
     if (err) ports.log("settings: " + err);
-    app.go(message(app, "TRAINING OFF", ["Restarted: LIVE", "Cards are charged", "for real now"], 30, function () { checkJournal(app); }));
-  } else checkJournal(app);
+    app.go(message(app, "TRAINING OFF", ["Restarted: LIVE", "Cards are charged", "for real now"], 30, function () { checkJournal(app, onReady); }));
+  } else checkJournal(app, onReady);
   return app;
 }
 
-function checkJournal(app: App): void {
+function checkJournal(app: App, onReady?: () => void): void {
+  var ready = function (): void {
+    app.idle();
+    if (onReady) { var f = onReady; onReady = undefined; f(); }
+  };
   var why = app.ports.journal.fault();
   if (why) { app.go(faultState(app, why)); return; }
   var s = busy(app, "STARTING", "Checking host...");
@@ -40,12 +46,12 @@ function checkJournal(app: App): void {
       var txn = t;
       app.go(message(app, "RECEIPT", ["Receipt INV " + txn.invoice, "was not finished:", "reprinting"], 3, function () {
         printReceipt(app, txn, "merchant", true, [], function () {
-          app.ports.journal.receiptDone(txn.stan, function () { app.idle(); });
+          app.ports.journal.receiptDone(txn.stan, function () { ready(); });
         });
       }));
       return;
     }
-    app.idle();
+    ready();
   });
 }
 

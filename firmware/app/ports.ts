@@ -9,6 +9,7 @@ import { PrintJob } from "../../drivers/print-doc";
 import { Health } from "../health/store";
 import { PrintDoc } from "../../drivers/print-doc";
 import { MerchantInfo } from "../receipt/receipt";
+import { Board } from "../../boards/types";
 
 /** An error handed to the flow: `code` decides the screen, `message` is shown as is. */
 export interface AppError { code: string; message: string; }
@@ -125,6 +126,8 @@ export interface Ports {
   randomByte: () => number;
   /** the audit trail (firmware/audit/log.ts AuditLog); absent on a board or test without it */
   audit?: AuditPort;
+  /** the board file (built anew on each call): the firmware update reads its flash regions */
+  board?: () => Board;
   /** the interpreter is low on memory: refuse new sales (firmware/board.ts memoryLow) */
   memoryLow?: () => boolean;
   /** the health counters (firmware/health); absent in tests that do not need them */

@@ -5,6 +5,9 @@ import { healthMenu } from "../health/menu";
 import { trainingMenu } from "./training";
 import { auditMenu } from "../audit/menu";
 import { clockMenu } from "./clock-menu";
+import { startUpdate } from "../update/menu";
+import { requireRole } from "./supervisor";
+import { Role } from "./pin";
 
 /** one string in RAM, split when shown (see menu.ts PAGES) */
 const ITEMS = "1 AUDIT   2 HEALTH,3 TRAINING 4 UPDATE,5 CLOCK";
@@ -19,6 +22,7 @@ export function serviceMenu(app: App, back: () => void): State {
       else if (k === "3") trainingMenu(app, function () { app.go(serviceMenu(app, back)); });
       else if (k === "1") auditMenu(app, function () { app.go(serviceMenu(app, back)); });
       else if (k === "5") app.go(clockMenu(app, function () { app.go(serviceMenu(app, back)); }));
+      else if (k === "4") requireRole(app, Role.Technician, "to UPDATE", function () { startUpdate(app, back); }, back);
     },
   };
 }

@@ -47,6 +47,8 @@ export interface Settings {
   deviceKey: string;
   /** host MAC key, hex (16..32 bytes; docs/host-protocol.md §1.4); never printed or logged */
   macKey: string;
+  /** firmware update key, hex (16..32 bytes; docs/update.md): HMAC over each offered image */
+  updateKey: string;
   /** Z report mark: batch and last invoice covered by the previous Z report */
   shiftBatch: number;
   shiftFrom: number;
@@ -66,6 +68,8 @@ export function defaultSettings(): Settings {
     deviceKey: "",
     // TEST ONLY: the acquirer simulator's key (sim/acquirer/mac.ts); provision a real one
     macKey: "000102030405060708090a0b0c0d0e0f",
+    // TEST ONLY: the update server's default key (npx pos-sim update-server); provision a real one
+    updateKey: "101112131415161718191a1b1c1d1e1f",
     shiftBatch: 0, shiftFrom: 0, receiptOpen: 0, training: 0,
   };
 }
@@ -73,7 +77,7 @@ export function defaultSettings(): Settings {
 /** fields an installer may set from the console (posConfig); the PIN, its salt and counter,
  *  the token key and the marks are not among them */
 /** one string, not an array of 11 (which would stay in RAM): split where used */
-export const CONFIGURABLE = "tid mid merchantName merchantAddr host port nii ssid wifiPass minAmount maxAmount macKey";
+export const CONFIGURABLE = "tid mid merchantName merchantAddr host port nii ssid wifiPass minAmount maxAmount macKey updateKey";
 
 /** Sets one configurable field (type-checked); returns an error text or null. */
 export function configure(store: SettingsStore, name: string, value: any): string | null {
@@ -83,7 +87,7 @@ export function configure(store: SettingsStore, name: string, value: any): strin
   if (typeof value !== typeof v[name]) return name + " must be a " + typeof v[name];
   if (typeof value === "number" && (value < 0 || value > 999999999 || Math.floor(value) !== value)) return name + ": a whole number 0..999999999";
   if (typeof value === "string" && value.length > 64) return name + ": 64 characters at most";
-  if (name === "macKey" && (value.length < 32 || !fromHex(value))) return "macKey: 32..64 hex digits";
+  if ((name === "macKey" || name === "updateKey") && (value.length < 32 || !fromHex(value))) return name + ": 32..64 hex digits";
   v[name] = value;
   return store.save();
 }

@@ -58,6 +58,7 @@ export function buildPorts(p: Platform, settings: SettingsStore, engine: Engine,
     }) : noPrinter(),
     sha256: p.sha256,
     randomByte: p.randomByte,
+    board: p.board,
     memoryLow: p.memoryLow,
     log: p.log,
   };

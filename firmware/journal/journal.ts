@@ -110,13 +110,22 @@ export class Journal {
   private read(n: number, a: number): Uint8Array { this.bootBytesRead += n; return this.flash.read(n, a); }
 
   private boot(): void {
-    var n = this.region.sectors, allFF = true, best = -1;
+    var n = this.region.sectors, allFF = true, best = -1, newer = 0;
     for (var s = 0; s < n; s++) {
       var h = this.read(F.HEADER_SIZE, this.addr(s, 0));
       if (!isErased(h, 0, F.HEADER_SIZE)) allFF = false;
       var d = F.decodeHeader(h, 0, this.crc);
+      // magic (any "JRN" generation) and CRC good, format newer than this build's
+      if (!d && h[0] === 0x4A && h[1] === 0x52 && h[2] === 0x4E && (h[8]! & 15) > F.FORMAT &&
+        this.crc(h.subarray(0, 24)) === F.getU32(h, 24)) newer = Math.max(newer, h[8]! & 15);
       this.setHdr(s, d);
       if (d && (best < 0 || d.seq > this.seqOf(best))) best = s;
+    }
+    if (newer) {
+      // written by a later firmware (docs/update.md): never misread it, never write over it
+      this.state = "fault";
+      this.reason = "journal format " + newer + " is newer than this firmware's " + F.FORMAT + ": install the newer firmware";
+      return;
     }
     if (best < 0) {
       // No recognisable header. A blank device (or one whose first format was cut: bytes
@@ -520,6 +529,8 @@ export class Journal {
   /** supervisor action for the fault state: format, numbering no lower than given */
   recover(atLeast: Numbers): JournalError | null {
     if (this.state !== "fault") return fail("state", "journal is not in the fault state");
+    // a newer firmware's journal holds numbers this build cannot read: formatting would lose them
+    if (this.reason.indexOf("newer than this firmware") >= 0) return fail("newer", this.reason);
     if (!F.validNumber(atLeast.stan) || !F.validNumber(atLeast.invoice) || !F.validNumber(atLeast.batch)) return fail("arg", "numbers must be 1..999999");
     this.stan = atLeast.stan; this.inv = atLeast.invoice; this.batch = atLeast.batch;
     this.state = "ok"; this.reason = ""; this.session = true; this.newest = -1; this.ix = null; this.ups = [];

@@ -126,6 +126,10 @@ export class NorFlash {
   armCut(op: number, fault: CutFault = {}): void { this.cutAtOp = op; this.cutFault = fault; }
   disarm(): void { this.cutAtOp = -1; }
 
+  /** a Storage operation (sim/runtime/storage.ts) on this chip's op counter: true when the
+   *  armed cut fires during it (the chip is then dead) */
+  storageOp(): boolean { return this.tick("s"); }
+
   private tick(kind: string): boolean {
     if (this.dead) return false;
     if (this.opLog) this.opLog.push(kind);

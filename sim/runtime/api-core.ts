@@ -104,5 +104,7 @@ export function installCore(mcu: Mcu): void {
     writable: true, configurable: true, enumerable: false,
   });
   g.E = E;
+  // indirect (global) eval, as the boot loader uses it (Mcu.evalCode)
+  Object.defineProperty(g, "eval", { value: r.fn((code: any) => mcu.evalCode(String(code))), writable: true, configurable: true, enumerable: false });
   mcu.onCut(() => { if (mcu.watchdog) host.clock.cancel(wdHandle); });
 }

@@ -85,11 +85,14 @@ export function installModules(mcu: Mcu): void {
     write: (name: string, data: any, offset?: number, size?: number) => {
       try {
         fs.write(name, strData(data), offset === undefined ? undefined : Number(offset), size === undefined ? undefined : Number(size));
-      } catch (e) { throw espruinoError((e as Error).message); }
+      } catch (e) {
+        if (e instanceof PowerCutError) { host.flashPowerCut(); throw espruinoError("power cut: the MCU is unpowered"); }
+        throw espruinoError((e as Error).message);
+      }
       return true;
     },
     writeJSON: (name: string, data: any) => { fs.write(name, toBytes(r.global.JSON.stringify(data))); return true; },
-    erase: (name: string) => fs.erase(name),
+    erase: (name: string) => flashOp(() => fs.erase(name)),
     list: (pattern?: any) => {
       const all = fs.list();
       if (pattern === undefined) return all;

@@ -85,6 +85,9 @@ export interface McuHost {
   error(e: { message: string; position?: string; time: number }): void;
   /** the firmware asked for a reset (E.reboot) */
   reboot(): void;
+  /** the file a large eval'd text (a firmware image the boot loader read from Storage) came
+   *  from, for positions; null: run it without a source map */
+  sourceFile?(code: string): string | null;
   /** a flash operation hit an armed power cut */
   flashPowerCut(): void;
   /** runaway limits (default DEFAULT_RUNAWAY) */
@@ -205,6 +208,18 @@ export class Mcu {
     if (typeof onInit === "function" && !this.dead) this.invoke(onInit, undefined, []);
     this.reschedule();
     return true;
+  }
+
+  /** Espruino's eval, at the top level. A firmware image the boot loader evaluates from
+   *  Storage (firmware/update/loader.ts) runs as boot code does: loops counted, positions
+   *  mapped to its bundle, and the memory model analyses it */
+  evalCode(code: string): unknown {
+    if (code.length < 4096) return vm.runInContext(instrumentLoops(code).code, this.realm.context);
+    const file = this.host.sourceFile?.(code) ?? null;
+    const c = compiled(code, file ?? "storage-image.js");
+    this.positions = new PositionMapper(file ?? "storage-image.js", file !== null, c.columnFix);
+    this.bundleSource = code;
+    return c.script.runInContext(this.realm.context);
   }
 
   // ---------- the idle loop ----------

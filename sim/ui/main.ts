@@ -4,6 +4,7 @@ import { WorldSetupError } from "../harness";
 import { TerminalUi } from "./app";
 import { bindWorld } from "./bind";
 import { createCampaign } from "./campaign";
+import { attachDemoUpdate } from "../update/demo";
 
 export interface InteractiveOptions { board: string; bundle?: string; speed?: number; snapshotDir?: string; seed?: number; }
 
@@ -20,6 +21,7 @@ export async function runInteractive(o: InteractiveOptions): Promise<number> {
     target.world.console.push("firmware failed to load: " + target.world.loadError);
   }
   for (const w of target.world.warnings) target.world.console.push("warning: " + w);
+  attachDemoUpdate(target.world);
   const world = bindWorld(target);
   world.campaign = createCampaign({ board: o.board, bundle: o.bundle });
   const ui = new TerminalUi(world, { input: process.stdin, output: process.stdout, speed: o.speed, snapshotDir: o.snapshotDir });

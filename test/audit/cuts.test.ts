@@ -19,7 +19,7 @@ const entry = (n: number) => [n, 1 + (n % 16), n % 4, n * 2654435761 >>> 0, 1000
 
 function clone(log: AuditLog, flash: any): AuditLog {
   const c = Object.create(AuditLog.prototype), l = log as any;
-  Object.assign(c, { flash, sha: l.sha, fault: "", st: l.st.slice() });
+  Object.assign(c, { flash, sha: l.sha, clock: l.clock, fault: "", st: l.st.slice() });
   return c;
 }
 

@@ -65,6 +65,11 @@ const EXCEPTIONS: Exception[] = [
   { from: "sim/commands/journal-image.ts", to: "firmware/journal/journal.ts", why: "journal images are written by the firmware's own journal code, so their format cannot drift" },
   { from: "sim/scenario/screen-text.ts", to: "firmware/ui/font-data.ts", why: "reading text back off the panel needs the glyphs the firmware draws" },
   { from: "sim/scenario/target-sim.ts", to: "firmware/app/settings.ts", why: "the default host, port and TID the simulated network and acquirer must answer on" },
+  { from: "sim/update/image.ts", to: "firmware/update/protocol.ts", why: "the update server frames, digests and signs with the terminal's own protocol code, so the two cannot drift" },
+  { from: "sim/update/server.ts", to: "firmware/update/protocol.ts", why: "the update server frames with the terminal's own protocol code" },
+  { from: "sim/update/serial.ts", to: "firmware/update/protocol.ts", why: "the serial update sends the data in the protocol's piece size" },
+  { from: "sim/update/install.ts", to: "firmware/update/bootctl.ts", why: "the first boot-control snapshot the simulated board boots from is encoded by the loader's own code" },
+  { from: "sim/commands/update-serial.ts", to: "tools/flash.ts", why: "pos-sim update-serial opens the port with make flash's own serial link" },
   // sim/ -> a top-level file
   { from: "sim/commands/version.ts", to: "package.json", why: "pos-sim version prints the package version" },
 ];

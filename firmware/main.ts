@@ -105,7 +105,7 @@ function main(): void {
   // (posConfig) would otherwise keep for the terminal's life (48-69 JsVars on the twin)
   v = null as any;
   ports.audit = audit;
-  startApp(ports, settings, function () { markReady(p.flash, p.board().flashRegions.boot, p.log); });
+  startApp(ports, settings, function () { markReady(p.flash, p.board().flashRegions.boot, p.log, audit); });
   // provisioning from the console (USB): posConfig("ssid", "shop-wifi"), then reboot
   global.posConfig = function (name: string, value: any): void {
     // the TLS CA (docs/host-protocol.md §1.5): base64 of its DER into Storage, read back

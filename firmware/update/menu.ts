@@ -6,6 +6,7 @@ import { App, State, screen, message, confirm } from "../app/flow";
 import { Offer, Frame, Wire } from "./protocol";
 import { updateKit } from "./kit";
 import { FORMAT } from "../journal/format";
+import { AuditEvent } from "../audit/format";
 
 /** the update server listens on the acquirer's host, this many ports above it */
 export const enum UpdatePort { Offset = 1 }
@@ -50,6 +51,7 @@ export function startUpdate(app: App, back: () => void): void {
       over = true;
       send("B", "installed v" + offer!.version);
       log("update: v" + offer!.version + " staged and switched: restarting");
+      if (app.ports.audit) app.ports.audit.append(AuditEvent.UpdateStaged, app.who, offer!.version, 0);
       show("Restarting...");
       setTimeout(function () { close(); E.reboot(); }, 1000);
     }, 50);

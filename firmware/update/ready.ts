@@ -4,8 +4,12 @@
 import { FlashDevice } from "../../drivers/hal";
 import { BootRegion, BootState } from "./bootctl";
 import { updateKit } from "./kit";
+import { AuditPort } from "../app/ports";
+import { AuditEvent, AuditRole } from "../audit/format";
 
-export function markReady(flash: FlashDevice, region: BootRegion, log: (l: string) => void): void {
+/** audit: the trail gets the rollback (a: the version that failed, b: the one running) and
+ *  the confirmed update (a: its version) */
+export function markReady(flash: FlashDevice, region: BootRegion, log: (l: string) => void, audit?: AuditPort): void {
   if (global.__trialTimer) { clearTimeout(global.__trialTimer); delete global.__trialTimer; }
   // the usual boot (confirmed, nothing to report) is decided from the newest header's bytes,
   // without updateKit(): its closures would be cyclic garbage (about 140 JsVars until the
@@ -20,11 +24,15 @@ export function markReady(flash: FlashDevice, region: BootRegion, log: (l: strin
   var kit = updateKit(flash, region, "");
   var ctl = kit.ctl;
   var s = ctl.state;
-  if (s && s.failed) log("update: v" + s.failed + " did not reach READY: rolled back to v" + s.slots[s.active]!.version);
+  if (s && s.failed) {
+    log("update: v" + s.failed + " did not reach READY: rolled back to v" + s.slots[s.active]!.version);
+    if (audit) audit.append(AuditEvent.UpdateRolledBack, AuditRole.System, s.failed, s.slots[s.active]!.version);
+  }
   // written once per update or rollback (the rollback note is cleared once reported)
   if (s && (s.trial || s.failed)) {
     var next: BootState = { seq: 0, active: s.active, trial: false, failed: 0, slots: s.slots };
     var err = ctl.save(next);
     log(err ? "update: confirm failed: " + err : s.trial ? "update: v" + kit.version + " confirmed (READY)" : "update: rollback noted");
+    if (!err && s.trial && audit) audit.append(AuditEvent.UpdateApplied, AuditRole.System, kit.version, 0);
   }
 }

@@ -29,11 +29,12 @@ export function serve(t: SimTarget, o: Partial<UpdateServerOptions> & { image: s
   return s;
 }
 
-/** from READY: MENU 0 4, the PIN, and on to the offer; returns the screen then shown */
+/** from READY: MENU 0 4, the technician's PIN (a technician duty: docs/roles.md), and on to
+ *  the offer; returns the screen then shown */
 export function openUpdate(t: SimTarget): string {
   press(t, ["MENU", "0", "4"]);
-  assert.ok(text(t).includes("SUPERVISOR PIN"), "PIN gate: " + text(t));
-  press(t, ["1", "2", "3", "4", "ENTER"]);
+  assert.ok(text(t).includes("TECHNICIAN PIN"), "PIN gate: " + text(t));
+  press(t, ["5", "6", "7", "8", "ENTER"]);
   waitFor(t, 20, () => /Install v|UPDATE FAILED/.test(text(t)));
   return text(t);
 }

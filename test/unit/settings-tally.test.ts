@@ -127,10 +127,13 @@ describe("settings store: PIN attempt tally", () => {
         // later boots never read less (load programs the counted word again, so a weak bit
         // read as 0 stays 0); a weak bit read as 1 may still be read as 0 later: one more
         // attempt, that was never compared, counted late
+        // A cut while a right PIN's mark was programmed (weak) may read unprogrammed now and
+        // programmed later: the count then clears late, which is what the right PIN asked for
         let last = got;
         for (let i = 0; i < 4; i++) {
           const n = mk(flash).values.pinFails;
-          assert.ok(n >= last && n <= confirmed + 1, `cut at op ${op}: reboot ${i + 1} read ${n} after ${last}`);
+          const clearedLate = rightInFlight && n === 0;
+          assert.ok(clearedLate || (n >= last && n <= confirmed + 1), `cut at op ${op}: reboot ${i + 1} read ${n} after ${last}`);
           last = n;
         }
         // and counting goes on from there

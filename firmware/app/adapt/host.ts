@@ -9,7 +9,6 @@ import { HostPort, AppError, appError } from "../ports";
 import { TxnResult, PaymentRequest, HostError } from "../../host/types";
 import { Engine, AdminResult } from "../../host/engine";
 import { TxnKind, TxnRecord } from "../../txn";
-import { clockNow } from "../../clock";
 
 function outcomeError(r: TxnResult): AppError | null {
   var o = r.outcome as string;
@@ -30,12 +29,10 @@ export function hostPort(engine: Engine): HostPort {
   return {
     boot: function (cb) {
       var w = engine.pendingWork();
-      // then an echo while the clock is not set: its answer carries the host's time (DE 12/13,
-      // firmware/clock.ts); it changes nothing else, so its outcome is only logged by the link
-      var sync = function (err: AppError | null): void {
-        if (err || clockNow() >= 0) { cb(err); return; }
-        engine.echo(function () { cb(null); });
-      };
+      // No echo at boot just to set the clock: the first answer of the power-up sets it (a
+      // logon, an echo, the first sale's 0210: firmware/clock.ts). An exchange at boot whose
+      // host is unreachable held 200-350 JsVars on the twin (docs/time.md)
+      var sync = function (err: AppError | null): void { cb(err); };
       if (!w.reversal && !w.advices) { sync(null); return; }
       engine.flush(function (err, r) {
         if (err) { cb(appError("HOST_ERROR", err.message)); return; }

@@ -37,8 +37,7 @@ describe("host link over TLS on the built bundle", function () {
     const t = new SimTarget({ board: BOARD });
     const s = sale(t, 1500);
     assert.ok(s.includes("Customer copy?"), s);
-    // the boot echo (it sets the clock: docs/time.md), then the sale
-    assert.deepEqual(t.acquirer.trace.map((x) => x.mti), ["0800", "0200"]);
+    assert.deepEqual(t.acquirer.trace.map((x) => x.mti), ["0200"]);
     assert.equal(t.acquirer.macFailures, 0);
     assert.equal(t.acquirer.tlsFailures, 0);
     const l = t.ledger();
@@ -50,7 +49,7 @@ describe("host link over TLS on the built bundle", function () {
 
   it("a server certificate the terminal does not trust: not sent, nothing charged; a pending reversal waits for the right server", () => {
     const t = new SimTarget({ board: BOARD });
-    assert.ok(waitFor(t, 60, () => has(t, ["READY"]))); // after the boot echo
+    assert.ok(waitFor(t, 60, () => has(t, ["READY"])));
     // first a sale whose reply is lost (and the immediate reversal's too): a reversal is owed
     t.acquirer.inject({ fault: "noResponse", count: 2 });
     let s = sale(t, 1100);

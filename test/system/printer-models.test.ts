@@ -6,6 +6,7 @@ import { strict as assert } from "assert";
 import { SimTarget } from "../../sim/scenario/target-sim";
 import type { EscposPart } from "../../sim/parts/escpos";
 import { R, sale, play } from "../support/flows";
+import type { Step } from "../../sim/scenario/format";
 
 /** the merchant copy's text lines, and the widest rule of dashes on it */
 function layout(t: SimTarget): { lines: string[]; rule: number } {
@@ -13,6 +14,9 @@ function layout(t: SimTarget): { lines: string[]; rule: number } {
   const rules = lines.filter((l) => /^-+$/.test(l)).map((l) => l.length);
   return { lines, rule: Math.max(0, ...rules) };
 }
+
+/** a logon first: its answer sets the clock, so the receipt has a DATE/TIME line (docs/time.md) */
+const LOGON: Step[] = [{ press: "MENU" }, { press: "8" }, { expectScreen: "LOGON OK", within: 40 }, { press: "ENTER" }, R];
 
 describe("printer models: the receipt follows the board's printer", function () {
   this.timeout(120000);
@@ -23,7 +27,7 @@ describe("printer models: the receipt follows the board's printer", function () 
     const printer = t.world.parts["printer"] as unknown as EscposPart;
     assert.equal(printer.interp.dots, 576, "the virtual printer gets the model's paper width");
     assert.equal(printer.mmPerSecond, 150, "and its speed");
-    play(t, [R, ...sale("1999")]);
+    play(t, [R, ...LOGON, ...sale("1999")]);
     const { lines, rule } = layout(t);
     assert.equal(rule, 48, "rules span the 48 columns");
     const date = lines.find((l) => l.startsWith("DATE: "))!;
@@ -39,7 +43,7 @@ describe("printer models: the receipt follows the board's printer", function () 
 
   it("58 mm board: the same sale prints 32 columns", () => {
     const t = new SimTarget({ board: "pos-esp32-v1" });
-    play(t, [R, ...sale("1999")]);
+    play(t, [R, ...LOGON, ...sale("1999")]);
     const { lines, rule } = layout(t);
     assert.equal(rule, 32);
     assert.equal(lines.find((l) => l.startsWith("DATE: "))!.length, 32);

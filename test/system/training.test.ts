@@ -11,9 +11,9 @@ import { SettingsStore } from "../../firmware/app/settings";
 import { openJournal, Journal, Kind } from "../../firmware/journal/journal";
 import { allRecords } from "../support/journal-records";
 
-/** the journal's money records (each boot's clock echo is a record too: docs/time.md) */
+/** the journal's transaction records (an echo, from MENU 7 or CLOCK "sync now", is a record too) */
 const moneyRecords = (j: Journal) => allRecords(j).filter((r) => r.kind !== Kind.Echo);
-/** what reached the acquirer besides the boot echoes */
+/** what reached the acquirer besides echoes (network checks, no money) */
 const sentBeyondEcho = (t: SimTarget) => t.acquirer.trace.filter((x) => x.mti !== "0800");
 import { R, PIN, CASHIER_PIN, sale, play } from "../support/flows";
 
@@ -120,7 +120,7 @@ describe("training mode on the bundle", function () {
   });
 
   it("a power cut during a training sale comes back live, says so, and leaves no journal record", () => {
-    // the control has the same two power cycles: each boot's clock echo takes a (real) STAN
+    // the control has the same two power cycles (whatever a boot does, both runs do it)
     const control = new SimTarget();
     play(control, [R, { powerCut: true }, { powerOn: true }, R, { powerCut: true }, { powerOn: true }, R, ...sale("1000")]);
     const t = new SimTarget();

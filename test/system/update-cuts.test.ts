@@ -33,8 +33,8 @@ describe("firmware update: power cut at every flash and Storage operation", func
     return { t, journal, settings: { ...storedSettings(t), pinFails: 0 } };
   }
   /** the journal's transaction records and numbers, read from a copy of the flash (a query
-   *  seals the newest sector). Each boot appends a clock echo (docs/time.md), so the echoes are
-   *  left out: what must survive is every record, unchanged */
+   *  seals the newest sector): every transaction record must survive unchanged (echoes, which
+   *  carry no money, are left out) */
   function journalOf(t: SimTarget): string {
     const j = t.world.board.flashRegions.journal;
     const copy = new NorFlash({ ranges: [{ base: j.base, size: j.sectors * j.sectorSize }] });

@@ -222,13 +222,13 @@ var FLOWS = [
   "sale-tap 2500 E w:card T w:customer-copy E w:idle",
   "void M 1 w:entry P I E w:confirm E w:customer-copy C w:idle",
   "refund M 2 w:entry P 1500 E E w:card S w:customer-copy C w:idle",
-  "reprint-last M 3 1 w:idle",
-  "reprint-invoice M 3 2 I E w:idle",
-  "x-report M 4 w:idle",
-  "z-report M 5 E w:message x:Z_REPORT E w:idle",
+  "reprint-last M 3 P 1 w:idle",
+  "reprint-invoice M 3 P 2 I E w:idle",
+  "x-report M 4 P w:idle",
+  "z-report M 5 P E w:message x:Z_REPORT E w:idle",
   "echo M 7 w:message x:ECHO_TEST_OK E w:idle",
   "logon M 8 w:message x:LOGON_OK E w:idle",
-  "supervisor M 9 P w:settings 2 100 E w:message E w:settings C w:idle",
+  "supervisor M 9 P w:settings 3 100 E w:message E w:settings C w:idle",
   "settlement M 6 P E w:message x:SETTLED E w:idle",
   // training mode (docs/training.md): on and a sale; a decline (ends 51) and a void; 7 more
   // sales (the training store full: 10 records; g: a garbage collection between sales, as
@@ -237,7 +237,7 @@ var FLOWS = [
   "training-on M M M 0 3 P w:message x:TRAINING_ON E w:idle 1999 E w:card S w:customer-copy C w:idle",
   "training-decline-void 1051 E w:card S w:message x:TRAINING_DECLINED E w:idle g M 1 w:entry P 1 E w:confirm E w:customer-copy C w:idle",
   "training-full" + TRAINING_SALES,
-  "training-x-report M 4 w:idle",
+  "training-x-report M 4 P w:idle",
   "training-settlement M 6 P E w:message x:TRAINING_SETTLED E w:idle",
   "training-off M M M 0 3 w:confirm E w:message x:LIVE_MODE E w:idle",
 ];

@@ -8,6 +8,8 @@ import { printJob } from "../app/printing";
 import { merchantOf } from "../app/adapt/printer";
 import { PrintDoc, Align } from "../../drivers/print-doc";
 import { renderHeader, renderFooter } from "../receipt/receipt";
+import { stampTime } from "../receipt/reports";
+import { clockNow, clockInfo, Clock } from "../clock";
 import { pair, rule } from "../receipt/format";
 import { H, HR, FIRMWARE_VERSION } from "./record";
 import { journalWear } from "./store";
@@ -18,12 +20,12 @@ export function healthMenu(app: App, back: () => void): void {
   var hh = h;
   /** the receipt: every counter by name, the flash wear, terminal and firmware */
   var render = function (e: PrintDoc, reprint: boolean): void {
-    var W = e.columns, c = hh.c, w = journalWear(hh), v = app.settings.values, d = new Date();
-    var two = function (n: number) { return n < 10 ? "0" + n : "" + n; };
+    var W = e.columns, c = hh.c, w = journalWear(hh), v = app.settings.values, m = merchantOf(v), now = clockNow();
     var names = ("BOOTS|CUTS RECOVERED|NUMBERS SKIPPED|HOST TIMEOUTS|REVERSALS SENT|PAPER OUTS|LOWEST FREE JSVARS|" +
       "HEALTH FLASH ERASES|SWIPE PARITY|SWIPE LRC|SWIPE NO DATA|SWIPE TOO LONG|SWIPE BAD DATA|TAP READER FAULT|TAP READ FAILED").split("|");
-    renderHeader(e, merchantOf(v), reprint);
-    e.line(pair("DATE: " + two(d.getMonth() + 1) + "-" + two(d.getDate()), "TIME: " + two(d.getHours()) + ":" + two(d.getMinutes()) + ":" + two(d.getSeconds()), W));
+    renderHeader(e, m, reprint);
+    // the trusted clock's time, or why there is none (docs/time.md): never the uptime clock
+    stampTime(e, now >= 0 ? Clock.EPOCH_2020 + now : clockInfo().why);
     e.align(Align.Center).size(2, 2).line("HEALTH").size(1, 1).align(Align.Left);
     e.line(pair("TERMINAL", v.tid, W));
     e.line(pair("FIRMWARE", FIRMWARE_VERSION, W));
@@ -37,7 +39,7 @@ export function healthMenu(app: App, back: () => void): void {
     e.line(pair("JOURNAL MOST ERASES", "" + w[0], W));
     e.line(pair("JOURNAL ERASES", "" + w[1], W));
     e.line(pair("HEALTH RECORD", "" + (hh.st[2]! >>> 0), W));
-    renderFooter(e, "--- HEALTH ---", reprint);
+    renderFooter(e, "--- HEALTH ---", reprint, m.training);
   };
   var menu = function (): State {
     return {

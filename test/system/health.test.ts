@@ -50,6 +50,9 @@ describe("health counters on the built bundle", function () {
     play(t, [{ expectScreen: "1 PRINT RECEIPT", within: 20 }, { press: "1" }, { expectReceipt: "--- HEALTH ---", within: 60 }, { expectScreen: "1 PRINT RECEIPT", within: 30 }]);
     const paper = t.receipt();
     assert.equal(printed(paper, "BOOTS"), "2");
+    // the time of the trusted clock (the 0810 of the report just sent set it), never uptime
+    const slip = paper.split("[CUT]").filter((s) => s.includes("--- HEALTH ---")).pop()!;
+    assert.match(slip, /DATE: 2026-12-04 +TIME: \d\d:\d\d:\d\d/, slip);
     assert.equal(printed(paper, "PAPER OUTS"), "1");
     assert.equal(printed(paper, "HOST TIMEOUTS"), "1");
     assert.equal(printed(paper, "REVERSALS SENT"), "1");

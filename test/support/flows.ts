@@ -32,3 +32,18 @@ export function waitFor(t: SimTarget, within: number, cond: () => boolean): bool
   }
   return true;
 }
+
+/** where a swiped sale ends on the screen */
+const SALE_END = ["Customer copy?", "DECLINED", "NO RESPONSE", "NO CONNECTION", "HOST ERROR"];
+/** the screen shows one of xs */
+export function screenHas(t: SimTarget, xs: string[]): boolean { const s = t.screen().join(" | "); return xs.some((x) => s.includes(x)); }
+
+/** from READY: key in the amount, swipe a good Visa card and wait for the sale's end screen,
+ *  which is returned (joined with " | ") */
+export function swipeSale(t: SimTarget, amount: number): string {
+  assert.ok(waitFor(t, 60, () => screenHas(t, ["READY"])), "READY: " + t.screen().join(" | "));
+  for (const k of [...String(amount), "ENTER"]) { t.press(k); t.run(0.15); }
+  t.swipe("visa-good");
+  assert.ok(waitFor(t, 240, () => screenHas(t, SALE_END)), "sale end: " + t.screen().join(" | "));
+  return t.screen().join(" | ");
+}

@@ -4,18 +4,10 @@
 import { strict as assert } from "assert";
 import { SimTarget } from "../../sim/scenario/target-sim";
 import { TEST_MAC_KEY } from "../../sim/acquirer/mac";
-import { waitFor } from "../support/flows";
+import { waitFor, screenHas, swipeSale } from "../support/flows";
 
-const END = ["Customer copy?", "DECLINED", "NO RESPONSE", "NO CONNECTION", "HOST ERROR"];
-const has = (t: SimTarget, xs: string[]) => { const s = t.screen().join(" | "); return xs.some((x) => s.includes(x)); };
-function keys(t: SimTarget, s: string[]): void { for (const k of s) { t.press(k); t.run(0.15); } }
-function sale(t: SimTarget, amount: number): string {
-  assert.ok(waitFor(t, 60, () => has(t, ["READY"])), "READY: " + t.screen().join(" | "));
-  keys(t, [...String(amount), "ENTER"]);
-  t.swipe("visa-good");
-  assert.ok(waitFor(t, 240, () => has(t, END)), "sale end: " + t.screen().join(" | "));
-  return t.screen().join(" | ");
-}
+const has = screenHas;
+const sale = swipeSale;
 
 describe("host MAC on the built bundle", function () {
   this.timeout(300000);

@@ -8,18 +8,13 @@ import * as path from "path";
 import * as zlib from "zlib";
 import { testCert, testServerCredentials, TlsCredentials } from "../../sim/bus/tls";
 import { createWorld } from "../../sim/harness";
-import { waitFor } from "../support/flows";
+import { waitFor, screenHas, swipeSale } from "../support/flows";
 
 const BOARD = "pos-esp32-tls";
-const END = ["Customer copy?", "DECLINED", "NO RESPONSE", "NO CONNECTION", "HOST ERROR"];
-const has = (t: SimTarget, xs: string[]) => { const s = t.screen().join(" | "); return xs.some((x) => s.includes(x)); };
-function keys(t: SimTarget, s: string[]): void { for (const k of s) { t.press(k); t.run(0.15); } }
+const has = screenHas;
+/** a swiped sale (test/support/flows.ts), then CANCEL past the customer copy */
 function sale(t: SimTarget, amount: number): string {
-  assert.ok(waitFor(t, 60, () => has(t, ["READY"])), "READY: " + t.screen().join(" | "));
-  keys(t, [...String(amount), "ENTER"]);
-  t.swipe("visa-good");
-  assert.ok(waitFor(t, 240, () => has(t, END)), "sale end: " + t.screen().join(" | "));
-  const s = t.screen().join(" | ");
+  const s = swipeSale(t, amount);
   t.press("CANCEL"); t.run(1);
   return s;
 }

@@ -7,6 +7,7 @@ import ts from "typescript";
 import { ROOT, rel } from "./paths";
 import { typedDialectErrors } from "./typed-rules";
 import { knownParts } from "./parts";
+import { privateMangler } from "./mangle-private";
 
 export interface RawMap { version: number; sources: string[]; names: string[]; mappings: string; file?: string; sourcesContent?: (string | null)[] }
 export interface EmittedModule { code: string; map: RawMap }
@@ -75,6 +76,7 @@ export function compile(opts: CompileOptions = {}): CompileResult {
   const diagnostics = ts.getPreEmitDiagnostics(program).filter((d) => d.category === ts.DiagnosticCategory.Error);
   const modules = new Map<string, EmittedModule>();
   const pending = new Map<string, Partial<EmittedModule>>();
+  const mangler = privateMangler(program);
   const emit = program.emit(undefined, (fileName, text, _bom, _onError, sourceFiles) => {
     const src = sourceFiles && sourceFiles[0];
     if (!src) return;
@@ -88,11 +90,11 @@ export function compile(opts: CompileOptions = {}): CompileResult {
       entry.code = text.replace(/\n\/\/# sourceMappingURL=.*$/, "\n");
     }
     pending.set(key, entry);
-  });
+  }, undefined, false, { before: [mangler.transformer] });
   for (const [key, m] of pending) {
     if (m.code !== undefined && m.map) modules.set(key, { code: m.code, map: m.map });
   }
   const all = diagnostics.concat(emit.diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error));
   const errors = all.length ? [formatDiagnostics(all)] : [];
-  return { modules, errors: errors.concat(typedDialectErrors(program)) };
+  return { modules, errors: errors.concat(mangler.errors, typedDialectErrors(program)) };
 }

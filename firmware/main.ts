@@ -24,6 +24,7 @@ import { clockNow, clockSync, parseHostTime, Clock, ClockSource } from "./clock"
 import { dateTime } from "./receipt/format";
 import { markReady } from "./update/ready";
 import { consoleUpdate } from "./update/serial";
+import { consoleTechPin } from "./app/supervisor";
 
 var started = false;
 
@@ -119,7 +120,15 @@ function main(): void {
       }
       var st = require("Storage");
       st.write("acq-ca.der", der);
-      p.log(st.read("acq-ca.der") === der ? "posConfig: acqCa saved (" + n + " bytes, CRC32 " + (p.crc32(der as any) >>> 0).toString(16) + ")" : "posConfig: acqCa: Storage write failed");
+      var saved = st.read("acq-ca.der") === der;
+      if (saved) audit.append(AuditEvent.SettingsChange, AuditRole.Technician, 5, n);
+      p.log(saved ? "posConfig: acqCa saved (" + n + " bytes, CRC32 " + (p.crc32(der as any) >>> 0).toString(16) + ")" : "posConfig: acqCa: Storage write failed");
+      return;
+    }
+    if (name === "techPin") {
+      var perr = consoleTechPin(settings, p.sha256, value);
+      if (!perr) audit.append(AuditEvent.SettingsChange, AuditRole.Technician, 1, AuditRole.Technician);
+      p.log("posConfig: " + (perr || "technician PIN set"));
       return;
     }
     var err = configure(settings, name, value);

@@ -44,6 +44,8 @@ function checkJournal(app: App, onReady?: () => void): void {
     var t = app.ports.journal.unfinishedReceipt();
     if (t) {
       var txn = t;
+      // a second printing of a receipt, even by the terminal itself, is on the audit trail
+      if (app.ports.audit) app.ports.audit.append(AuditEvent.Reprint, Role.System, txn.invoice, txn.stan);
       app.go(message(app, "RECEIPT", ["Receipt INV " + txn.invoice, "was not finished:", "reprinting"], 3, function () {
         printReceipt(app, txn, "merchant", true, [], function () {
           app.ports.journal.receiptDone(txn.stan, function () { ready(); });

@@ -3,6 +3,8 @@
 // Cashier duties: reprint, X and Z reports; supervisor: void, refund, settlement, settings and
 // the journal-fault recovery; technician: the service functions (MENU 0) that call for it.
 import { App, State, numberEntry, message } from "./flow";
+import { SettingsStore } from "./settings";
+import { Sha256 } from "./hmac";
 import { hashPin, validPinFormat, pinsOf, Role, MAX_FAILS, PIN_MAX } from "./pin";
 import { randomHex } from "./hmac";
 import { AuditEvent, AuditRole } from "../audit/format";
@@ -133,4 +135,18 @@ export function changePin(app: App, role: number, then: () => void): State {
       return null;
     },
   });
+}
+
+/** posConfig("techPin", "4826") on the console: sets a forgotten technician PIN. The console
+ *  is the installer's (it can reprovision every setting and read the flash anyway), so no
+ *  PIN is asked and no attempt counted; the PIN may still not be another role's. Returns an
+ *  error text or null; the caller audits it as a technician's PIN change. */
+export function consoleTechPin(store: SettingsStore, sha256: Sha256, pin: any): string | null {
+  if (typeof pin !== "string" || !validPinFormat(pin)) return "techPin: a string of 4 to 8 digits";
+  var v = store.values;
+  var h = hashPin(sha256, v.pinSalt, pin);
+  if (pinsOf(v).match(h, 14 & ~(1 << Role.Technician))) return "techPin: used by another role, not changed";
+  v.rolePins = v.rolePins.substr(0, 32) + h.substr(0, 32);
+  v.techFails = 0;
+  return store.save();
 }

@@ -77,4 +77,25 @@ describe("system: audit trail on the built bundle", function () {
     assert.match(a.out, /INTACT: 6 entries, seq 1\.\.6/); // boot, PIN, void, PIN, Z report, PIN for the audit print
     assert.equal(cli(runCommand, ["--flash-out", out, SCENARIO, SCENARIO]).code, 2);
   });
+  it("console settings (the TLS CA, the technician PIN) and the boot-time reprint of an unfinished receipt are on the trail", () => {
+    const sc = parseScenario(fs.readFileSync(path.join(__dirname, "../scenarios/power-cut-mid-receipt.json"), "utf8"), "power-cut-mid-receipt.json");
+    const t = new SimTarget({});
+    const rep = runScenario(sc, t, () => {});
+    assert.ok(rep.ok, rep.failure);
+    const fakeDer = Buffer.from([0x30, 0x82, 0x00, 0x02, 0x05, 0x00]).toString("base64");
+    t.world.mcu.invoke(`posConfig("acqCa", "${fakeDer}")`, undefined, []);
+    t.world.mcu.invoke('posConfig("techPin", "1234")', undefined, []); // the supervisor's: refused, not audited
+    t.world.mcu.invoke('posConfig("techPin", "4826")', undefined, []);
+    t.run(1);
+    const dump = path.join(dir, "console.bin");
+    fs.writeFileSync(dump, t.world.flash.image(t.world.board.partitions.flash.base));
+    const r = cli(auditCommand, ["--list", dump]);
+    assert.equal(r.code, 0, r.out);
+    const events = r.out.split("\n").filter((l) => /^\s+\d+ [A-Z-]+/.test(l)).map((l) => l.trim().split(/\s+/).slice(1, 5).join(" "));
+    assert.deepEqual(events.filter((e) => !e.startsWith("BOOT")), [
+      "REPRINT system a=1 b=1", // the cut hit the printing, not a journal write: nothing to recover
+      "SETTINGS technician a=5 b=6",
+      "SETTINGS technician a=1 b=3",
+    ]);
+  });
 });

@@ -57,4 +57,22 @@ describe("roles on the bundle", function () {
     // one try after the lock window: the old supervisor PIN (1234 is not it)
     play(t, [{ press: "MENU" }, { press: "6" }, { keys: "4242" }, { press: "ENTER" }, { expectScreen: "SETTLE?" }]);
   });
+  it("a forgotten technician PIN is set from the console: posConfig(\"techPin\", ...); bad or another role's PIN refused", () => {
+    const t = new SimTarget();
+    play(t, [R]);
+    for (const bad of ['"12"', "4826", '"12a4"', '"1234"']) t.world.mcu.invoke("posConfig(\"techPin\", " + bad + ")", undefined, []);
+    t.world.mcu.invoke('posConfig("techPin", "4826")', undefined, []);
+    t.run(1);
+    assert.deepEqual(t.consoleLines().filter((l) => l.startsWith("posConfig:")), [
+      "posConfig: techPin: a string of 4 to 8 digits",
+      "posConfig: techPin: a string of 4 to 8 digits",
+      "posConfig: techPin: a string of 4 to 8 digits",
+      "posConfig: techPin: used by another role, not changed",
+      "posConfig: technician PIN set",
+    ]);
+    const tech = [{ press: "MENU" }, { press: "0" }, { expectScreen: "SERVICE" }, { press: "4" }];
+    play(t, [...tech, { keys: "5678" }, { press: "ENTER" }, { expectScreen: "Wrong PIN" }, { press: "CANCEL" }, { press: "CANCEL" }, R,
+      { powerCut: true }, { powerOn: true }, R,
+      ...tech, { keys: "4826" }, { press: "ENTER" }, { expectConsole: "update: link" }]);
+  });
 });

@@ -58,8 +58,9 @@ fuzz: install
 soak: install
 	$(TSX) test/journal/soak.ts --cuts 1000000
 
-# make flash [BOARD=...] [PORT=...] [PROBE=nfc]: the firmware, or dist/<board>/probe-<PROBE>.js,
-# as boot code; checks the board first and the stored file after (docs/toolchain.md).
+# make flash [BOARD=...] [PORT=...] [PROBE=nfc]: the firmware in the update-ready layout (loader.js
+# as .bootcde, firmware.js as slot fw.a, boot control reset), or dist/<board>/probe-<PROBE>.js as
+# .bootcde alone; checks the board first and each stored file after (docs/toolchain.md).
 FLASH_FILE = $(if $(PROBE),--file dist/$(BOARD)/probe-$(PROBE).js)
 flash: build
 	$(TSX) tools/flash.ts --board $(BOARD) --port $(PORT) $(FLASH_FILE)

@@ -43,8 +43,8 @@ export interface WorldOptions {
    *  stop it with world.stopRealtime() */
   realtime?: boolean | { speed?: number };
   /** boot through the boot loader (dist/<board>/loader.js as .bootcde, the bundle as Storage
-   *  slot "fw.a", a first boot-control snapshot in the `boot` region), as `make flash` leaves a
-   *  board (docs/update.md). Default: when the bundle is a firmware.js with a loader.js beside it */
+   *  slot "fw.a", a first boot-control snapshot in the `boot` region), as a board `make flash`
+   *  has started once (docs/update.md). Default: when the bundle is a firmware.js with a loader.js beside it */
   loader?: boolean;
   /** initial Storage files (carried over from another world's `storage.snapshot()`) */
   storage?: Map<string, Uint8Array>;

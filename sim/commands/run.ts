@@ -6,7 +6,7 @@ import * as path from "path";
 import { cliArgs } from "../cli-args";
 import { parseScenario, Scenario, ScenarioError } from "../scenario/format";
 import { runScenario } from "../scenario/runner";
-import { SimTarget } from "../scenario/target-sim";
+import { SimTarget, scenarioOptions } from "../scenario/target-sim";
 
 export const summary = "run scenario files (keys, cards, power, network, paper, expectations) headless";
 
@@ -42,7 +42,7 @@ export function run(args: string[]): number {
   for (const { file: f, sc } of scenarios) {
     let target: SimTarget;
     try {
-      target = new SimTarget({ board: board ?? sc.board ?? "pos-esp32-v1", bundle, acquirer: sc.acquirer });
+      target = new SimTarget({ board: board ?? sc.board ?? "pos-esp32-v1", bundle, ...scenarioOptions(sc) });
     } catch (e) { console.error(`pos-sim run: ${(e as Error).message}`); return 2; }
     console.log(`# ${sc.name} (${path.basename(f)})`);
     const rep = runScenario(sc, target, quiet ? () => {} : (l) => console.log(l));

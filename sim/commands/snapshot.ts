@@ -5,7 +5,7 @@ import * as path from "path";
 import { cliArgs, fileInTheWay, UsageError } from "../cli-args";
 import { parseScenario, ScenarioError } from "../scenario/format";
 import { runScenario } from "../scenario/runner";
-import { SimTarget } from "../scenario/target-sim";
+import { SimTarget, scenarioOptions } from "../scenario/target-sim";
 import { snapshot } from "../ui/bind";
 
 export const summary = "write display.png and receipt.png after booting or after a scenario (--scenario F --out DIR)";
@@ -34,7 +34,7 @@ export function run(args: string[]): number {
   }
   let target: SimTarget;
   try {
-    target = new SimTarget({ board: board ?? sc?.board ?? "pos-esp32-v1", bundle, acquirer: sc?.acquirer });
+    target = new SimTarget({ board: board ?? sc?.board ?? "pos-esp32-v1", bundle, ...(sc ? scenarioOptions(sc) : {}) });
   } catch (e) { console.error(`pos-sim snapshot: ${(e as Error).message}`); return 2; }
   if (sc) {
     const rep = runScenario(sc, target);

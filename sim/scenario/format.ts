@@ -1,5 +1,6 @@
 // Scenario files: a scripted session on the terminal. See docs/scenarios.md.
 // { "name": "...", "description": "...", "board": "pos-esp32-v1", "acquirer": { "declineRules": [...] },
+//   "updateServer": { "version": 2, "key": "<hex>" },
 //   "steps": [ { "keys": "1999" }, { "press": "ENTER" }, ... ] }
 // parseScenario checks everything up front and names the file and the path of the bad field.
 import { swipeCard, tapTrace } from "./cards";
@@ -28,8 +29,14 @@ export interface Scenario {
   description?: string;
   board?: string;
   acquirer?: { declineRules?: { endsWith: string; rc: string }[] };
+  updateServer?: UpdateServerSpec;
   steps: Step[];
 }
+
+/** an update server on the virtual network (docs/update.md) offering the scenario's bundle as
+ *  `version` (default: its tag's version + 1), signed with `key` (default: the firmware's TEST
+ *  ONLY default update key) */
+export interface UpdateServerSpec { version?: number; key?: string }
 
 export const KEYS = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "00", "CANCEL", "CLEAR", "ENTER", "FUNC", "MENU"];
 export const FAULTS = ["no-response", "drop", "late", "garbled", "disconnect-mid", "duplicate", "rc"];
@@ -44,7 +51,10 @@ const ACTIONS: { [k: string]: string } = {
 };
 /** the steps that wait, and so take "within" */
 const WAITING = ["expectScreen", "expectNotScreen", "expectReceipt", "expectConsole"];
-const TOP = ["name", "description", "board", "acquirer", "steps"];
+const TOP = ["name", "description", "board", "acquirer", "updateServer", "steps"];
+const UPDATE_FIELDS = ["version", "key"];
+/** the largest version the update protocol carries (u32) */
+const MAX_VERSION = 0xffffffff;
 const FAULT_FIELDS = ["fault", "count", "mti", "procCode", "rc", "delayMs", "process"];
 /** the longest wait a step may ask for, in seconds (a day) */
 const MAX_SECONDS = 86400;
@@ -82,6 +92,7 @@ export function parseScenario(text: string, source = "scenario"): Scenario {
   if ("description" in raw && typeof raw.description !== "string") throw err("description", `must be a string, got ${show(raw.description)}`);
   if ("board" in raw && (typeof raw.board !== "string" || !/^[A-Za-z0-9._-]+$/.test(raw.board))) throw err("board", `must be a board name, got ${show(raw.board)}`);
   if ("acquirer" in raw) checkAcquirer(raw.acquirer, err);
+  if ("updateServer" in raw) checkUpdateServer(raw.updateServer, err);
   if (!Array.isArray(raw.steps) || raw.steps.length === 0) throw err("steps", "must be a non-empty array");
   raw.steps.forEach((s: any, i: number) => checkStep(s, (field, msg) => err(`steps[${i}]${field ? "." + field : ""} (step ${i + 1})`, msg)));
   return raw as Scenario;
@@ -99,6 +110,13 @@ function checkAcquirer(a: any, err: (where: string, msg: string) => ScenarioErro
     if (typeof r.endsWith !== "string" || !/^[0-9]+$/.test(r.endsWith)) throw err(`${at}.endsWith`, `must be a string of digits (the amount's last digits), got ${show(r.endsWith)}`);
     if (typeof r.rc !== "string" || r.rc.length !== 2) throw err(`${at}.rc`, `must be a two-character response code, got ${show(r.rc)}`);
   });
+}
+
+function checkUpdateServer(u: any, err: (where: string, msg: string) => ScenarioError): void {
+  if (!isObject(u)) throw err("updateServer", `must be an object like {"version": 2} (both fields optional: {} offers the bundle as its version + 1 with the test key), got ${show(u)}`);
+  for (const k of Object.keys(u)) if (!UPDATE_FIELDS.includes(k)) throw err(`updateServer.${k}`, `unknown field (fields: ${UPDATE_FIELDS.join(", ")})`);
+  if ("version" in u && !(isCount(u.version) && u.version >= 1 && u.version <= MAX_VERSION)) throw err("updateServer.version", `must be a whole number from 1 to ${MAX_VERSION} (the version offered), got ${show(u.version)}`);
+  if ("key" in u && (typeof u.key !== "string" || !/^([0-9a-fA-F]{2}){16,32}$/.test(u.key))) throw err("updateServer.key", `must be the update key as 32 to 64 hex digits, got ${show(u.key)}`);
 }
 
 function checkStep(s: any, err: (field: string, msg: string) => ScenarioError): void {

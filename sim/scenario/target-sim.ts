@@ -1,7 +1,9 @@
 // The scenario target on the simulator: the built bundle on the board's virtual parts
 // (sim/harness.ts) with the acquirer simulator in-process on the virtual network. The screen
 // is read back off the virtual SSD1306's RAM (screen-text.ts); the receipt is the virtual
-// printer's paper; the ledger is the acquirer's view of this terminal.
+// printer's paper; the ledger is the acquirer's view of this terminal. A scenario's
+// "updateServer" puts a firmware update server on the virtual network (offerUpdate).
+import * as fs from "fs";
 import { WORLD_EPOCH_MS } from "../bus/clock";
 import { createWorld, readBoard, World, WorldOptions } from "../harness";
 import { testCert, testServerCredentials, TlsCredentials } from "../bus/tls";
@@ -11,6 +13,9 @@ import { readScreen } from "./screen-text";
 import { swipeCard, tapTrace } from "./cards";
 import { traceByName, traceCard, uidCard } from "../cards/models";
 import { defaultSettings } from "../../firmware/app/settings";
+import { UpdateServer } from "../update/server";
+import { imageInfo, withVersion, TEST_UPDATE_KEY } from "../update/image";
+import type { Scenario, UpdateServerSpec } from "./format";
 
 /** where the firmware's default settings point the host link */
 export const ACQUIRER_HOST = defaultSettings().host;
@@ -28,6 +33,34 @@ export interface SimTargetOptions extends Partial<WorldOptions> {
   tlsCa?: Uint8Array | null;
   /** TLS boards: what the acquirer serves (default: the TEST ONLY server certificate) */
   acquirerTls?: TlsCredentials;
+  /** an update server offering the bundle as a new version (a scenario's "updateServer") */
+  updateServer?: UpdateServerSpec;
+}
+
+/** what a scenario file sets on its target besides the board */
+export function scenarioOptions(sc: Scenario): Pick<SimTargetOptions, "acquirer" | "updateServer"> {
+  return { acquirer: sc.acquirer, updateServer: sc.updateServer };
+}
+
+/** the update server's port: the terminal pulls updates from the acquirer host at port + 1
+ *  (docs/update.md) */
+export const UPDATE_PORT = ACQUIRER_PORT + 1;
+
+/** An update server on the world's network (docs/update.md) offering its bundle as version
+ *  spec.version (default: the bundle's tag version + 1), signed with spec.key (default: the
+ *  firmware's TEST ONLY default update key); what it serves and hears goes to world.log.
+ *  Throws when the bundle cannot be read or has no firmware tag. */
+export function offerUpdate(world: World, spec: UpdateServerSpec = {}): UpdateServer {
+  let src: string;
+  try { src = fs.readFileSync(world.bundlePath, "latin1"); } catch (e) {
+    throw new Error(`updateServer: cannot read the bundle ${world.bundlePath}: ${(e as Error).message}`);
+  }
+  const info = imageInfo(src);
+  if (!info) throw new Error(`updateServer: ${world.bundlePath} is not a POS firmware bundle (no POSFW tag): nothing to offer`);
+  const server = new UpdateServer({ image: withVersion(src, spec.version ?? info.version + 1), keyHex: spec.key ?? TEST_UPDATE_KEY,
+    log: (l) => world.log.push("[update-server] " + l) });
+  server.attach(world.net, ACQUIRER_HOST, UPDATE_PORT);
+  return server;
 }
 
 /** the Storage file a TLS terminal reads its CA certificate from (firmware/main.ts) */
@@ -36,6 +69,7 @@ export const CA_FILE = "acq-ca.der";
 export class SimTarget implements Target {
   world: World;
   acquirer: Acquirer;
+  updateServer: UpdateServer | null = null;
 
   constructor(o: SimTargetOptions = {}) {
     const board = typeof o.board === "object" ? o.board : readBoard(o.board ?? "pos-esp32-v1");
@@ -49,6 +83,7 @@ export class SimTarget implements Target {
     this.acquirer = new Acquirer({ now: () => WORLD_EPOCH_MS + clock.now() * 1000, ...o.acquirer,
       after: (ms, fn) => clock.after(ms / 1000, fn), cancel: (h) => clock.cancel(h as number) });
     this.acquirer.attach(this.world.net, ACQUIRER_HOST, ACQUIRER_PORT, tls ? o.acquirerTls ?? testServerCredentials() : undefined);
+    if (o.updateServer) this.updateServer = offerUpdate(this.world, o.updateServer);
     if (o.boot !== false) this.world.powerOn();
   }
 

@@ -1,18 +1,12 @@
 // `make sim`: an update server on the virtual network offering the running bundle as the next
 // version (its tag's version + 1), signed with the firmware's TEST-ONLY default update key, so
-// MENU 0 SERVICE, 4 UPDATE can be tried at once (docs/update.md).
-import * as fs from "fs";
+// MENU 0 SERVICE, 4 UPDATE can be tried at once (docs/update.md). A scenario's "updateServer"
+// does the same (sim/scenario/target-sim.ts offerUpdate).
 import type { World } from "../harness";
-import { UpdateServer } from "./server";
-import { imageInfo, withVersion, TEST_UPDATE_KEY } from "./image";
-import { ACQUIRER_HOST, ACQUIRER_PORT } from "../scenario/target-sim";
+import type { UpdateServer } from "./server";
+import { offerUpdate } from "../scenario/target-sim";
 
+/** the server, or null when the bundle has no firmware tag (a probe, the selftest) */
 export function attachDemoUpdate(world: World): UpdateServer | null {
-  let src: string;
-  try { src = fs.readFileSync(world.bundlePath, "latin1"); } catch { return null; }
-  const info = imageInfo(src);
-  if (!info) return null;
-  const server = new UpdateServer({ image: withVersion(src, info.version + 1), keyHex: TEST_UPDATE_KEY, log: (l) => world.log.push("[update-server] " + l) });
-  server.attach(world.net, ACQUIRER_HOST, ACQUIRER_PORT + 1);
-  return server;
+  try { return offerUpdate(world); } catch { return null; }
 }

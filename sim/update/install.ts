@@ -1,6 +1,7 @@
-// What `make flash` leaves on a board, for the simulator (docs/update.md): the boot loader as
-// .bootcde, the firmware in slot "fw.a", and a first boot-control snapshot naming it (confirmed)
-// in the board's `boot` flash region.
+// What a board `make flash` has started once holds, for the simulator (docs/update.md): the boot
+// loader as .bootcde, the firmware in slot "fw.a", and a first boot-control snapshot naming it
+// (confirmed) in the board's `boot` flash region. (make flash leaves that region blank and the
+// loader's first boot records fw.a, with version 0; here the snapshot carries the tag's version.)
 import type { Board } from "../../boards/types";
 import type { NorFlash } from "../parts/nor-flash";
 import type { StorageFs } from "../runtime/storage";

@@ -6,9 +6,10 @@ import * as path from "path";
 import { parseScenario, ScenarioError } from "../../sim/scenario/format";
 import { runScenario } from "../../sim/scenario/runner";
 import { FakeTarget } from "../support/target-fake";
-import { SimTarget } from "../../sim/scenario/target-sim";
+import { SimTarget, scenarioOptions } from "../../sim/scenario/target-sim";
 import * as os from "os";
 import { run as runCommand } from "../../sim/commands/run";
+import { imageInfo } from "../../sim/update/image";
 
 /** runs `pos-sim run ...` in-process, capturing what it prints */
 function cli(args: string[]): { code: number; out: string } {
@@ -58,6 +59,34 @@ describe("scenario runner", () => {
     bad(acq({ declineRules: "51:51" }), /^t\.json: acquirer\.declineRules: must be an array/);
     bad(acq({ decline: [] }), /^t\.json: acquirer\.decline: unknown field \(fields: declineRules\)/);
     bad(acq([]), /^t\.json: acquirer: must be an object/);
+    // the update server
+    const upd = (u: unknown) => JSON.stringify({ name: "x", updateServer: u, steps: [{ wait: 1 }] });
+    parseScenario(upd({}), "t.json");
+    parseScenario(upd({ version: 7, key: "ab".repeat(32) }), "t.json");
+    bad(upd(true), /^t\.json: updateServer: must be an object like \{"version": 2\}/);
+    bad(upd({ version: 0 }), /^t\.json: updateServer\.version: must be a whole number from 1 to 4294967295 \(the version offered\), got 0$/);
+    bad(upd({ version: 2.5 }), /^t\.json: updateServer\.version: must be a whole number/);
+    bad(upd({ version: "2" }), /^t\.json: updateServer\.version: must be a whole number .*got "2"$/);
+    bad(upd({ version: 2 ** 32 }), /^t\.json: updateServer\.version: must be a whole number/);
+    bad(upd({ key: "1011" }), /^t\.json: updateServer\.key: must be the update key as 32 to 64 hex digits, got "1011"$/);
+    bad(upd({ key: "zz".repeat(16) }), /^t\.json: updateServer\.key: must be the update key/);
+    bad(upd({ image: "v2.js" }), /^t\.json: updateServer\.image: unknown field \(fields: version, key\)$/);
+  });
+
+  it("updateServer offers the bundle as the version asked (default: its tag's + 1) on the update port; a bundle with no firmware tag is exit 2", () => {
+    let t = new SimTarget({ updateServer: {}, boot: false });
+    const running = imageInfo(fs.readFileSync(t.world.bundlePath, "latin1"))!.version;
+    assert.equal(t.updateServer!.offer.version, running + 1);
+    t = new SimTarget({ updateServer: { version: 7 }, boot: false });
+    assert.equal(t.updateServer!.offer.version, 7);
+    assert.equal(new SimTarget({ boot: false }).updateServer, null, "none unless asked");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "scn-"));
+    const bundle = path.join(dir, "x.js"), sc = path.join(dir, "u.json");
+    fs.writeFileSync(bundle, 'console.log("not a firmware")');
+    fs.writeFileSync(sc, JSON.stringify({ name: "u", updateServer: {}, steps: [{ wait: 1 }] }));
+    const r = cli(["--bundle", bundle, sc]);
+    assert.equal(r.code, 2);
+    assert.equal(r.out, `pos-sim run: updateServer: ${bundle} is not a POS firmware bundle (no POSFW tag): nothing to offer`);
   });
 
   it("pos-sim run checks every file before running any", () => {
@@ -111,7 +140,7 @@ describe("scenarios on the bundle (test/scenarios)", function () {
   for (const f of files) {
     it(f, () => {
       const sc = parseScenario(fs.readFileSync(path.join(DIR, f), "utf8"), f);
-      const t = new SimTarget({ board: sc.board ?? "pos-esp32-v1", acquirer: sc.acquirer });
+      const t = new SimTarget({ board: sc.board ?? "pos-esp32-v1", ...scenarioOptions(sc) });
       const lines: string[] = [];
       const rep = runScenario(sc, t, (l) => lines.push(l));
       const errs = t.world.errors.map((e) => `${e.message} ${e.position ?? ""}`);

@@ -39,6 +39,10 @@ import { PrintJob } from "../../drivers/print-doc";
 import { CardEvent } from "../cards/types";
 import { zeroPad } from "../util/money";
 import { localStamp } from "../app/wiring";
+import { openHealth } from "../health/store";
+import { wireHealth } from "../health/wire";
+import { AuditLog } from "../audit/log";
+import { clockNow } from "../clock";
 
 var peak = 0;
 var sampling = true;
@@ -109,6 +113,10 @@ function wire(): void {
   var link = createLink({ net: loopbackNet(nii, mac), host: v.host, port: v.port, nii: nii, io: p.io, mac: mac });
   var engine = createEngine({ store: store, link: link, settings: { tid: v.tid, mid: v.mid, nii: nii },
     io: { setTimeout: p.io.setTimeout, clearTimeout: p.io.clearTimeout, now: localStamp } });
+  // the health counters and the audit trail, as main.ts wires them (MENU 0 1 and 2, and the
+  // appends of every audited flow, are part of the figures)
+  var health = openHealth({ flash: p.flash, region: p.board().flashRegions.health, journal: p.board().flashRegions.journal, crc32: p.crc32 });
+  wireHealth(health, link, engine);
   var cards = hub = cardsHub();
   cards.attach({
     start: function () { reading = true; },
@@ -135,6 +143,8 @@ function wire(): void {
     keypad: { onKey: function (fn) { keyFn = fn; } },
     printer: { driver: printer, status: statusHub() },
   }, cards);
+  ports.health = health;
+  ports.audit = new AuditLog(p.flash, p.board().flashRegions.audit, p.sha256, clockNow);
   var show = ports.display.show;
   ports.display.show = function (s) { show(s); sample(); };
   app = startApp(ports, settings);
@@ -240,6 +250,11 @@ var FLOWS = [
   "training-x-report M 4 P w:idle",
   "training-settlement M 6 P E w:message x:TRAINING_SETTLED E w:idle",
   "training-off M M M 0 3 w:confirm E w:message x:LIVE_MODE E w:idle",
+  // MENU 0 SERVICE (issue 12): the audit print (20 entries), the health receipt and its 0800,
+  // the clock screen
+  "audit-print M 0 w:service 1 P w:audit-count E w:service C w:menu C w:idle",
+  "health M 0 w:service 2 P w:health 1 w:health 2 w:message E w:health C w:service C w:menu C w:idle",
+  "clock M 0 w:service 5 w:clock C w:service C w:menu C w:idle",
 ];
 
 /** the journal refused: NOT SENT, NOT NOW (a void or refund while sales are paused), or READY

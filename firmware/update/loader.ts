@@ -30,7 +30,11 @@ function loaderPick(): string | undefined {
   };
   var c = chooseSlot(ctl, fileOk, function (slot: number) {
     var f = storage.read(slot ? Slot.B : Slot.A);
-    return f ? { version: 0, length: f.length, crc: E.CRC32(f), fmt: 0 } : null;
+    if (!f) return null;
+    // the bundle's own "POSFW v<version> jf<format>" tag (update/version.ts); 0: no tag
+    var at = f.indexOf("POSFW v"), tag = at < 0 ? "" : f.substr(at + 7, 24);
+    var jf = tag.indexOf(" jf");
+    return { version: parseInt(tag, 10) || 0, length: f.length, crc: E.CRC32(f), fmt: jf < 0 ? 0 : parseInt(tag.substr(jf + 3), 10) || 0 };
   });
   if (c.note) console.log("loader: " + c.note);
   if (c.slot < 0) { console.log("loader: no bootable firmware slot (make flash)"); return undefined; }

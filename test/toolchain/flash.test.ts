@@ -473,12 +473,14 @@ describe("make flash on the ESP32 twin (the real Espruino 2v29 interpreter)", fu
       "through the loader from fw.a to READY: " + JSON.stringify(boot.slice(0, 800)));
     assert.deepEqual(res.files.map((f) => [f.name, f.bytes, f.crc]), [[SLOT_A, code.length, crc(code)], [BOOT_FILE, loader.length, crc(loader)]]);
     assert.equal(res.bootErased, 2);
-    // the loader recorded fw.a (length, CRC-32; version 0: unknown) as the confirmed slot: updates can start
+    // the loader recorded fw.a (length, CRC-32, the version and journal format of the bundle's
+    // POSFW tag; 0 for a bundle without one) as the confirmed slot: updates can start
     const st = await bootState();
     assert.ok(st, "no boot control after the first boot");
     assert.equal(st!.active, 0);
     assert.equal(st!.trial, false);
-    assert.deepEqual(st!.slots[0], { version: 0, length: code.length, crc: crc(code), fmt: 0 });
+    const tag = /POSFW v(\d+) jf(\d+)/.exec(code);
+    assert.deepEqual(st!.slots[0], { version: tag ? Number(tag[1]) : 0, length: code.length, crc: crc(code), fmt: tag ? Number(tag[2]) : 0 });
     return { res, boot };
   }
 

@@ -2,7 +2,8 @@
 // (sim/harness.ts) with the acquirer simulator in-process on the virtual network. The screen
 // is read back off the virtual SSD1306's RAM (screen-text.ts); the receipt is the virtual
 // printer's paper; the ledger is the acquirer's view of this terminal.
-import { WORLD_EPOCH_MS } from "../bus/clock";
+import { WORLD_EPOCH_MS, WORLD_UTC_OFFSET_MINUTES } from "../bus/clock";
+import { SntpServer } from "../bus/sntp";
 import { createWorld, readBoard, World, WorldOptions } from "../harness";
 import { testCert, testServerCredentials, TlsCredentials } from "../bus/tls";
 import { Acquirer, AcquirerOptions } from "../acquirer/acquirer";
@@ -36,6 +37,8 @@ export const CA_FILE = "acq-ca.der";
 export class SimTarget implements Target {
   world: World;
   acquirer: Acquirer;
+  /** the virtual SNTP server at the board's `sntp` host and port (null: the board has none) */
+  sntp: SntpServer | null = null;
 
   constructor(o: SimTargetOptions = {}) {
     const board = typeof o.board === "object" ? o.board : readBoard(o.board ?? "pos-esp32-v1");
@@ -49,6 +52,10 @@ export class SimTarget implements Target {
     this.acquirer = new Acquirer({ now: () => WORLD_EPOCH_MS + clock.now() * 1000, ...o.acquirer,
       after: (ms, fn) => clock.after(ms / 1000, fn), cancel: (h) => clock.cancel(h as number) });
     this.acquirer.attach(this.world.net, ACQUIRER_HOST, ACQUIRER_PORT, tls ? o.acquirerTls ?? testServerCredentials() : undefined);
+    // UTC from the same world clock: the acquirer's local time less the world's UTC offset
+    const sntp = this.world.board.sntp;
+    if (sntp) this.sntp = new SntpServer(this.world.net, { host: sntp.host, port: sntp.port, clock,
+      utcMs: () => WORLD_EPOCH_MS + clock.now() * 1000 - WORLD_UTC_OFFSET_MINUTES * 60000, log: (l) => this.world.log.push(l) });
     if (o.boot !== false) this.world.powerOn();
   }
 
@@ -81,6 +88,10 @@ export class SimTarget implements Target {
     else p.setPaperOut(true);
   }
   acquirerFault(rule: any): void { this.acquirer.inject(rule); }
+  sntpFault(rule: { fault: string; count?: number }): void {
+    if (!this.sntp) throw new Error(`board ${this.world.board.name} has no SNTP server (board file "sntp")`);
+    this.sntp.inject(rule.fault as any, rule.count ?? 1);
+  }
   private shown: { key: string; lines: string[]; ram: Uint8Array | null; glass: string } = { key: "", lines: [], ram: null, glass: "" };
 
   private glassBuf: Uint8Array | undefined;

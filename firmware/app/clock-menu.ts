@@ -42,7 +42,7 @@ export function clockMenu(app: App, back: () => void): State {
         app.go(busy(app, "CLOCK", "Asking SNTP..."));
         sntp(function (why) {
           if (!why) { again(); return; }
-          app.go(message(app, "SYNC FAILED", ["Host: " + (host || "no time")].concat(wrap("SNTP: " + why, LINE_CHARS - 1).slice(0, 3)), 10, again));
+          app.go(message(app, "SYNC FAILED", wrap("Host: " + (host || "no time"), LINE_CHARS - 1).concat(wrap("SNTP: " + why, LINE_CHARS - 1)).slice(0, 4), 10, again));
         });
       });
     },

@@ -193,6 +193,8 @@ function settingsMenu(app: App, who: number): State {
         if (!err && old !== Utc.UNSET && c.t >= 0 && c.source === ClockSource.Sntp) clockSync(c.t + (n - old) * 60, ClockSource.Sntp, app.ports.log);
         if (!err && app.ports.audit) app.ports.audit.append(AuditEvent.SettingsChange, app.who, 5, n + 720);
         app.go(message(app, "UTC OFFSET", [err ? "Not saved: " + err : "UTC" + utc(n) + " saved"], 10, back));
+        // a clock that is not trusted may now be set from SNTP (main.ts's query, if the board has one)
+        if (!err && c.resync) c.resync();
         return null;
       },
     });

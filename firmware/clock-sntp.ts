@@ -36,28 +36,22 @@ export interface SntpOptions {
  *  reply, unless the clock is trusted by then. cb(null): the clock is trusted (set now, or it
  *  already was); cb(why): it was not set, and why (logged too, except "no SNTP server"). */
 export function sntpSync(o: SntpOptions, cb?: (why: string | null) => void): void {
-  var done = cb || function () {};
+  // No closure is kept in a variable of this scope (a reference cycle, which would stay in RAM
+  // after the exchange until a garbage collection): the socket's listener and the timer's
+  // function are the only ones, and both are dropped when it ends.
   var srv = o.server;
-  if (!srv) { done("no SNTP server on this board"); return; }
+  if (!srv) { if (cb) cb("no SNTP server on this board"); return; }
   // a UTC time printed as the acquirer's local time would be a wrong time
-  if (o.offset === Utc.UNSET) { o.log("clock: SNTP not used: no UTC offset set (posConfig(\"utcOffset\", minutes) or MENU 9)"); done("no UTC offset set"); return; }
-  if (clockNow() >= 0) { done(null); return; }
+  if (o.offset === Utc.UNSET) { o.log("clock: SNTP not used: no UTC offset set (posConfig(\"utcOffset\", minutes) or MENU 9)"); if (cb) cb("no UTC offset set"); return; }
+  if (clockNow() >= 0) { if (cb) cb(null); return; }
   var dg = o.dgram;
   if (dg === undefined) { try { dg = require("dgram") as any; } catch (e) { dg = null; } }
-  if (!dg) { o.log("clock: SNTP: no dgram module"); done("no dgram module"); return; }
+  if (!dg) { o.log("clock: SNTP: no dgram module"); if (cb) cb("no dgram module"); return; }
   var server = srv, where = server.host + ":" + server.port, ms = o.timeoutMs || 5000;
   var nonce = "";
   for (var i = 0; i < 8; i++) nonce += String.fromCharCode(o.randomByte() & 255);
   var req = sntpRequest(nonce), why = "", timer = 0, sentAt = 0;
   var sock: DgramSocket | null = dg.createSocket("udp4");
-  var finish = function (err: string | null): void {
-    var s = sock;
-    if (!s) return;
-    sock = null;
-    o.timers.clearTimeout(timer);
-    try { s.close(); } catch (e) { /* already closed */ }
-    done(err);
-  };
   sock.on("message", function (msg, rinfo) {
     if (!sock) return;
     var at = o.timers.getTime();
@@ -66,22 +60,32 @@ export function sntpSync(o: SntpOptions, cb?: (why: string | null) => void): voi
     if ("why" in r) {
       o.log("clock: SNTP reply refused: " + r.why);
       why = "reply refused: " + r.why;
-      if (r.final) finish(why);
-      return;
+      if (!r.final) return;
+    } else if (clockNow() >= 0) {
+      o.log("clock: SNTP time not used: the host set the clock meanwhile");
+      why = "";
+    } else {
+      clockSync(r.t, ClockSource.Sntp, o.log);
+      var a = Math.abs(o.offset), h = Math.floor(a / 60), m = a % 60;
+      o.log("clock: SNTP " + where + " stratum " + r.stratum + ", round trip " + Math.round(r.rtt * 1000) + " ms, UTC" + (o.offset < 0 ? "-" : "+") +
+        (h < 10 ? "0" : "") + h + ":" + (m < 10 ? "0" : "") + m);
+      why = "";
     }
-    if (clockNow() >= 0) { o.log("clock: SNTP time not used: the host set the clock meanwhile"); finish(null); return; }
-    clockSync(r.t, ClockSource.Sntp, o.log);
-    var a = Math.abs(o.offset), h = Math.floor(a / 60), m = a % 60;
-    o.log("clock: SNTP " + where + " stratum " + r.stratum + ", round trip " + Math.round(r.rtt * 1000) + " ms, UTC" + (o.offset < 0 ? "-" : "+") +
-      (h < 10 ? "0" : "") + h + ":" + (m < 10 ? "0" : "") + m);
-    finish(null);
+    o.timers.clearTimeout(timer);
+    // the end: one way out for reply, refusal and timeout (below)
+    var s = sock; sock = null;
+    try { s.close(); } catch (e) { /* already closed */ }
+    if (cb) cb(why || null);
   });
-  sock.on("error", function (e) { why = "socket error " + (e && e.message ? e.message : e); });
   timer = o.timers.setTimeout(function () {
+    if (!sock) return;
     if (!why) why = "no reply from " + where + " within " + ms / 1000 + " s";
     o.log("clock: SNTP: " + why);
-    finish(why);
+    var s = sock; sock = null;
+    try { s.close(); } catch (e) { /* already closed */ }
+    if (cb) cb(why);
   }, ms);
+  sock.on("error", function (e) { why = "socket error " + (e && e.message ? e.message : e); });
   sentAt = o.timers.getTime();
   sock.send(req, server.port, server.host);
 }

@@ -41,37 +41,41 @@ export function sntpRequest(nonce: string): string {
  *  (final: its origin matched, so waiting for another is pointless) or may be someone else's. */
 export function sntpTime(reply: string, request: string, sentAt: number, recvAt: number, offset: number, low: number):
   { t: number; stratum: number; rtt: number } | { why: string; final: boolean } {
-  var no = function (why: string, final: boolean) { return { why: why, final: final }; };
-  if (typeof reply !== "string" || reply.length < Ntp.LEN) return no("short reply (" + (typeof reply === "string" ? reply.length : typeof reply) + " bytes)", false);
+  // no local functions here: a closure kept in its own scope is a reference cycle, which stays
+  // in RAM after the call until a garbage collection (docs/time.md "SNTP", memory)
+  if (typeof reply !== "string" || reply.length < Ntp.LEN) return { why: "short reply (" + (typeof reply === "string" ? reply.length : typeof reply) + " bytes)", final: false };
   var b0 = reply.charCodeAt(0), mode = b0 & 7, vn = (b0 >> 3) & 7, stratum = reply.charCodeAt(1);
-  if (mode !== 4) return no("not a server reply (mode " + mode + ")", false);
-  if (vn < 3 || vn > 4) return no("NTP version " + vn, false);
-  if (reply.substr(24, 8) !== request.substr(40, 8)) return no("origin timestamp is not the request's (stale or spoofed)", false);
+  if (mode !== 4) return { why: "not a server reply (mode " + mode + ")", final: false };
+  if (vn < 3 || vn > 4) return { why: "NTP version " + vn, final: false };
+  if (reply.substr(24, 8) !== request.substr(40, 8)) return { why: "origin timestamp is not the request's (stale or spoofed)", final: false };
   // from here on the reply answers this request
+  var i: number, c: number;
   if (stratum === 0) {
     var code = "";
-    for (var i = 12; i < 16; i++) { var c = reply.charCodeAt(i); code += c >= 32 && c < 127 ? reply.charAt(i) : "?"; }
-    return no("kiss-o'-death (stratum 0, code " + code + ")", true);
+    for (i = 12; i < 16; i++) { c = reply.charCodeAt(i); code += c >= 32 && c < 127 ? reply.charAt(i) : "?"; }
+    return { why: "kiss-o'-death (stratum 0, code " + code + ")", final: true };
   }
-  if (stratum > 15) return no("stratum " + stratum + " (server not synchronised)", true);
-  if (b0 >> 6 === 3) return no("leap indicator 3 (server not synchronised)", true);
-  /** an NTP timestamp at byte o as seconds since 2020-01-01 UTC; NaN when all zero */
-  var ts = function (o: number): number {
-    var s = reply.charCodeAt(o) * 16777216 + ((reply.charCodeAt(o + 1) << 16) | (reply.charCodeAt(o + 2) << 8) | reply.charCodeAt(o + 3));
-    var f = reply.charCodeAt(o + 4) * 16777216 + ((reply.charCodeAt(o + 5) << 16) | (reply.charCodeAt(o + 6) << 8) | reply.charCodeAt(o + 7));
-    if (!s && !f) return NaN;
-    return (s < Ntp.ERA / 2 ? s + Ntp.ERA : s) - Ntp.TO_2020 + f / Ntp.ERA;
-  };
-  var tx = ts(40), rx = ts(32), rtt = recvAt - sentAt;
-  if (!(tx === tx)) return no("no transmit time", true);
-  if (!(rtt >= 0)) return no("round trip " + rtt + " s", true);
+  if (stratum > 15) return { why: "stratum " + stratum + " (server not synchronised)", final: true };
+  if (b0 >> 6 === 3) return { why: "leap indicator 3 (server not synchronised)", final: true };
+  // the transmit (bytes 40..47) and receive (32..39) timestamps as seconds since 2020-01-01 UTC,
+  // NaN when all zero
+  var ts = [0, 0];
+  for (var k = 0; k < 2; k++) {
+    var o = k ? 32 : 40;
+    var sec = reply.charCodeAt(o) * 16777216 + ((reply.charCodeAt(o + 1) << 16) | (reply.charCodeAt(o + 2) << 8) | reply.charCodeAt(o + 3));
+    var frac = reply.charCodeAt(o + 4) * 16777216 + ((reply.charCodeAt(o + 5) << 16) | (reply.charCodeAt(o + 6) << 8) | reply.charCodeAt(o + 7));
+    ts[k] = !sec && !frac ? NaN : (sec < Ntp.ERA / 2 ? sec + Ntp.ERA : sec) - Ntp.TO_2020 + frac / Ntp.ERA;
+  }
+  var tx = ts[0]!, rx = ts[1]!, rtt = recvAt - sentAt;
+  if (!(tx === tx)) return { why: "no transmit time", final: true };
+  if (!(rtt >= 0)) return { why: "round trip " + rtt + " s", final: true };
   // the server's own time between receive and transmit is no part of the network's delay
   var held = rx === rx ? tx - rx : 0;
   if (!(held >= 0 && held <= rtt)) held = 0;
   var t = tx + (rtt - held) / 2 + offset * 60;
-  var when = dateTime(Clock.EPOCH_2020 + t);
-  if (t < Clock.FLOOR) return no("time " + when.join(" ") + " is before 2026", true);
-  if (+when[0]!.substr(0, 4) >= Ntp.LAST_YEAR) return no("time " + when.join(" ") + " is after 2099", true);
-  if (t < low - Ntp.BEHIND) return no("time " + when.join(" ") + " is " + Math.floor((low - t) / 3600) + " h before the journal's newest record", true);
+  var when = dateTime(Clock.EPOCH_2020 + t), shown = "time " + when.join(" ");
+  if (t < Clock.FLOOR) return { why: shown + " is before 2026", final: true };
+  if (+when[0]!.substr(0, 4) >= Ntp.LAST_YEAR) return { why: shown + " is after 2099", final: true };
+  if (t < low - Ntp.BEHIND) return { why: shown + " is " + Math.floor((low - t) / 3600) + " h before the journal's newest record", final: true };
   return { t: t, stratum: stratum, rtt: rtt };
 }

@@ -17,6 +17,7 @@ export interface PartEntry {
   [field: string]: unknown;
 }
 
+export interface SntpServerSpec { host: string; port: number; }
 export interface FlashRegionSpec { base: number; sectors: number; sectorSize: number; }
 export interface PartitionSpec { base: number; size: number; }
 
@@ -38,6 +39,10 @@ export interface Board {
   /** the acquirer link (docs/host-protocol.md §1.5): "tls" = require("tls") with the CA in
    *  Storage (acq-ca.der); "tcp" = plain TCP, only for simulator and test boards */
   hostLink: { transport: "tls" | "tcp" };
+  /** the SNTP server the terminal asks for the time when its clock is not trusted
+   *  (firmware/clock-sntp.ts, docs/time.md "SNTP"): boards with WiFi only; a board without it
+   *  takes its time from the host alone. host: a DNS name or IPv4 address; port: UDP, 123 */
+  sntp?: SntpServerSpec;
   /** pins documented but not driven by the firmware (LEDs, spare); checked for double use */
   reserved?: { [pin: string]: string };
 }

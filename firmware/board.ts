@@ -11,6 +11,7 @@ import { EscPosPrinter } from "../drivers/escpos/printer";
 import { createReaders, Readers } from "./cards/readers";
 import { makePart } from "./parts";
 import { Terminal } from "../drivers/emv/apdu";
+import { clockInfo } from "./clock";
 
 export interface Platform {
   /** the board file, built anew on each call (see board-data.d.ts): keep only what you need */
@@ -120,13 +121,17 @@ export function bringUp(): Platform {
   };
 }
 
-/** WiFi from the settings (the simulator's virtual network is up without it). */
+/** WiFi from the settings (the simulator's virtual network is up without it). Once connected
+ *  the clock's SNTP query runs (clockInfo().resync, on a board with an SNTP server: docs/time.md);
+ *  on a build without the Wifi module (the ESP32 twin, whose network is the host machine's) at
+ *  once; never without an SSID. */
 export function connectWifi(ssid: string, password: string, log: (line: string) => void): void {
   if (!ssid) return;
-  var wifi: WifiModule;
-  try { wifi = require("Wifi"); } catch (e) { return; }
+  var wifi: WifiModule, up = clockInfo().resync;
+  try { wifi = require("Wifi"); } catch (e) { if (up) up(); return; }
   wifi.connect(ssid, { password: password }, function (err) {
     log(err ? "wifi: " + err : "wifi: connected to " + ssid);
+    if (!err && up) up();
   });
 }
 

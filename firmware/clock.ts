@@ -9,7 +9,10 @@
 // request that carried none) makes it trusted for Clock.TRUST_SECONDS. The year, which DE 13 does
 // not carry, comes from a lower bound: the newest time in the journal, else Clock.FLOOR: the first
 // such date from 30 days before it on.
-// State is numbers only (idle RAM: docs/time.md).
+// A second source, SNTP (firmware/clock-sntp.ts), sets it the same way while it is not trusted;
+// the host stays the reference: any host answer that carries its clock sets it again.
+// State is numbers only (idle RAM: docs/time.md), and the one function to run when a sync's
+// trust runs out (main.ts: an SNTP query).
 import { dateTime } from "./receipt/format";
 
 // the interpreter's clock (also declared here for the Node-side type check of sim and tests)
@@ -38,32 +41,46 @@ var source = 0;
 var syncedAt = 0, offset = 0;
 /** newest time known to have passed (journal, syncs): picks DE 13's year */
 var lowerBound: number = Clock.FLOOR;
+/** main.ts's SNTP query on a board with an SNTP server (clockSync's `resync`), else null: run
+ *  once, from a timer, when the trust of the sync made at syncedAt runs out (expiredFor: the
+ *  syncedAt it ran for), and by the CLOCK menu's "sync now" (clockInfo().resync) */
+var onExpiry: Resync | null = null, expiredFor = -1;
+
+/** asks for the time again (SNTP); cb(null) once the clock is trusted, else cb(why not) */
+export type Resync = (cb?: (why: string | null) => void) => void;
 
 /** seconds since 2020-01-01 (acquirer local time) when the clock can be trusted, else -1 */
 export function clockNow(): number {
   if (!source) return -1;
   var g = getTime(), age = g - syncedAt;
-  return age < 0 || age > Clock.TRUST_SECONDS ? -1 : Math.floor(g + offset);
+  if (age >= 0 && age <= Clock.TRUST_SECONDS) return Math.floor(g + offset);
+  if (onExpiry && expiredFor !== syncedAt) { expiredFor = syncedAt; setTimeout(onExpiry, 0); }
+  return -1;
 }
 
 /** the clock for the menu and reports: time (-1 untrusted), source, age of the sync in
- *  seconds (-1 never), and why it is not trusted ("" when it is) */
-export function clockInfo(): { t: number; source: number; age: number; why: string } {
+ *  seconds (-1 never), why it is not trusted ("" when it is), and the lower bound (the newest
+ *  time known to have passed: SNTP's sanity check) */
+export function clockInfo(): { t: number; source: number; age: number; why: string; low: number; resync: Resync | null } {
   var t = clockNow(), age = source ? Math.floor(getTime() - syncedAt) : -1;
   return {
-    t: t, source: source, age: age,
+    t: t, source: source, age: age, low: lowerBound, resync: onExpiry,
     why: t >= 0 ? "" : !source ? "no host sync since power-up" : age < 0 ? "clock went backwards" : "last sync over 24 h ago",
   };
 }
 
 /** Sets the clock to t (seconds since 2020) from `src`; src None only raises the lower
- *  bound (boot: the journal's newest time). Logs a step over Clock.STEP_LOG_SECONDS. */
-export function clockSync(t: number, src: number, log: (line: string) => void): void {
+ *  bound (boot: the journal's newest time). Logs a step over Clock.STEP_LOG_SECONDS.
+ *  resync (main.ts at boot, with t -1): the SNTP query to keep (see onExpiry). */
+export function clockSync(t: number, src: number, log: (line: string) => void, resync?: Resync): void {
+  if (resync) onExpiry = resync;
   if (!(t >= 0)) return;
   if (t > lowerBound) lowerBound = t;
   if (!src) return;
-  var before = clockNow();
-  if (before >= 0 && Math.abs(t - before) > Clock.STEP_LOG_SECONDS) log("clock: corrected by " + (t - before) + " s (" + (src === ClockSource.Sntp ? "SNTP" : "host") + ")");
+  var before = clockNow(), d = Math.round(t - before);
+  // a host correcting an SNTP time by a quarter of an hour or more: the UTC offset is wrong
+  if (before >= 0 && Math.abs(t - before) > Clock.STEP_LOG_SECONDS) log("clock: corrected by " + d + " s (" + (src === ClockSource.Sntp ? "SNTP" : "host") + ")" +
+    (src === ClockSource.Host && source === ClockSource.Sntp && Math.abs(d) >= 900 ? ": check the UTC offset (utcOffset)" : ""));
   else if (before < 0) log("clock: set from " + (src === ClockSource.Sntp ? "SNTP" : "host"));
   syncedAt = getTime();
   offset = t - syncedAt;

@@ -20,7 +20,8 @@ import { wireHealth } from "./health/wire";
 import { H } from "./health/record";
 import { AuditLog } from "./audit/log";
 import { AuditEvent, AuditRole } from "./audit/format";
-import { clockNow, clockSync, parseHostTime, Clock, ClockSource } from "./clock";
+import { clockInfo, clockNow, clockSync, parseHostTime, Clock, ClockSource } from "./clock";
+import { sntpSync } from "./clock-sntp";
 import { dateTime } from "./receipt/format";
 import { markReady } from "./update/ready";
 import { consoleUpdate } from "./update/serial";
@@ -47,6 +48,12 @@ function main(): void {
   var settings = new SettingsStore({ flash: p.flash, region: p.board().flashRegions.settings, crc32: p.crc32 });
   if (!settings.load()) p.log("settings: defaults");
   var v = settings.values;
+  // SNTP, on boards whose file names a server (docs/time.md): while the clock is not trusted,
+  // once WiFi is up at boot and when a sync's trust runs out; the CLOCK menu asks it too. The
+  // clock keeps the one closure (clockInfo().resync): no variable of main's holds it
+  if (p.board().sntp) clockSync(-1, ClockSource.None, p.log, function (cb) {
+    sntpSync({ server: p.board().sntp, offset: settings.values.utcOffset, timers: p.io, randomByte: p.randomByte, log: p.log }, cb);
+  });
   connectWifi(v.ssid, v.wifiPass, p.log);
   var journal = openJournal(p.flash, p.board().flashRegions.journal, { crc32: p.crc32 });
   if (journal.state === "fault") p.log("journal: fault: " + journal.reason);
@@ -121,7 +128,7 @@ function main(): void {
       var st = require("Storage");
       st.write("acq-ca.der", der);
       var saved = st.read("acq-ca.der") === der;
-      if (saved) audit.append(AuditEvent.SettingsChange, AuditRole.Technician, 5, n);
+      if (saved) audit.append(AuditEvent.SettingsChange, AuditRole.Technician, 6, n);
       p.log(saved ? "posConfig: acqCa saved (" + n + " bytes, CRC32 " + (p.crc32(der as any) >>> 0).toString(16) + ")" : "posConfig: acqCa: Storage write failed");
       return;
     }
@@ -131,9 +138,12 @@ function main(): void {
       p.log("posConfig: " + (perr || "technician PIN set"));
       return;
     }
-    var err = configure(settings, name, value);
-    if (!err) audit.append(AuditEvent.SettingsChange, AuditRole.Technician, 4, 0);
-    p.log(err ? "posConfig: " + err : "posConfig: " + name + " saved; reboot to apply");
+    var err = configure(settings, name, value), utc = name === "utcOffset";
+    if (!err) audit.append(AuditEvent.SettingsChange, AuditRole.Technician, utc ? 5 : 4, utc ? value + 720 : 0);
+    p.log(err ? "posConfig: " + err : "posConfig: " + name + (utc ? " saved" : " saved; reboot to apply"));
+    // a new UTC offset: SNTP may set a clock that is not trusted now
+    var resync = clockInfo().resync;
+    if (!err && utc && resync) resync();
   };
   // the firmware update's serial path (docs/update.md)
   global.posUpdate = consoleUpdate;

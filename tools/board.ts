@@ -268,12 +268,25 @@ function checkPins(c: Checker, b: Record<string, any>, allowStrapping: Set<numbe
   }
 }
 
+/** the SNTP server (optional; boards with WiFi): a DNS name or dotted IPv4 address and a UDP port */
+function checkSntp(c: Checker, v: unknown): void {
+  if (!c.obj(v, "sntp")) return;
+  c.only(v, "sntp", ["host", "port"]);
+  const host = v.host;
+  if (typeof host !== "string" || !host) c.err("sntp.host", host === undefined ? "missing (the SNTP server's DNS name or IPv4 address, e.g. \"pool.ntp.org\")" : "must be a non-empty string, got " + JSON.stringify(host));
+  else if (host.length > 253 || !/^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(host)) {
+    c.err("sntp.host", JSON.stringify(host) + " is not a host name or IPv4 address (letters, digits, '-' and '.', no scheme or port)");
+  }
+  if (v.port === undefined) c.err("sntp.port", "missing (the UDP port, 123 for SNTP)");
+  else if (typeof v.port !== "number" || !Number.isInteger(v.port) || v.port < 1 || v.port > 65535) c.err("sntp.port", "must be a UDP port 1..65535, got " + JSON.stringify(v.port));
+}
+
 /** Validates a parsed board file; `file` is used in the messages. */
 export function validateBoard(data: unknown, file: string): { errors: string[]; warnings: string[] } {
   const c = new Checker(file);
   if (!c.obj(data, "(top level)")) return { errors: c.errors, warnings: c.warnings };
   const b = data;
-  c.only(b, "(top level)", ["name", "description", "mcu", "partitions", "buses", "parts", "flashRegions", "hostLink", "reserved", "toolchain"]);
+  c.only(b, "(top level)", ["name", "description", "mcu", "partitions", "buses", "parts", "flashRegions", "hostLink", "sntp", "reserved", "toolchain"]);
   const expected = path.basename(file).replace(/\.json$/, "");
   if (c.text(b.name, "name") && b.name !== expected) c.err("name", "is \"" + b.name + "\" but the file is " + expected + ".json");
   c.text(b.description, "description");
@@ -299,6 +312,7 @@ export function validateBoard(data: unknown, file: string): { errors: string[]; 
     c.only(b.hostLink, "hostLink", ["transport"]);
     if (b.hostLink.transport !== "tls" && b.hostLink.transport !== "tcp") c.err("hostLink.transport", "must be \"tls\" or \"tcp\" (plain TCP: simulator and test boards only)");
   }
+  if (b.sntp !== undefined) checkSntp(c, b.sntp);
   checkPartitions(c, b);
   checkRegions(c, b);
   checkBuses(c, b);

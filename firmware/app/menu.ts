@@ -9,6 +9,8 @@ import { Role } from "./pin";
 import { printReceipt, printReport } from "./printing";
 import { serviceMenu } from "./service-menu";
 import { AuditEvent, AuditRole } from "../audit/format";
+import { Utc } from "./settings";
+import { clockInfo, clockSync, ClockSource } from "../clock";
 
 export function idleState(app: App): State {
   return {
@@ -154,7 +156,7 @@ function hostCheck(app: App, title: string, logon: boolean): void {
 }
 
 /** the supervisor sets the cashier and supervisor PINs and the amount limits; the technician
- *  only the technician PIN */
+ *  the technician PIN and the UTC offset (a provisioning setting, like posConfig) */
 function settingsMenu(app: App, who: number): State {
   var back = function () { app.go(settingsMenu(app, who)); };
   var v = app.settings.values;
@@ -172,10 +174,35 @@ function settingsMenu(app: App, who: number): State {
       },
     });
   };
+  // the UTC offset SNTP needs (docs/time.md): east or west, then minutes
+  var utc = function (m: number): string {
+    var a = Math.abs(m), h = Math.floor(a / 60), mm = a % 60;
+    return m === Utc.UNSET ? "not set" : (m < 0 ? "-" : "+") + (h < 10 ? "0" : "") + h + ":" + (mm < 10 ? "0" : "") + mm;
+  };
+  var offset = function (sign: number): State {
+    return numberEntry(app, {
+      title: sign < 0 ? "UTC- (WEST)" : "UTC+ (EAST)", prompt: "Minutes from UTC:", maxDigits: 3, cancel: back,
+      done: function (d) {
+        var n = sign * parseDigits(d);
+        if (n < Utc.MIN || n > Utc.MAX) return sign < 0 ? "0..720 minutes" : "0..840 minutes";
+        // as configure() does for posConfig (not called here: a second caller would keep it apart
+        // from main.ts's posConfig, in RAM): save, and move a clock SNTP set by the change
+        var old = v.utcOffset, c = clockInfo();
+        v.utcOffset = n;
+        var err = app.settings.save();
+        if (!err && old !== Utc.UNSET && c.t >= 0 && c.source === ClockSource.Sntp) clockSync(c.t + (n - old) * 60, ClockSource.Sntp, app.ports.log);
+        if (!err && app.ports.audit) app.ports.audit.append(AuditEvent.SettingsChange, app.who, 5, n + 720);
+        app.go(message(app, "UTC OFFSET", [err ? "Not saved: " + err : "UTC" + utc(n) + " saved"], 10, back));
+        // a clock that is not trusted may now be set from SNTP (main.ts's query, if the board has one)
+        if (!err && c.resync) c.resync();
+        return null;
+      },
+    });
+  };
   return {
     name: "settings", timeout: 30,
     screen: function () {
-      if (tech) return screen("SETTINGS", ["1 TECHNICIAN PIN", "TID " + v.tid], "CANCEL=exit");
+      if (tech) return screen("SETTINGS", ["1 TECHNICIAN PIN", "2 UTC " + utc(v.utcOffset), "TID " + v.tid], "CANCEL=exit");
       return screen("SETTINGS", ["1 CASHIER PIN", "2 SUPERVISOR PIN", "3 MIN " + formatAmount(v.minAmount), "4 MAX " + formatAmount(v.maxAmount)], "CANCEL=exit");
     },
     key: function (k) {
@@ -183,7 +210,14 @@ function settingsMenu(app: App, who: number): State {
       var pin = tech ? (k === "1" ? Role.Technician : 0) : k === "1" ? Role.Cashier : k === "2" ? Role.Supervisor : 0;
       if (k === "CANCEL") app.idle();
       else if (pin) app.go(changePin(app, pin, back));
-      else if (tech) return;
+      else if (tech && k === "2") {
+        app.go({
+          name: "utc", timeout: 30,
+          screen: function () { return screen("UTC OFFSET", ["Now UTC " + utc(v.utcOffset), "1 UTC+ (east)", "2 UTC- (west)"], "CANCEL=back"); },
+          key: function (k2) { if (k2 === "1" || k2 === "2") app.go(offset(k2 === "1" ? 1 : -1)); else if (k2 === "CANCEL") back(); },
+          expire: back,
+        });
+      } else if (tech) return;
       else if (k === "3") app.go(limit("MIN AMOUNT", function (n) { if (n < 1 || n > v.maxAmount) return "1.." + v.maxAmount; v.minAmount = n; return null; }));
       else if (k === "4") app.go(limit("MAX AMOUNT", function (n) { if (n < v.minAmount || n > 999999999) return "Too small/large"; v.maxAmount = n; return null; }));
     },

@@ -21,6 +21,11 @@
 // bits at half the width, read as such and replaced by a save at the next attempt.
 import { FlashDevice } from "../../drivers/hal";
 import { fromHex } from "./hmac";
+import { clockInfo, clockSync, ClockSource } from "../clock";
+
+/** the UTC offset in minutes (the acquirer's local time = UTC + offset): UNSET until provisioned,
+ *  then UTC-12:00..UTC+14:00 (a const enum: inlined, no RAM) */
+export const enum Utc { UNSET = 9999, MIN = -720, MAX = 840 }
 
 export interface Settings {
   tid: string;
@@ -57,6 +62,9 @@ export interface Settings {
   /** 1 while training mode is on (firmware/app/training.ts): documents print the TRAINING
    *  mark; found set at boot (a restart during training), it is cleared and the operator told */
   training: number;
+  /** minutes east of UTC of the acquirer's local time (DE 12/13), for SNTP's UTC
+   *  (firmware/clock-sntp.ts); Utc.UNSET: not provisioned, SNTP never sets the clock */
+  utcOffset: number;
 }
 
 /** Simulator defaults; a real terminal is provisioned over these. */
@@ -70,26 +78,33 @@ export function defaultSettings(): Settings {
     macKey: "000102030405060708090a0b0c0d0e0f",
     // TEST ONLY: the update server's default key (npx pos-sim update-server); provision a real one
     updateKey: "101112131415161718191a1b1c1d1e1f",
-    shiftBatch: 0, shiftFrom: 0, receiptOpen: 0, training: 0,
+    shiftBatch: 0, shiftFrom: 0, receiptOpen: 0, training: 0, utcOffset: Utc.UNSET,
   };
 }
 
 /** fields an installer may set from the console (posConfig); the PIN, its salt and counter,
  *  the token key and the marks are not among them */
 /** one string, not an array of 11 (which would stay in RAM): split where used */
-export const CONFIGURABLE = "tid mid merchantName merchantAddr host port nii ssid wifiPass minAmount maxAmount macKey updateKey";
+export const CONFIGURABLE = "tid mid merchantName merchantAddr host port nii ssid wifiPass minAmount maxAmount macKey updateKey utcOffset";
 
-/** Sets one configurable field (type-checked); returns an error text or null. */
+/** Sets one configurable field (type-checked) and saves; returns an error text or null. A new
+ *  UTC offset moves a clock that SNTP set by the change (the change itself is audited). */
 export function configure(store: SettingsStore, name: string, value: any): string | null {
   var names = CONFIGURABLE.split(" ");
   if (names.indexOf(name) < 0) return "not configurable: " + name + " (one of " + names.join(", ") + ")";
-  var v = store.values as any;
-  if (typeof value !== typeof v[name]) return name + " must be a " + typeof v[name];
-  if (typeof value === "number" && (value < 0 || value > 999999999 || Math.floor(value) !== value)) return name + ": a whole number 0..999999999";
+  var v = store.values as any, old = v[name];
+  if (name === "utcOffset") {
+    if (typeof value !== "number" || Math.floor(value) !== value || value < Utc.MIN || value > Utc.MAX) return "utcOffset: whole minutes east of UTC, -720..840 (60 is UTC+01:00, -300 UTC-05:00)";
+  } else if (typeof value !== typeof old) return name + " must be a " + typeof old;
+  else if (typeof value === "number" && (value < 0 || value > 999999999 || Math.floor(value) !== value)) return name + ": a whole number 0..999999999";
   if (typeof value === "string" && value.length > 64) return name + ": 64 characters at most";
   if ((name === "macKey" || name === "updateKey") && (value.length < 32 || !fromHex(value))) return name + ": 32..64 hex digits";
   v[name] = value;
-  return store.save();
+  var err = store.save();
+  // SNTP's reading stays right in UTC: its local time moves with the offset (the host's does not)
+  var c = clockInfo();
+  if (!err && name === "utcOffset" && old !== Utc.UNSET && c.t >= 0 && c.source === ClockSource.Sntp) clockSync(c.t + (value - old) * 60, ClockSource.Sntp, function () {});
+  return err;
 }
 
 const MAGIC0 = 0x53, MAGIC1 = 0x45, MAGIC2 = 0x54, MAGIC3 = 0x31;

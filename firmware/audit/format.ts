@@ -36,7 +36,7 @@ export const enum AuditEvent {
   Reprint = 10,        // a: invoice, b: STAN
   Settlement = 11,     // a: batch, b: 1 approved, 0 failed
   ZReport = 12,        // a: batch, b: sales amount of the shift
-  SettingsChange = 13, // a: which (1 PIN, 2 min amount, 3 max amount, 4 console posConfig), b: value (1: the role whose PIN)
+  SettingsChange = 13, // a: which (1 PIN, 2 min amount, 3 max amount, 4 console posConfig, 5 UTC offset, 6 console TLS CA), b: value (1: the role whose PIN)
   UpdateStaged = 14,   // staged, checked and switched (network); a: its version
   UpdateApplied = 15,  // the new version reached READY and is confirmed; a: its version
   UpdateRolledBack = 16, // a: the version that never reached READY, b: the one running again

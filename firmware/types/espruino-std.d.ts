@@ -27,6 +27,7 @@ declare function require(name: "net"): NetModule;
 /** the same socket API; connect also takes the CA certificate (DER) as `ca` */
 declare function require(name: "tls"): NetModule;
 declare function require(name: "Wifi"): WifiModule;
+declare function require(name: "dgram"): DgramModule;
 declare function require(name: "crypto"): CryptoModule;
 
 /** The root scope; used by the bring-up to publish onInit. */

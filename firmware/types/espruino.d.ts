@@ -155,6 +155,20 @@ declare interface NetSocket {
 declare interface NetModule {
   connect(options: { host: string; port: number; ca?: string }, callback: (socket: NetSocket) => void): NetSocket;
 }
+/** Espruino's dgram (UDP; measured on the ESP32 twin, docs/time.md "SNTP"): messages are 8-bit
+ *  strings (a typed array is sent as its toString(), "35,0,0,..."); send(msg, port, host) or
+ *  Node's send(msg, offset, length, port, host), returning nothing and reporting no error (an
+ *  unknown host or a link that is down: nothing arrives); rinfo is { address, port, size } */
+declare interface DgramSocket {
+  send(msg: string, port: number, host: string): void;
+  close(): void;
+  on(event: "message", fn: (msg: string, rinfo: { address: string; port: number; size: number }) => void): void;
+  on(event: "close", fn: () => void): void;
+  on(event: "error", fn: (err: any) => void): void;
+}
+declare interface DgramModule {
+  createSocket(type: "udp4"): DgramSocket;
+}
 declare interface WifiModule {
   connect(ssid: string, options: { password?: string }, callback: (err: string | null) => void): void;
   disconnect(callback?: () => void): void;

@@ -8,6 +8,10 @@ import type { Clock } from "./types";
 /** the wall-clock time at virtual t = 0 (ms since 1970; its UTC fields are the acquirer's local
  *  time): the simulated host's clock is WORLD_EPOCH_MS + now() * 1000 (docs/time.md) */
 export const WORLD_EPOCH_MS = Date.UTC(2026, 11, 4, 9, 0, 0);
+/** the simulated acquirer's local time is UTC+01:00: the virtual SNTP server (sim/bus/sntp.ts)
+ *  tells WORLD_EPOCH_MS + now() * 1000 less this, and a terminal provisioned with this UTC
+ *  offset (utcOffset 60) reads the acquirer's time from it (docs/time.md) */
+export const WORLD_UTC_OFFSET_MINUTES = 60;
 
 /** handle = seq + 1 */
 interface Entry { t: number; seq: number; fn: () => void; cancelled: boolean; }

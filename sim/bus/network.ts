@@ -2,7 +2,10 @@
 // delivered through the virtual clock after `latency` seconds, in order. When the link goes
 // down, connects fail at once, bytes written are lost, and open sockets close after
 // `dropTimeout` seconds (the TCP stack noticing), on both ends.
-import type { Clock, VirtualNetwork, VirtualSocket } from "./types";
+// UDP: endpoints bound at host:port exchange datagrams (latin1 strings); a datagram sent while
+// the link is down, or arriving while it is down, or for a host:port nobody bound, is lost
+// without a word, as UDP is (an unknown host name too: Espruino's dgram reports nothing).
+import type { Clock, UdpEndpoint, UdpHandler, VirtualNetwork, VirtualSocket } from "./types";
 
 class SocketEnd implements VirtualSocket {
   peer!: SocketEnd;
@@ -55,8 +58,10 @@ export class VirtualNetworkImpl implements VirtualNetwork {
   latency = 0.02;
   /** seconds after a link drop until open sockets see their close */
   dropTimeout = 2;
-  stats = { connects: 0, refused: 0, bytes: 0 };
+  stats = { connects: 0, refused: 0, bytes: 0, datagrams: 0, datagramsLost: 0 };
   private servers = new Map<string, (s: VirtualSocket) => void>();
+  private udp = new Map<string, UdpHandler>();
+  private nextPort = 49152;
   private open = new Set<SocketEnd>();
   private linkFns: ((up: boolean) => void)[] = [];
 
@@ -93,6 +98,39 @@ export class VirtualNetworkImpl implements VirtualNetwork {
       const victims = [...this.open];
       this.clock.after(this.dropTimeout, () => { if (!this.up) for (const s of victims) s.closeNow(); });
     }
+  }
+
+  /** a UDP endpoint at host:port (port 0: the next free ephemeral port); throws if taken */
+  udpBind(host: string, port: number, onMessage: UdpHandler): UdpEndpoint {
+    let p = port;
+    while (!p || this.udp.has(host + ":" + p)) {
+      if (port) break;
+      p = this.nextPort;
+      this.nextPort = this.nextPort >= 65535 ? 49152 : this.nextPort + 1;
+    }
+    const key = host + ":" + p;
+    if (this.udp.has(key)) throw new Error(`UDP ${key} is already bound`);
+    this.udp.set(key, onMessage);
+    let open = true;
+    return {
+      address: host, port: p,
+      send: (toHost, toPort, data) => { if (open) this.sendDatagram({ address: host, port: p }, toHost, toPort, data); },
+      close: () => { if (open && this.udp.get(key) === onMessage) this.udp.delete(key); open = false; },
+    };
+  }
+
+  /** UDP endpoints bound now */
+  udpBound(): number { return this.udp.size; }
+
+  private sendDatagram(from: { address: string; port: number }, toHost: string, toPort: number, data: string): void {
+    this.stats.datagrams++;
+    this.stats.bytes += data.length;
+    if (!this.up) { this.stats.datagramsLost++; return; }
+    this.deliver(() => {
+      const to = this.udp.get(toHost + ":" + toPort);
+      if (!this.up || !to) { this.stats.datagramsLost++; return; }
+      to(data, { address: from.address, port: from.port });
+    });
   }
 
   /** link state changes (the runtime's Wifi listens) */

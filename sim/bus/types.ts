@@ -99,6 +99,15 @@ export interface VirtualSocket {
   onData(fn: (data: string) => void): void;
   onClose(fn: () => void): void;
 }
+/** a datagram arrived at a UDP endpoint: its bytes (latin1) and who sent it */
+export type UdpHandler = (data: string, from: { address: string; port: number }) => void;
+/** a bound UDP endpoint: sends from its own address and port */
+export interface UdpEndpoint {
+  readonly address: string;
+  readonly port: number;
+  send(toHost: string, toPort: number, data: string): void;
+  close(): void;
+}
 export interface VirtualNetwork {
   listen(host: string, port: number, onConnection: (socket: VirtualSocket) => void): void;
   unlisten(host: string, port: number): void;
@@ -109,4 +118,6 @@ export interface VirtualNetwork {
   setUp(up: boolean): void;
   /** one-way latency, seconds */
   latency: number;
+  /** UDP: an endpoint at host:port (0: an ephemeral port) receiving datagrams */
+  udpBind(host: string, port: number, onMessage: UdpHandler): UdpEndpoint;
 }

@@ -1,5 +1,5 @@
 // Built-in modules behind require(): Flash (over the NOR model), Storage, net, tls (a model of
-// the handshake: sim/bus/tls.ts), Wifi, crypto.
+// the handshake: sim/bus/tls.ts), dgram (UDP over the virtual network), Wifi, crypto.
 // Graphics is a global (./graphics.ts). Anything else is not on the device build.
 import * as nodeCrypto from "crypto";
 import type { X509Certificate } from "crypto";
@@ -18,6 +18,8 @@ export const FLASH_PROGRAM_SECONDS_PER_BYTE = 0.0007 / 256;
 export const TLS_SOCKET_JSVARS = 2769;
 /** WiFi association time when the link is up */
 export const WIFI_CONNECT_SECONDS = 1.5;
+/** the terminal's address on the virtual network (Wifi.getIP, the source of its datagrams) */
+export const MCU_IP = "192.168.4.2";
 const FLASH_SIZE = 4 * 1024 * 1024;
 const PAGE = 4096;
 
@@ -116,7 +118,7 @@ export function installModules(mcu: Mcu): void {
       if (host.net.up) {
         wifiState = "connected";
         if (cb) mcu.invoke(cb, undefined, [null]);
-        mcu.invoke(mcu.native.emit, wifi, ["connected", r.toCtx({ ip: "192.168.4.2", ssid })]);
+        mcu.invoke(mcu.native.emit, wifi, ["connected", r.toCtx({ ip: MCU_IP, ssid })]);
       } else {
         wifiState = "off";
         if (cb) mcu.invoke(cb, undefined, ["auth_fail"]);
@@ -141,7 +143,7 @@ export function installModules(mcu: Mcu): void {
       mcu.queueJs(() => { if (cb) mcu.invoke(cb, undefined, []); mcu.invoke(mcu.native.emit, wifi, ["disconnected", r.obj({ reason: "requested" })]); });
     },
     getIP: (cb?: any) => {
-      const info = { ip: wifiState === "connected" ? "192.168.4.2" : "0.0.0.0", netmask: "255.255.255.0", gw: "192.168.4.1", mac: "24:0a:c4:00:00:01" };
+      const info = { ip: wifiState === "connected" ? MCU_IP : "0.0.0.0", netmask: "255.255.255.0", gw: "192.168.4.1", mac: "24:0a:c4:00:00:01" };
       if (cb) mcu.queueJs(() => mcu.invoke(cb, undefined, [null, r.toCtx(info)]));
       return info;
     },
@@ -239,6 +241,60 @@ export function installModules(mcu: Mcu): void {
   modules.set("net", () => r.methods(r.obj(), { connect: (opts: any, cb?: any) => connect(opts, cb, false) }));
   // on the ESP32 build (espruino.md §3); the board file says whether the host link uses it
   modules.set("tls", () => r.methods(r.obj(), { connect: (opts: any, cb?: any) => connect(opts, cb, true) }));
+
+  // ---------- dgram ----------
+  // As Espruino 2v29's (libs/network/jswrap_net.c, measured on the ESP32 twin: docs/time.md):
+  // createSocket("udp4") opens a client socket; send(msg, port, host) or Node's
+  // send(msg, offset, length, port, host) (a callback after them is ignored) sends one datagram
+  // and returns nothing; msg is a string (anything else is sent as its toString(): a
+  // Uint8Array goes out as "35,0,0,..."); nothing is reported when the host is unknown or the
+  // link is down; replies come as "message" (msg string, rinfo { address, port, size });
+  // close() ends it and emits "close"; bind(port, cb) listens on a port instead. (What
+  // createSocket's optional callback does on Espruino is not modelled: nothing calls it.)
+  const udpOpen = new Set<{ close(): void }>();
+  mcu.onCut(() => { for (const ep of udpOpen) ep.close(); udpOpen.clear(); }); // a dead MCU receives nothing
+  modules.set("dgram", () => r.methods(r.obj(), {
+    createSocket: (_type: any) => {
+      const sock = r.obj();
+      let ep: ReturnType<typeof host.net.udpBind> | null = null, closed = false;
+      const onMessage = (data: string, from: { address: string; port: number }) => {
+        if (closed || mcu.dead) return;
+        emit(sock, "message", data, r.toCtx({ address: from.address, port: from.port, size: data.length }));
+      };
+      const open = (port: number) => {
+        if (ep) return ep;
+        ep = host.net.udpBind(MCU_IP, port, onMessage);
+        udpOpen.add(ep);
+        return ep;
+      };
+      r.methods(sock, {
+        send: (buffer: any, a?: any, b?: any, c?: any, d?: any) => {
+          if (closed) return undefined;
+          const str = typeof buffer === "string" ? buffer : String(buffer);
+          let msg: string, port: number, to: string;
+          if (typeof c === "number" || (typeof c === "string" && c !== "" && !isNaN(Number(c)))) {
+            msg = str.substr(Number(a) || 0, Number(b) || 0); port = Number(c); to = String(d);
+          } else { msg = str; port = Number(a); to = String(b); }
+          if (wifiState !== "connected" && !host.net.up) return undefined; // not online: nothing sent
+          open(0).send(to, port, msg);
+          return undefined;
+        },
+        bind: (port: any, bcb?: any) => {
+          if (ep) { ep.close(); udpOpen.delete(ep); ep = null; }
+          open(Number(port));
+          if (bcb) mcu.queueJs(() => mcu.invoke(bcb, undefined, [sock]));
+          return sock;
+        },
+        close: () => {
+          if (closed) return;
+          closed = true;
+          if (ep) { ep.close(); udpOpen.delete(ep); ep = null; }
+          emit(sock, "close", false);
+        },
+      });
+      return sock;
+    },
+  }));
 
   // ---------- crypto (returns ArrayBuffers, as Espruino's does) ----------
   const buf = (d: any) => Buffer.from(toBytes(d));

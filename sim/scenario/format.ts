@@ -4,6 +4,7 @@
 //   "steps": [ { "keys": "1999" }, { "press": "ENTER" }, ... ] }
 // parseScenario checks everything up front and names the file and the path of the bad field.
 import { swipeCard, tapTrace } from "./cards";
+import { SNTP_FAULTS } from "../bus/sntp";
 
 export type Step =
   | { press: string }
@@ -16,6 +17,7 @@ export type Step =
   | { network: "up" | "down" }
   | { paper: "out" | "in" | "low" }
   | { acquirer: { fault: string; count?: number; mti?: string; procCode?: string; rc?: string; delayMs?: number; process?: boolean } }
+  | { sntp: { fault: string; count?: number } }
   | { expectScreen: string; within?: number }
   | { expectNotScreen: string; within?: number }
   | { expectReceipt: string; within?: number }
@@ -46,7 +48,7 @@ export const LEDGER_FIELDS = ["charges", "settled", "all", "reversed", "orphanRe
 const ACTIONS: { [k: string]: string } = {
   press: "key name", keys: "digits", swipe: "card name", tap: "card name", wait: "seconds",
   powerCut: "true", powerOn: "true", network: '"up" or "down"', paper: '"out", "in" or "low" (runs out mid-receipt)',
-  acquirer: "{ fault, count }", expectScreen: "text", expectNotScreen: "text", expectReceipt: "text",
+  acquirer: "{ fault, count }", sntp: "{ fault, count }", expectScreen: "text", expectNotScreen: "text", expectReceipt: "text",
   expectNoReceipt: "text", expectLedger: "{ field: value }", expectConsole: "text", note: "text",
 };
 /** the steps that wait, and so take "within" */
@@ -145,6 +147,11 @@ function checkStep(s: any, err: (field: string, msg: string) => ScenarioError): 
     case "network": if (v !== "up" && v !== "down") throw bad(); break;
     case "paper": if (v !== "out" && v !== "in" && v !== "low") throw bad(); break;
     case "acquirer": checkFault(v, (field, msg) => err(field ? `acquirer.${field}` : "acquirer", msg)); break;
+    case "sntp":
+      if (!isObject(v) || !(SNTP_FAULTS as readonly string[]).includes(v.fault)) throw err(isObject(v) ? "sntp.fault" : "sntp", `"sntp" takes { "fault": one of ${SNTP_FAULTS.join(", ")}, "count": n }, got ${show(isObject(v) ? v.fault : v)}`);
+      for (const k of Object.keys(v)) if (k !== "fault" && k !== "count") throw err(`sntp.${k}`, "unknown field (fields: fault, count)");
+      if ("count" in v && !(isCount(v.count) && v.count >= 1)) throw err("sntp.count", `must be a whole number >= 1, got ${show(v.count)}`);
+      break;
     case "expectLedger":
       if (!isObject(v) || !Object.keys(v).length) throw bad();
       for (const [k, want] of Object.entries(v)) {

@@ -16,6 +16,8 @@ export interface Target {
   /** "out" now, "in" (a full roll), "low": runs out a few centimetres into the next receipt */
   paper(state: "out" | "in" | "low"): void;
   acquirerFault(rule: { fault: string; count?: number; mti?: string; procCode?: string; rc?: string; delayMs?: number; process?: boolean }): void;
+  /** the virtual SNTP server's next answers (sim/bus/sntp.ts); absent: the target has none */
+  sntpFault?(rule: { fault: string; count?: number }): void;
   /** the screen as text lines (title first) */
   screen(): string[];
   /** everything printed since the start, as text */
@@ -81,6 +83,11 @@ function exec(s: Step, t: Target): string | undefined {
   if ("network" in s) { t.network(s.network === "up"); return; }
   if ("paper" in s) { t.paper(s.paper); return; }
   if ("acquirer" in s) { t.acquirerFault({ ...s.acquirer, fault: faultName(s.acquirer.fault) }); return; }
+  if ("sntp" in s) {
+    if (!t.sntpFault) return "this target has no SNTP server";
+    t.sntpFault(s.sntp);
+    return;
+  }
   if ("note" in s) return;
   if ("expectScreen" in s) {
     const want = norm(s.expectScreen);

@@ -4,7 +4,8 @@
 // printer's paper; the ledger is the acquirer's view of this terminal. A scenario's
 // "updateServer" puts a firmware update server on the virtual network (offerUpdate).
 import * as fs from "fs";
-import { WORLD_EPOCH_MS } from "../bus/clock";
+import { WORLD_EPOCH_MS, WORLD_UTC_OFFSET_MINUTES } from "../bus/clock";
+import { SntpServer } from "../bus/sntp";
 import { createWorld, readBoard, World, WorldOptions } from "../harness";
 import { testCert, testServerCredentials, TlsCredentials } from "../bus/tls";
 import { Acquirer, AcquirerOptions } from "../acquirer/acquirer";
@@ -70,6 +71,8 @@ export class SimTarget implements Target {
   world: World;
   acquirer: Acquirer;
   updateServer: UpdateServer | null = null;
+  /** the virtual SNTP server at the board's `sntp` host and port (null: the board has none) */
+  sntp: SntpServer | null = null;
 
   constructor(o: SimTargetOptions = {}) {
     const board = typeof o.board === "object" ? o.board : readBoard(o.board ?? "pos-esp32-v1");
@@ -84,6 +87,10 @@ export class SimTarget implements Target {
       after: (ms, fn) => clock.after(ms / 1000, fn), cancel: (h) => clock.cancel(h as number) });
     this.acquirer.attach(this.world.net, ACQUIRER_HOST, ACQUIRER_PORT, tls ? o.acquirerTls ?? testServerCredentials() : undefined);
     if (o.updateServer) this.updateServer = offerUpdate(this.world, o.updateServer);
+    // UTC from the same world clock: the acquirer's local time less the world's UTC offset
+    const sntp = this.world.board.sntp;
+    if (sntp) this.sntp = new SntpServer(this.world.net, { host: sntp.host, port: sntp.port, clock,
+      utcMs: () => WORLD_EPOCH_MS + clock.now() * 1000 - WORLD_UTC_OFFSET_MINUTES * 60000, log: (l) => this.world.log.push(l) });
     if (o.boot !== false) this.world.powerOn();
   }
 
@@ -116,6 +123,10 @@ export class SimTarget implements Target {
     else p.setPaperOut(true);
   }
   acquirerFault(rule: any): void { this.acquirer.inject(rule); }
+  sntpFault(rule: { fault: string; count?: number }): void {
+    if (!this.sntp) throw new Error(`board ${this.world.board.name} has no SNTP server (board file "sntp")`);
+    this.sntp.inject(rule.fault as any, rule.count ?? 1);
+  }
   private shown: { key: string; lines: string[]; ram: Uint8Array | null; glass: string } = { key: "", lines: [], ram: null, glass: "" };
 
   private glassBuf: Uint8Array | undefined;

@@ -13,6 +13,7 @@ const INSTANCE: Record<string, string> = {
   FlashModule: 'require("Flash")', StorageModule: 'require("Storage")', NetModule: 'require("net")',
   WifiModule: 'require("Wifi")', CryptoModule: 'require("crypto")', Console: "console",
   NetSocket: 'require("net").connect({host: "nowhere", port: 1})',
+  DgramModule: 'require("dgram")', DgramSocket: 'require("dgram").createSocket("udp4")',
 };
 
 function declared(): { globals: string[]; members: Record<string, string[]> } {

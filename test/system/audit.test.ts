@@ -94,7 +94,7 @@ describe("system: audit trail on the built bundle", function () {
     const events = r.out.split("\n").filter((l) => /^\s+\d+ [A-Z-]+/.test(l)).map((l) => l.trim().split(/\s+/).slice(1, 5).join(" "));
     assert.deepEqual(events.filter((e) => !e.startsWith("BOOT")), [
       "REPRINT system a=1 b=1", // the cut hit the printing, not a journal write: nothing to recover
-      "SETTINGS technician a=5 b=6",
+      "SETTINGS technician a=6 b=6",
       "SETTINGS technician a=1 b=3",
     ]);
   });

@@ -50,6 +50,12 @@ describe("scenario runner", () => {
     bad(steps({ acquirer: { fault: "drop", mti: 200 } }), /acquirer\.mti \(step 1\): must be four digits/);
     bad(steps({ acquirer: { fault: "drop", rc: "05" } }), /acquirer\.rc \(step 1\): "rc" applies only to fault "rc"/);
     bad(steps({ wait: -1 }), /steps\[0\]\.wait \(step 1\): "wait" takes seconds/);
+    // the virtual SNTP server's faults
+    bad(steps({ sntp: { fault: "kod" } }), /^t\.json: steps\[0\]\.sntp\.fault \(step 1\): "sntp" takes \{ "fault": one of no-answer, wrong-origin, kiss-of-death, bad-leap, not-server, short, late, past, "count": n \}, got "kod"/);
+    bad(steps({ sntp: "no-answer" }), /steps\[0\]\.sntp \(step 1\): "sntp" takes/);
+    bad(steps({ sntp: { fault: "late", delayMs: 9000 } }), /steps\[0\]\.sntp\.delayMs \(step 1\): unknown field \(fields: fault, count\)/);
+    bad(steps({ sntp: { fault: "late", count: 0 } }), /steps\[0\]\.sntp\.count \(step 1\): must be a whole number >= 1, got 0/);
+    assert.doesNotThrow(() => parseScenario(steps({ sntp: { fault: "bad-leap", count: 2 } }), "t.json"));
     // the acquirer block
     const acq = (a: unknown) => JSON.stringify({ name: "x", acquirer: a, steps: [{ wait: 1 }] });
     bad(acq({ declineRules: [null] }), /^t\.json: acquirer\.declineRules\[0\]: must be an object \{"endsWith": digits, "rc": two characters\}, got null/);
@@ -109,6 +115,9 @@ describe("scenario runner", () => {
     const bad = runScenario(parseScenario(JSON.stringify({ name: "fails", steps: [{ keys: "1051" }, { press: "ENTER" }, { swipe: "visa-good" }, { expectScreen: "APPROVED", within: 2 }] })), new FakeTarget());
     assert.equal(bad.ok, false);
     assert.match(bad.failure!, /step 4 \(expectScreen "APPROVED"\): screen after 2 s shows: DECLINED \| SALE 10\.51 \| RC 51/);
+    // an SNTP fault on a target without a server (fake ports, or a board without "sntp") fails clearly
+    const noSntp = runScenario(parseScenario(JSON.stringify({ name: "n", steps: [{ sntp: { fault: "no-answer" } }] })), new FakeTarget());
+    assert.match(noSntp.failure!, /step 1 \(sntp \{"fault":"no-answer"\}\): this target has no SNTP server/);
   });
 
   it("pos-sim run: exit 2 with a clear message for a missing or invalid file, 1 for a failed expectation", () => {

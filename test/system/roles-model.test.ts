@@ -106,15 +106,19 @@ describe("roles (fake ports)", () => {
     void app;
   });
 
-  it("the technician's settings: only the technician PIN; the supervisor's: cashier and supervisor PINs, amount limits", () => {
+  it("the technician's settings: the technician PIN and the UTC offset; the supervisor's: cashier and supervisor PINs, amount limits", () => {
     const w = new FakeWorld();
     boot(w);
     open(w, "9"); enter(w, TECH);
     assert.equal(w.screen.title, "SETTINGS");
-    assert.match(w.screenText(), /1 TECHNICIAN PIN/);
+    assert.match(w.screenText(), /1 TECHNICIAN PIN[\s\S]*2 UTC not set/);
     assert.doesNotMatch(w.screenText(), /CASHIER|MIN|MAX/);
-    w.key("2"); w.key("3");
+    w.key("3"); w.key("4");
     assert.equal(w.screen.title, "SETTINGS", "no other item");
+    w.key("2");
+    assert.equal(w.screen.title, "UTC OFFSET");
+    w.key("CANCEL");
+    assert.equal(w.screen.title, "SETTINGS");
     w.key("1"); enter(w, "2468"); enter(w, "2468");
     assert.match(w.screenText(), /TECHNICIAN PIN changed/);
     toIdle(w);
@@ -126,6 +130,32 @@ describe("roles (fake ports)", () => {
     assert.match(w.screenText(), /Wrong PIN/);
     enter(w, "2468");
     assert.match(w.screenText(), /1 TECHNICIAN PIN/);
+  });
+
+  it("the technician sets the UTC offset (SNTP, docs/time.md): east or west in minutes, range-checked, saved", () => {
+    const w = new FakeWorld();
+    const app = boot(w);
+    open(w, "9"); enter(w, TECH);
+    w.key("2");
+    assert.match(w.screenText(), /Now UTC not set[\s\S]*1 UTC\+ \(east\)[\s\S]*2 UTC- \(west\)/);
+    w.key("1");
+    assert.equal(w.screen.title, "UTC+ (EAST)");
+    enter(w, "841");
+    assert.match(w.screenText(), /0\.\.840 minutes/);
+    enter(w, "330");
+    assert.match(w.screenText(), /UTC\+05:30 saved/);
+    w.key("ENTER");
+    assert.match(w.screenText(), /2 UTC \+05:30/);
+    w.key("2"); w.key("2");
+    assert.equal(w.screen.title, "UTC- (WEST)");
+    enter(w, "721");
+    assert.match(w.screenText(), /0\.\.720 minutes/);
+    enter(w, "300");
+    assert.match(w.screenText(), /UTC-05:00 saved/);
+    assert.equal(app.settings.values.utcOffset, -300);
+    const again = new SettingsStore({ flash: w.flash, region: REGION, crc32 });
+    again.load();
+    assert.equal(again.values.utcOffset, -300, "on flash");
   });
 
   it("a new PIN may not be another role's; changing the cashier PIN takes effect and survives a reboot", () => {

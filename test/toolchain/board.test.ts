@@ -89,6 +89,21 @@ describe("board validation", () => {
     expectError((b) => { b.buses.uart2.hw = "Serial1"; }, "buses.uart2.hw", /console/);
   });
 
+  it("sntp: optional; a host name or IPv4 address and a UDP port, nothing else", () => {
+    assert.deepEqual(loadBoard("pos-esp32-v1").sntp, { host: "pool.ntp.org", port: 123 });
+    assert.equal(loadBoard("pos-esp32-uart-msr").sntp, undefined, "a board without an SNTP server is valid");
+    assert.deepEqual(broken((b) => { b.sntp = { host: "10.0.0.5", port: 10123 }; }), []);
+    expectError((b) => { b.sntp = "pool.ntp.org"; }, "sntp", /must be an object/);
+    expectError((b) => { b.sntp = { port: 123 }; }, "sntp.host", /missing .*DNS name or IPv4/);
+    expectError((b) => { b.sntp.host = "ntp://pool.ntp.org"; }, "sntp.host", /not a host name or IPv4 address/);
+    expectError((b) => { b.sntp.host = "pool.ntp.org:123"; }, "sntp.host", /no scheme or port/);
+    expectError((b) => { b.sntp.host = ""; }, "sntp.host", /non-empty string/);
+    expectError((b) => { delete b.sntp.port; }, "sntp.port", /missing .*123/);
+    expectError((b) => { b.sntp.port = 0; }, "sntp.port", /UDP port 1..65535, got 0/);
+    expectError((b) => { b.sntp.port = "123"; }, "sntp.port", /UDP port 1..65535, got "123"/);
+    expectError((b) => { b.sntp.server = "x"; }, "sntp.server", /unknown field \(allowed: host, port\)/);
+  });
+
   it("loadBoard throws one BoardError listing every problem; budget comes from the file or the default", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "board-"));
     const file = path.join(dir, "bad-board.json");

@@ -30,7 +30,7 @@ const BOARD_TYPES = "boards/types.ts";
 /** Bare specifiers the firmware may import: the build's board module and the Espruino built-in
  *  modules it uses ("net" and "crypto" are Espruino's here, not Node's). drivers/ and boards/
  *  import none: drivers get buses, pins and timers injected (drivers/hal.ts). */
-const FIRMWARE_MODULES = ["@board", "@parts", "Flash", "Wifi", "net", "tls", "Storage", "crypto"];
+const FIRMWARE_MODULES = ["@board", "@parts", "Flash", "Wifi", "net", "tls", "dgram", "Storage", "crypto"];
 /** The part descriptors (docs/architecture.md "Parts described once"): data that the Node side
  *  (tools/: validator, build; sim/: virtual parts by type) reads, so tools/ and sim/ may import
  *  them. The device side takes only their types (`import type`): the validation tables never

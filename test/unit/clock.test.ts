@@ -27,7 +27,7 @@ describe("clock: trust state", () => {
   it("is not trusted from power-up, says why, and prints no time", () => {
     const { c } = fresh();
     assert.equal(c.clockNow(), -1);
-    assert.deepEqual(c.clockInfo(), { t: -1, source: 0, age: -1, why: "no host sync since power-up" });
+    assert.deepEqual(c.clockInfo(), { t: -1, source: 0, age: -1, why: "no host sync since power-up", low: 189388800, resync: null });
     assert.deepEqual(c.hostFields(c.clockNow()), { date: "", time: "" }, "no DE 12/13 while unknown");
   });
 

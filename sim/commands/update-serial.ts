@@ -3,7 +3,8 @@
 // path (docs/update.md): the terminal verifies the HMAC and the digest, then switches and restarts.
 import * as fs from "fs";
 import { cliArgs, UsageError } from "../cli-args";
-import { hmacKey, imageInfo } from "../update/image";
+import { imageInfo } from "../update/image";
+import { checkBundleAndKey } from "./update-server";
 import { serialUpdate } from "../update/serial";
 import { openSerial } from "../../tools/flash";
 
@@ -13,11 +14,8 @@ const USAGE = `usage: pos-sim update-serial --bundle <firmware.js> --key <hex> -
 const SPEC = { bundle: { type: "string" }, key: { type: "string" }, port: { type: "string" }, baud: { type: "int", min: 300, max: 4000000 } } as const;
 
 function check(p: { values: { bundle?: string; key?: string; port?: string } }): void {
-  if (!p.values.bundle) throw new UsageError("--bundle <file> is required");
-  if (!p.values.key) throw new UsageError("--key <hex> is required");
+  checkBundleAndKey(p);
   if (!p.values.port) throw new UsageError("--port <device> is required");
-  try { hmacKey(p.values.key); } catch (e) { throw new UsageError((e as Error).message); }
-  if (!fs.existsSync(p.values.bundle)) throw new UsageError(`cannot read ${p.values.bundle}`);
 }
 
 export async function run(args: string[]): Promise<number> {

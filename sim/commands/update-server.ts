@@ -17,7 +17,8 @@ const USAGE = `usage: pos-sim update-server --bundle <firmware.js> --key <hex> [
 
 const SPEC = { bundle: { type: "string" }, key: { type: "string" }, port: { type: "int", min: 1, max: 65535 }, host: { type: "string" } } as const;
 
-function check(p: { values: { bundle?: string; key?: string } }): void {
+/** --bundle and --key, as both update commands (server and serial) take them */
+export function checkBundleAndKey(p: { values: { bundle?: string; key?: string } }): void {
   if (!p.values.bundle) throw new UsageError("--bundle <file> is required");
   if (!p.values.key) throw new UsageError("--key <hex> is required");
   try { hmacKey(p.values.key); } catch (e) { throw new UsageError((e as Error).message); }
@@ -25,7 +26,7 @@ function check(p: { values: { bundle?: string; key?: string } }): void {
 }
 
 export async function run(args: string[]): Promise<number> {
-  const c = cliArgs("pos-sim update-server", args, SPEC, USAGE, { max: 0 }, check);
+  const c = cliArgs("pos-sim update-server", args, SPEC, USAGE, { max: 0 }, checkBundleAndKey);
   if (typeof c === "number") return c;
   const v = c.values as { bundle: string; key: string; port?: number; host?: string };
   const image = fs.readFileSync(v.bundle, "latin1");

@@ -118,6 +118,11 @@ export class TerminalUi {
         return this.choose("Acquirer fault mode", [{ id: "", label: "none (normal answers)" }, ...w.acquirer.faults], (c) => {
           w.acquirer!.set(c.id || null); this.say(`Acquirer fault: ${c.id ? c.label : "none"}`);
         });
+      case "u":
+        if (!w.sntp) return this.say("This board has no SNTP server.");
+        return this.choose("SNTP fault (next request)", [{ id: "", label: "none (good answers)" }, ...w.sntp.faults], (c) => {
+          w.sntp!.set(c.id || null); this.say(`SNTP fault: ${c.id ? c.label + " for the next request" : "none"}`);
+        });
       case "x": return this.snapshot();
       case "c": return this.campaign();
       case "\x1b[5~": this.view.receiptScroll += 5; return;

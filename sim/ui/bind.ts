@@ -6,6 +6,7 @@ import { SimTarget, TAP_HOLD } from "../scenario/target-sim";
 import { swipeNames, tapTrace } from "../scenario/cards";
 import { KEY_GAP } from "../scenario/runner";
 import { UiWorld, Choice } from "./world";
+import { SNTP_FAULTS, SntpFault } from "../bus/sntp";
 
 const SWIPES: Choice[] = [
   { id: "visa-good", label: "Visa, good swipe" },
@@ -118,6 +119,13 @@ export function bindWorld(target: SimTarget): UiWorld {
       else target.acquirer.inject({ fault: id as any, count: 1 });
     },
   };
+  const sntp = target.sntp;
+  if (sntp) {
+    ui.sntp = {
+      faults: SNTP_FAULTS.map((f) => ({ id: f, label: f })),
+      set: (id) => { sntp.clearFaults(); if (id) sntp.inject(id as SntpFault, 1); },
+    };
+  }
   return ui;
 }
 

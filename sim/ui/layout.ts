@@ -33,7 +33,7 @@ export const KEY_BINDINGS: [string, string][] = [
 export const ACTION_BINDINGS: [string, string][] = [
   ["s", "swipe a card (choose)"], ["t", "tap an NFC card (choose)"], ["r", "remove the NFC card"],
   ["p", "cut / restore power"], ["n", "drop / restore the network"], ["o", "paper out / in"],
-  ["a", "acquirer fault mode"], ["c", "power-cut campaign"], ["x", "snapshot PNGs"],
+  ["a", "acquirer fault mode"], ["u", "SNTP fault (next request)"], ["c", "power-cut campaign"], ["x", "snapshot PNGs"],
   ["PgUp/PgDn", "scroll receipt"], ["[ / ]", "scroll log"], ["?", "help"], ["q", "quit"],
 ];
 

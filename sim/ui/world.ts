@@ -25,6 +25,8 @@ export interface UiWorld {
   swipe?: { cards: Choice[]; swipe(id: string): void };
   nfc?: { cards: Choice[]; tap(id: string): void; remove(): void };
   acquirer?: { faults: Choice[]; current(): string | null; set(id: string | null): void };
+  /** the virtual SNTP server's fault for the next request (undefined: the board has no SNTP server) */
+  sntp?: { faults: Choice[]; set(id: string | null): void };
   /** a one-word summary of card reader activity ("idle", "swipe", "tap"...) */
   readerActivity(): string;
 

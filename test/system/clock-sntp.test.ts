@@ -12,6 +12,7 @@ import { SimTarget } from "../../sim/scenario/target-sim";
 import { WORLD_EPOCH_MS, WORLD_UTC_OFFSET_MINUTES } from "../../sim/bus/clock";
 import { SntpFault } from "../../sim/bus/sntp";
 import { run as auditCommand } from "../../sim/commands/audit";
+import { bindWorld } from "../../sim/ui/bind";
 import { R, sale, play, waitFor } from "../support/flows";
 
 const CLOCK = [{ press: "MENU" }, { press: "0" }, { press: "5" }] as const;
@@ -167,5 +168,18 @@ describe("SNTP on the bundle", function () {
     assert.ok(!t.world.console.some((l) => l.includes("SNTP")), t.world.console.filter((l) => l.includes("SNTP")).join("\n"));
     assert.equal(t.world.net.stats.datagrams, 0);
     play(t, [...CLOCK, { expectScreen: "NOT SET", within: 5 }, { expectNotScreen: "SNTP", within: 1 }, ...OUT]);
+  });
+  it("make sim's `u` key: the SNTP fault for the next request (none on a board without a server)", () => {
+    const t = provisioned();
+    const ui = bindWorld(t);
+    assert.ok(ui.sntp, "the UI offers SNTP faults on a board with a server");
+    assert.deepEqual(ui.sntp!.faults.map((f) => f.id).slice(0, 3), ["no-answer", "wrong-origin", "kiss-of-death"]);
+    ui.sntp!.set("kiss-of-death");
+    ui.sntp!.set("bad-leap"); // a new choice replaces the one not yet used
+    const from = boot(t, false);
+    assert.ok(waitFor(t, 10, () => since(t, from).some((l) => l.includes("leap indicator 3"))), since(t, from).join(" / "));
+    assert.ok(!since(t, from).some((l) => l.includes("kiss-o'-death")));
+    assert.deepEqual(t.sntp!.trace.map((x) => x.fault), ["bad-leap"]);
+    assert.equal(bindWorld(new SimTarget({ board: "pos-esp32-uart-msr", boot: false })).sntp, undefined);
   });
 });

@@ -46,7 +46,7 @@ describe("terminal UI layout", () => {
 
   it("lists every binding in the help overlay", () => {
     const text = helpOverlay().lines.join("\n");
-    for (const k of ["Esc", "Enter", "swipe", "tap", "power", "network", "paper", "acquirer", "snapshot", "campaign"]) {
+    for (const k of ["Esc", "Enter", "swipe", "tap", "power", "network", "paper", "acquirer", "SNTP", "snapshot", "campaign"]) {
       assert.ok(text.includes(k), k);
     }
   });
